@@ -1,0 +1,2 @@
+Console.WriteLine("ActorDemo: this role is not built yet; see the README.");
+return 1;

@@ -1,0 +1,114 @@
+using Amqp;
+using Amqp.Sasl;
+
+namespace ActorDemo.Shared.Amqp;
+
+/// <summary>
+/// Where and how to connect to an AMQP 1.0 peer: a router such as Qpid Dispatch (EnMasse),
+/// a broker, or the embedded <see cref="Routing.AnycastRouter"/>.
+/// </summary>
+public sealed record AmqpEndpoint
+{
+    public const string DefaultUrl = "amqp://127.0.0.1:5672";
+
+    private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout)
+    {
+        Url = url;
+        User = user;
+        Password = password;
+        ContainerId = containerId;
+        ConnectTimeout = connectTimeout;
+    }
+
+    /// <summary><c>amqp://host:port</c> or <c>amqps://host:port</c> (TLS).</summary>
+    public Uri Url { get; }
+
+    /// <summary>SASL PLAIN user; without one the connection uses SASL ANONYMOUS.</summary>
+    public string? User { get; }
+
+    public string? Password { get; }
+
+    public string ContainerId { get; }
+
+    public TimeSpan ConnectTimeout { get; }
+
+    public bool UsesTls => Url.Scheme == "amqps";
+
+    /// <summary>
+    /// Validates every setting and names the one that is wrong. Credentials may be given
+    /// in the URL (<c>amqp://user:password@host</c>) or separately, not both.
+    /// </summary>
+    /// <exception cref="AmqpSettingsException">A setting is invalid.</exception>
+    public static AmqpEndpoint Create(
+        string url,
+        string? user = null,
+        string? password = null,
+        string? containerId = null,
+        TimeSpan? connectTimeout = null)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new AmqpSettingsException("Url", $"'{url}' is not an absolute URL; use amqp://host:port or amqps://host:port.");
+        }
+
+        if (uri.Scheme is not ("amqp" or "amqps"))
+        {
+            throw new AmqpSettingsException("Url", $"'{url}' has scheme '{uri.Scheme}'; use amqp:// or amqps://.");
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            if (user is not null)
+            {
+                throw new AmqpSettingsException("User", "credentials are given both in the URL and as a user; give them once.");
+            }
+
+            var parts = uri.UserInfo.Split(':', 2);
+            user = Uri.UnescapeDataString(parts[0]);
+            password = parts.Length == 2 ? Uri.UnescapeDataString(parts[1]) : password;
+        }
+
+        if (string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(password))
+        {
+            throw new AmqpSettingsException("User", "a password is set but no user; set both for SASL PLAIN, or neither for ANONYMOUS.");
+        }
+
+        var timeout = connectTimeout ?? TimeSpan.FromSeconds(10);
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new AmqpSettingsException("ConnectTimeout", $"{timeout} is not positive.");
+        }
+
+        var port = uri.IsDefaultPort || uri.Port < 0 ? (uri.Scheme == "amqps" ? 5671 : 5672) : uri.Port;
+        var normalized = new UriBuilder(uri.Scheme, uri.Host, port).Uri;
+        return new AmqpEndpoint(
+            normalized,
+            string.IsNullOrEmpty(user) ? null : user,
+            string.IsNullOrEmpty(user) ? null : password ?? string.Empty,
+            string.IsNullOrWhiteSpace(containerId) ? $"actordemo-{Guid.NewGuid():N}" : containerId,
+            timeout);
+    }
+
+    /// <summary>Opens a connection; never blocks the caller's thread.</summary>
+    internal async Task<Connection> ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        var factory = new ConnectionFactory();
+        factory.AMQP.ContainerId = ContainerId;
+        factory.AMQP.MaxFrameSize = 256 * 1024;
+        if (User is null)
+        {
+            factory.SASL.Profile = SaslProfile.Anonymous;
+        }
+
+        if (UsesTls)
+        {
+            factory.SSL.Protocols = System.Security.Authentication.SslProtocols.None;
+        }
+
+        var address = new Address(Url.Host, Url.Port, User, Password, "/", Url.Scheme);
+        return await factory.CreateAsync(address).WaitAsync(ConnectTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The URL without credentials, safe to log.</summary>
+    public override string ToString() => Url.GetLeftPart(UriPartial.Authority);
+}

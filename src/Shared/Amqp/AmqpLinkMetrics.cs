@@ -1,0 +1,73 @@
+namespace ActorDemo.Shared.Amqp;
+
+/// <summary>The state of one AMQP link as the inspection commands show it.</summary>
+public enum LinkStatus
+{
+    Connecting,
+    Attached,
+    Reconnecting,
+    Closed,
+    Failed,
+}
+
+/// <summary>
+/// Counters of one AMQP link, written by its stage and read by anyone (inspection, benchmarks, tests).
+/// </summary>
+public sealed class AmqpLinkMetrics
+{
+    private long _sent;
+    private long _received;
+    private long _accepted;
+    private long _rejected;
+    private long _released;
+    private long _resent;
+    private long _reconnects;
+    private long _unsettled;
+    private volatile LinkStatus _state = LinkStatus.Connecting;
+    private volatile string? _lastError;
+
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long Received => Interlocked.Read(ref _received);
+
+    public long Accepted => Interlocked.Read(ref _accepted);
+
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    public long Released => Interlocked.Read(ref _released);
+
+    public long Resent => Interlocked.Read(ref _resent);
+
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    public long Unsettled => Interlocked.Read(ref _unsettled);
+
+    public LinkStatus State => _state;
+
+    public string? LastError => _lastError;
+
+    internal void OnSent() => Interlocked.Increment(ref _sent);
+
+    internal void OnResent() => Interlocked.Increment(ref _resent);
+
+    internal void OnReceived() => Interlocked.Increment(ref _received);
+
+    internal void OnAccepted() => Interlocked.Increment(ref _accepted);
+
+    internal void OnRejected() => Interlocked.Increment(ref _rejected);
+
+    internal void OnReleased() => Interlocked.Increment(ref _released);
+
+    internal void OnReconnect() => Interlocked.Increment(ref _reconnects);
+
+    internal void SetUnsettled(long count) => Interlocked.Exchange(ref _unsettled, count);
+
+    internal void SetState(LinkStatus state, string? error = null)
+    {
+        _state = state;
+        if (error is not null)
+        {
+            _lastError = error;
+        }
+    }
+}

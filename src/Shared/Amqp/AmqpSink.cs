@@ -1,0 +1,278 @@
+using Akka;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.Stage;
+using Amqp;
+using Amqp.Framing;
+
+namespace ActorDemo.Shared.Amqp;
+
+/// <summary>Sends messages to an AMQP 1.0 address.</summary>
+public static class AmqpSink
+{
+    /// <summary>
+    /// A sink that keeps up to <see cref="AmqpSinkSettings.MaxInFlight"/> messages in flight.
+    /// At-least-once (the default): an element is done when the peer settles it; what a lost link
+    /// or a release leaves unsettled is sent again once the link is back. At-most-once: messages go
+    /// pre-settled, and every so often one unsettled marker tells how far the peer has read.
+    /// The materialized task completes when upstream has completed and everything is settled,
+    /// and fails on an error that reconnecting cannot cure.
+    /// </summary>
+    /// <exception cref="AmqpSettingsException">A setting is invalid.</exception>
+    public static Sink<Message, Task<Done>> Create(AmqpSinkSettings settings, AmqpLinkMetrics? metrics = null)
+    {
+        settings.Validate();
+        return Sink.FromGraph(new AmqpSinkStage(settings, metrics ?? new AmqpLinkMetrics()))
+            .Named($"amqp-sink-{settings.Address}");
+    }
+}
+
+internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics metrics)
+    : GraphStageWithMaterializedValue<SinkShape<Message>, Task<Done>>
+{
+    private readonly Inlet<Message> _in = new("amqp.in");
+
+    public override SinkShape<Message> Shape => new(_in);
+
+    public override ILogicAndMaterializedValue<Task<Done>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    {
+        var done = new TaskCompletionSource<Done>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new LogicAndMaterializedValue<Task<Done>>(new Logic(this, done), done.Task);
+    }
+
+    /// <summary>What an outcome callback carries back into the stage.</summary>
+    private sealed record Settlement(int Generation, long Id, Outcome? Outcome, bool LinkLost);
+
+    private sealed class Logic : AmqpLinkLogic
+    {
+        private readonly AmqpSinkStage _stage;
+        private readonly TaskCompletionSource<Done> _done;
+        private readonly Action<Settlement> _onSettled;
+        private readonly OutcomeCallback _outcomeCallback;
+        private readonly int _markerInterval;
+
+        // Sent and not yet settled, by send order, so that a lost link resends them in order.
+        private readonly SortedDictionary<long, Message> _unsettled = new();
+        private readonly LinkedList<Message> _pending = new();
+
+        // At-most-once: how many pre-settled messages each unsettled marker vouches for.
+        private readonly Dictionary<long, int> _markers = new();
+        private readonly Action<Task> _onFlushed;
+        private SenderLink? _link;
+        private long _nextId;
+        private int _sinceMarker;
+        private int _presettledInFlight;
+        private bool _flushing;
+
+        public Logic(AmqpSinkStage stage, TaskCompletionSource<Done> done)
+            : base(stage.Shape, stage.Settings.Endpoint, stage.Settings.Address, stage.Settings.Reconnect, stage.Metrics)
+        {
+            _stage = stage;
+            _done = done;
+            _markerInterval = Math.Max(1, stage.Settings.MaxInFlight / 8);
+            _onSettled = GetAsyncCallback<Settlement>(OnSettled);
+            _onFlushed = GetAsyncCallback<Task>(OnFlushed);
+            _outcomeCallback = (link, _, outcome, state) =>
+            {
+                // A link that dies settles its deliveries locally; those were not seen by the peer.
+                var lost = link.IsClosed || ((Link)link).Error is not null;
+                var (generation, id) = ((int, long))state;
+                _onSettled(new Settlement(generation, id, outcome, lost));
+            };
+            SetHandler(stage._in, onPush: OnPush, onUpstreamFinish: CompleteIfDone, onUpstreamFailure: Fail);
+        }
+
+        private bool AtLeastOnce => _stage.Settings.Delivery == DeliveryMode.AtLeastOnce;
+
+        private int InFlight => _unsettled.Count + _pending.Count + _presettledInFlight;
+
+        public override void PreStart()
+        {
+            base.PreStart();
+            Pull(_stage._in);
+        }
+
+        public override void PostStop()
+        {
+            base.PostStop();
+            _done.TrySetException(new AbruptStageTerminationException(this));
+        }
+
+        protected override void OpenLink(Session session, OnAttached onAttached)
+        {
+            var settings = _stage.Settings;
+            var name = settings.LinkName ?? $"{settings.Address}-sender-{Guid.NewGuid():N}";
+            var attach = new Attach
+            {
+                Source = new global::Amqp.Framing.Source(),
+                Target = new Target { Address = settings.Address },
+                SndSettleMode = AtLeastOnce ? SenderSettleMode.Unsettled : SenderSettleMode.Mixed,
+            };
+            _link = new SenderLink(session, name, attach, onAttached);
+            _link.AddClosedCallback(LostCallback(Generation));
+            SendPending();
+        }
+
+        protected override void OnLinkLost()
+        {
+            _link = null;
+            if (AtLeastOnce)
+            {
+                // Unsettled at the break: the peer may or may not have them, so they go again.
+                foreach (var message in _unsettled.Values.Reverse())
+                {
+                    _pending.AddFirst(message);
+                    Metrics.OnResent();
+                }
+            }
+
+            _unsettled.Clear();
+            _markers.Clear();
+            _presettledInFlight = 0;
+            _sinceMarker = 0;
+            PublishUnsettled();
+            PullIfRoom();
+        }
+
+        private void OnPush()
+        {
+            _pending.AddLast(Grab(_stage._in));
+            SendPending();
+            PullIfRoom();
+        }
+
+        private void SendPending()
+        {
+            // A dying link would swallow what is sent to it; its closed callback is on the way.
+            while (_link is { IsClosed: false, Error: null } && _pending.Count > 0)
+            {
+                var message = _pending.First!.Value;
+                _pending.RemoveFirst();
+                try
+                {
+                    Send(_link, message);
+                }
+                catch (AmqpException)
+                {
+                    // The link broke under us; its closed callback brings the reconnect.
+                    _pending.AddFirst(message);
+                    break;
+                }
+
+                Metrics.OnSent();
+            }
+
+            PublishUnsettled();
+        }
+
+        private void Send(SenderLink link, Message message)
+        {
+            var id = _nextId++;
+            if (AtLeastOnce)
+            {
+                link.Send(message, _outcomeCallback, (Generation, id));
+                _unsettled[id] = message;
+                return;
+            }
+
+            if (++_sinceMarker < _markerInterval)
+            {
+                link.Send(message, null, null);
+                _presettledInFlight++;
+                return;
+            }
+
+            link.Send(message, _outcomeCallback, (Generation, id));
+            _unsettled[id] = message;
+            _markers[id] = _sinceMarker - 1;
+            _sinceMarker = 0;
+        }
+
+        private void OnSettled(Settlement settlement)
+        {
+            if (settlement.Generation != Generation || !_unsettled.Remove(settlement.Id, out var message))
+            {
+                return;
+            }
+
+            if (_markers.Remove(settlement.Id, out var vouchedFor))
+            {
+                // At-most-once: a settled marker vouches for the pre-settled messages sent before it.
+                _presettledInFlight -= vouchedFor;
+                Metrics.OnAccepted();
+            }
+            else if (settlement.LinkLost || settlement.Outcome is Released or Modified or null)
+            {
+                Metrics.OnReleased();
+                Metrics.OnResent();
+                _pending.AddFirst(message);
+                SendPending();
+            }
+            else if (settlement.Outcome is Rejected rejected)
+            {
+                Metrics.OnRejected();
+                Log.Warning("AMQP peer rejected a message sent to '{0}': {1} {2}", Address, rejected.Error?.Condition, rejected.Error?.Description);
+            }
+            else
+            {
+                Metrics.OnAccepted();
+            }
+
+            PublishUnsettled();
+            PullIfRoom();
+            CompleteIfDone();
+        }
+
+        private void PullIfRoom()
+        {
+            if (InFlight < _stage.Settings.MaxInFlight && !HasBeenPulled(_stage._in) && !IsClosed(_stage._in))
+            {
+                Pull(_stage._in);
+            }
+        }
+
+        private void CompleteIfDone()
+        {
+            // Pre-settled messages after the last marker have no marker to wait for; closing the link flushes them.
+            if (!IsClosed(_stage._in) || _flushing || InFlight - _sinceMarker > 0)
+            {
+                return;
+            }
+
+            if (_link is null || _sinceMarker == 0)
+            {
+                _done.TrySetResult(Done.Instance);
+                CompleteStage();
+                return;
+            }
+
+            _flushing = true;
+            _link.CloseAsync().ContinueWith(_onFlushed, TaskScheduler.Default);
+        }
+
+        private void OnFlushed(Task close)
+        {
+            if (close.IsFaulted)
+            {
+                Fail(new AmqpLinkException($"Closing the AMQP link to '{Address}' failed: {close.Exception!.GetBaseException().Message}"));
+                return;
+            }
+
+            _done.TrySetResult(Done.Instance);
+            CompleteStage();
+        }
+
+        private void Fail(Exception cause)
+        {
+            _done.TrySetException(cause);
+            FailStage(cause);
+        }
+
+        private void PublishUnsettled() => Metrics.SetUnsettled(_unsettled.Count + _pending.Count);
+    }
+
+    internal AmqpSinkSettings Settings { get; } = settings;
+
+    internal AmqpLinkMetrics Metrics { get; } = metrics;
+}

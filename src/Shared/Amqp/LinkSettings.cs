@@ -1,0 +1,104 @@
+namespace ActorDemo.Shared.Amqp;
+
+/// <summary>How a sink settles what it sends.</summary>
+public enum DeliveryMode
+{
+    /// <summary>Unsettled sends; an element is done when the peer settles it; lost links resend.</summary>
+    AtLeastOnce,
+
+    /// <summary>Pre-settled sends; nothing is resent.</summary>
+    AtMostOnce,
+}
+
+/// <summary>Exponential backoff between attempts to re-establish a lost link.</summary>
+public sealed record ReconnectSettings(TimeSpan MinBackoff, TimeSpan MaxBackoff, double RandomFactor = 0.2)
+{
+    public static readonly ReconnectSettings Default = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
+
+    internal TimeSpan Delay(int attempt)
+    {
+        var exponential = MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
+        var capped = Math.Min(exponential, MaxBackoff.TotalMilliseconds);
+        var jitter = 1 + (Random.Shared.NextDouble() * RandomFactor);
+        return TimeSpan.FromMilliseconds(capped * jitter);
+    }
+
+    internal void Validate()
+    {
+        if (MinBackoff <= TimeSpan.Zero)
+        {
+            throw new AmqpSettingsException(nameof(MinBackoff), $"{MinBackoff} is not positive.");
+        }
+
+        if (MaxBackoff < MinBackoff)
+        {
+            throw new AmqpSettingsException(nameof(MaxBackoff), $"{MaxBackoff} is shorter than MinBackoff {MinBackoff}.");
+        }
+
+        if (RandomFactor is < 0 or > 1)
+        {
+            throw new AmqpSettingsException(nameof(RandomFactor), $"{RandomFactor} is outside 0..1.");
+        }
+    }
+}
+
+/// <summary>A receiving link on <see cref="Address"/>.</summary>
+public sealed record AmqpSourceSettings(AmqpEndpoint Endpoint, string Address)
+{
+    public const int DefaultCredit = 1000;
+
+    /// <summary>The most messages the peer may send ahead of settlement; restored at half.</summary>
+    public int Credit { get; init; } = DefaultCredit;
+
+    public string? LinkName { get; init; }
+
+    public ReconnectSettings Reconnect { get; init; } = ReconnectSettings.Default;
+
+    internal void Validate()
+    {
+        LinkSettingsValidation.Address(Address);
+        if (Credit < 2)
+        {
+            throw new AmqpSettingsException(nameof(Credit), $"{Credit} is too small; use at least 2 (default {DefaultCredit}).");
+        }
+
+        Reconnect.Validate();
+    }
+}
+
+/// <summary>A sending link to <see cref="Address"/>.</summary>
+public sealed record AmqpSinkSettings(AmqpEndpoint Endpoint, string Address)
+{
+    public const int DefaultMaxInFlight = 1000;
+
+    /// <summary>The most elements sent and not yet settled by the peer.</summary>
+    public int MaxInFlight { get; init; } = DefaultMaxInFlight;
+
+    public DeliveryMode Delivery { get; init; } = DeliveryMode.AtLeastOnce;
+
+    public string? LinkName { get; init; }
+
+    public ReconnectSettings Reconnect { get; init; } = ReconnectSettings.Default;
+
+    internal void Validate()
+    {
+        LinkSettingsValidation.Address(Address);
+        if (MaxInFlight < 1)
+        {
+            throw new AmqpSettingsException(nameof(MaxInFlight), $"{MaxInFlight} is not positive (default {DefaultMaxInFlight}).");
+        }
+
+        Reconnect.Validate();
+    }
+}
+
+internal static class LinkSettingsValidation
+{
+    public static void Address(string address)
+    {
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            throw new AmqpSettingsException(nameof(Address), "the address is empty; name the AMQP address, such as 'temperature'.");
+        }
+    }
+}

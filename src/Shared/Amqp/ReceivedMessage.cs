@@ -1,0 +1,61 @@
+using Amqp;
+using Amqp.Framing;
+
+namespace ActorDemo.Shared.Amqp;
+
+/// <summary>
+/// A message from an <see cref="AmqpSource"/>, not yet settled. Whoever processes it settles it
+/// exactly once, from any thread: <see cref="Accept"/>, <see cref="Reject"/> or <see cref="Release"/>.
+/// Until then it holds one unit of the link's credit.
+/// </summary>
+public sealed class ReceivedMessage
+{
+    /// <summary>The condition sent with <see cref="Reject"/> unless another is given.</summary>
+    public const string InvalidMessageCondition = "amqp:invalid-field";
+
+    private readonly ReceiverLink _link;
+    private readonly AmqpLinkMetrics _metrics;
+    private int _settled;
+
+    internal ReceivedMessage(ReceiverLink link, Message message, AmqpLinkMetrics metrics)
+    {
+        _link = link;
+        _metrics = metrics;
+        Message = message;
+    }
+
+    public Message Message { get; }
+
+    public bool IsSettled => Volatile.Read(ref _settled) == 1;
+
+    /// <summary>Settles the message as processed. False when it was settled before or its link is gone.</summary>
+    public bool Accept() => Settle(() => _link.Accept(Message), _metrics.OnAccepted);
+
+    /// <summary>Settles the message as invalid; the peer receives the description.</summary>
+    public bool Reject(string description, string condition = InvalidMessageCondition) =>
+        Settle(() => _link.Reject(Message, new Error(condition) { Description = description }), _metrics.OnRejected);
+
+    /// <summary>Hands the message back to the peer, which may deliver it elsewhere.</summary>
+    public bool Release() => Settle(() => _link.Release(Message), _metrics.OnReleased);
+
+    private bool Settle(Action settle, Action count)
+    {
+        if (Interlocked.Exchange(ref _settled, 1) == 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            settle();
+        }
+        catch (Exception e) when (e is AmqpException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The link broke first: the peer redelivers the message elsewhere, so nothing is lost.
+            return false;
+        }
+
+        count();
+        return true;
+    }
+}
