@@ -56,7 +56,12 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
 
     protected bool IsConnected => _connection is not null;
 
-    public override void PreStart() => Connect();
+    public override void PreStart()
+    {
+        // Links outlive closed ports: the sink still settles after upstream completes.
+        SetKeepGoing(true);
+        Connect();
+    }
 
     public override void PostStop()
     {
@@ -70,6 +75,9 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
 
     /// <summary>The link is gone; what it held unsettled must be dealt with.</summary>
     protected abstract void OnLinkLost();
+
+    /// <summary>Fails the stage for good.</summary>
+    protected virtual void Fail(Exception cause) => FailStage(cause);
 
     /// <summary>Closes the link and connection; used when the stage is done.</summary>
     protected void CloseConnection()
@@ -160,7 +168,7 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
         if (error is not null && Unrecoverable.Contains(error.Condition.ToString()))
         {
             Metrics.SetState(LinkStatus.Failed, description);
-            FailStage(new AmqpLinkException(
+            Fail(new AmqpLinkException(
                 $"AMQP link to '{Address}' at {_endpoint} failed for good ({description}); check the URL, the credentials and the address."));
             return;
         }

@@ -263,7 +263,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
             CompleteStage();
         }
 
-        private void Fail(Exception cause)
+        protected override void Fail(Exception cause)
         {
             _done.TrySetException(cause);
             FailStage(cause);

@@ -10,9 +10,9 @@ public sealed class RouterFixture : IAsyncDisposable
 {
     private readonly List<Connection> _connections = [];
 
-    public RouterFixture(string? user = null, string? password = null)
+    public RouterFixture(string? user = null, string? password = null, int? port = null)
     {
-        Options = new RouterOptions { Port = Loopback.FreePort(), User = user, Password = password };
+        Options = new RouterOptions { Port = port ?? Loopback.FreePort(), User = user, Password = password };
         Router = new AnycastRouter(Options);
         Router.Start();
     }

@@ -1,0 +1,184 @@
+using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Tests.Support;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
+using Amqp;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorDemo.Shared.Tests.Streams;
+
+public sealed class AmqpSinkSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    private const string Address = "temperature";
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly RouterFixture _router = new();
+    private readonly IMaterializer _materializer;
+
+    public AmqpSinkSpecs(ITestOutputHelper output)
+        : base("akka.loglevel = INFO", output) => _materializer = Sys.Materializer();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    Task IAsyncLifetime.DisposeAsync() => _router.DisposeAsync().AsTask();
+
+    private Task<Done> Run(IEnumerable<string> bodies, AmqpSinkSettings settings, AmqpLinkMetrics? metrics = null) =>
+        Source.From(bodies).Select(b => new Message(b)).RunWith(AmqpSink.Create(settings, metrics), _materializer);
+
+    [Fact]
+    public async Task The_sink_completes_only_when_the_peer_has_settled_everything()
+    {
+        var receiver = await _router.ReceiverAsync(Address, credit: 100, autoRestore: false);
+        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(_router.Endpoint, Address));
+
+        var received = new List<Message>();
+        for (var i = 0; i < 100; i++)
+        {
+            received.Add(await receiver.ReceiveAsync(Wait));
+        }
+
+        Assert.False(done.IsCompleted);
+        received.ForEach(receiver.Accept);
+        await done.WaitAsync(Wait);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i.ToString()), received.Select(m => (string)m.Body));
+    }
+
+    [Fact]
+    public async Task The_sink_keeps_no_more_than_its_window_in_flight()
+    {
+        var metrics = new AmqpLinkMetrics();
+        var receiver = await _router.ReceiverAsync(Address, credit: 1000, autoRestore: false);
+        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(_router.Endpoint, Address) { MaxInFlight = 8 }, metrics);
+
+        var received = new List<Message>();
+        for (var i = 0; i < 8; i++)
+        {
+            received.Add(await receiver.ReceiveAsync(Wait));
+        }
+
+        Assert.Null(await receiver.ReceiveAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(8, metrics.Sent);
+
+        received.ForEach(receiver.Accept);
+        await Eventually.Assert(() => Assert.Equal(16, metrics.Sent));
+        Assert.False(done.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_rejected_message_is_counted_and_not_sent_again()
+    {
+        var metrics = new AmqpLinkMetrics();
+        var receiver = await _router.ReceiverAsync(Address, credit: 10);
+        var done = Run(["hot", "23"], new AmqpSinkSettings(_router.Endpoint, Address), metrics);
+
+        var bad = await receiver.ReceiveAsync(Wait);
+        receiver.Reject(bad, new global::Amqp.Framing.Error("amqp:invalid-field") { Description = "not a number" });
+        var good = await receiver.ReceiveAsync(Wait);
+        receiver.Accept(good);
+
+        await done.WaitAsync(Wait);
+        Assert.Equal(1, metrics.Rejected);
+        Assert.Equal(1, metrics.Accepted);
+        Assert.Equal(2, metrics.Sent);
+    }
+
+    [Fact]
+    public async Task A_released_message_is_sent_again()
+    {
+        var metrics = new AmqpLinkMetrics();
+        var receiver = await _router.ReceiverAsync(Address, credit: 10);
+        var done = Run(["23"], new AmqpSinkSettings(_router.Endpoint, Address), metrics);
+
+        receiver.Release(await receiver.ReceiveAsync(Wait));
+        var again = await receiver.ReceiveAsync(Wait);
+        Assert.Equal("23", again.Body);
+        receiver.Accept(again);
+
+        await done.WaitAsync(Wait);
+        Assert.Equal(1, metrics.Resent);
+    }
+
+    [Fact]
+    public async Task At_most_once_delivers_everything_while_nothing_breaks()
+    {
+        var receiver = await _router.ReceiverAsync(Address, credit: 500);
+        var done = Run(Enumerable.Range(0, 1000).Select(i => i.ToString()), new AmqpSinkSettings(_router.Endpoint, Address) { Delivery = DeliveryMode.AtMostOnce, MaxInFlight = 64 });
+
+        var bodies = new List<string>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var message = await receiver.ReceiveAsync(Wait);
+            Assert.NotNull(message);
+            bodies.Add((string)message.Body);
+            receiver.Accept(message);
+        }
+
+        await done.WaitAsync(Wait);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => i.ToString()), bodies);
+    }
+
+    [Fact]
+    public async Task An_upstream_failure_fails_the_materialized_task()
+    {
+        var (probe, done) = this.SourceProbe<Message>()
+            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(_router.Endpoint, Address)), Keep.Both)
+            .Run(_materializer);
+
+        probe.SendError(new InvalidOperationException("sensor fleet crashed"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => done.WaitAsync(Wait));
+        Assert.Equal("sensor fleet crashed", error.Message);
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_fail_the_sink_with_a_message_naming_them()
+    {
+        await using var secured = new RouterFixture(user: "sensor", password: "s3cret");
+        var endpoint = AmqpEndpoint.Create(secured.Router.Url, "sensor", "wrong");
+
+        var done = Run(["23"], new AmqpSinkSettings(endpoint, Address));
+
+        var error = await Assert.ThrowsAsync<AmqpLinkException>(() => done.WaitAsync(Wait));
+        Assert.Contains("credentials", error.Message);
+        Assert.Contains("unauthorized-access", error.Message);
+    }
+
+    [Fact]
+    public async Task An_unreachable_router_is_retried_until_it_appears()
+    {
+        var metrics = new AmqpLinkMetrics();
+        RouterFixture? late = null;
+        try
+        {
+            var port = Loopback.FreePort();
+            var endpoint = AmqpEndpoint.Create($"amqp://127.0.0.1:{port}");
+            var done = Run(["23"], new AmqpSinkSettings(endpoint, Address) { Reconnect = new ReconnectSettings(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)) }, metrics);
+            await Eventually.Assert(() => Assert.Equal(LinkStatus.Reconnecting, metrics.State));
+            Assert.Contains("connection", metrics.LastError!, StringComparison.OrdinalIgnoreCase);
+
+            late = new RouterFixture(port: port);
+            var receiver = await late.ReceiverAsync(Address, credit: 10);
+            receiver.Accept(await receiver.ReceiveAsync(Wait));
+            await done.WaitAsync(Wait);
+        }
+        finally
+        {
+            if (late is not null)
+            {
+                await late.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("http://localhost:5672", "Url")]
+    [InlineData("not a url", "Url")]
+    [InlineData("amqp://:secret@localhost", "User")]
+    public void An_invalid_endpoint_fails_at_creation_and_names_the_setting(string url, string setting)
+    {
+        var error = Assert.Throws<AmqpSettingsException>(() => AmqpEndpoint.Create(url));
+        Assert.Equal(setting, error.Setting);
+    }
+}

@@ -1,0 +1,125 @@
+using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Tests.Support;
+using Akka.Streams;
+using Akka.Streams.TestKit;
+using Amqp.Framing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorDemo.Shared.Tests.Streams;
+
+public sealed class AmqpSourceSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    private const string Address = "temperature";
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly RouterFixture _router = new();
+    private readonly IMaterializer _materializer;
+
+    public AmqpSourceSpecs(ITestOutputHelper output)
+        : base("akka.loglevel = INFO", output) => _materializer = Sys.Materializer();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    Task IAsyncLifetime.DisposeAsync() => _router.DisposeAsync().AsTask();
+
+    private TestSubscriber.Probe<ReceivedMessage> Subscribe(int credit, AmqpLinkMetrics metrics) =>
+        AmqpSource.Create(new AmqpSourceSettings(_router.Endpoint, Address) { Credit = credit }, metrics)
+            .RunWith(this.SinkProbe<ReceivedMessage>(), _materializer);
+
+    [Fact]
+    public async Task A_message_is_settled_only_when_downstream_settles_it()
+    {
+        var probe = Subscribe(credit: 10, new AmqpLinkMetrics());
+        var sender = await _router.SenderAsync(Address);
+        var outcome = sender.SendWithOutcome("23");
+
+        probe.Request(1);
+        var received = probe.ExpectNext(Wait);
+        Assert.Equal("23", received.Message.Body);
+        Assert.False(outcome.IsCompleted);
+
+        Assert.True(received.Accept());
+        Assert.IsType<Accepted>(await outcome.WaitAsync(Wait));
+        probe.Cancel();
+    }
+
+    [Fact]
+    public async Task A_slow_consumer_is_never_more_than_the_credit_ahead()
+    {
+        var metrics = new AmqpLinkMetrics();
+        var probe = Subscribe(credit: 10, metrics);
+        var sender = await _router.SenderAsync(Address);
+        for (var i = 0; i < 100; i++)
+        {
+            _ = sender.SendWithOutcome(i.ToString());
+        }
+
+        await Eventually.Assert(() => Assert.Equal(10, metrics.Received));
+        probe.Request(4);
+        var settled = probe.ExpectNextN(4, Wait);
+        Assert.Equal(10, metrics.Received);
+
+        // Settling half the window restores it: the peer may then send that much more, and no more.
+        foreach (var message in settled.Take(4))
+        {
+            message.Accept();
+        }
+
+        probe.Request(1);
+        probe.ExpectNext(Wait).Accept();
+        await Eventually.Assert(() => Assert.Equal(15, metrics.Received));
+        Assert.True(metrics.Received - metrics.Accepted <= 10);
+        probe.Cancel();
+    }
+
+    [Fact]
+    public async Task A_rejection_carries_its_reason_to_the_sender()
+    {
+        var metrics = new AmqpLinkMetrics();
+        var probe = Subscribe(credit: 10, metrics);
+        var sender = await _router.SenderAsync(Address);
+        var outcome = sender.SendWithOutcome("hot");
+
+        probe.Request(1);
+        Assert.True(probe.ExpectNext(Wait).Reject("temperature 'hot' is not a number"));
+
+        var rejected = Assert.IsType<Rejected>(await outcome.WaitAsync(Wait));
+        Assert.Equal("temperature 'hot' is not a number", rejected.Error.Description);
+        Assert.Equal(1, metrics.Rejected);
+        probe.Cancel();
+    }
+
+    [Fact]
+    public async Task A_message_settles_only_once()
+    {
+        var probe = Subscribe(credit: 10, new AmqpLinkMetrics());
+        var sender = await _router.SenderAsync(Address);
+        _ = sender.SendWithOutcome("23");
+
+        probe.Request(1);
+        var received = probe.ExpectNext(Wait);
+        Assert.True(received.Accept());
+        Assert.False(received.Reject("too late"));
+        probe.Cancel();
+    }
+
+    [Fact]
+    public async Task Cancelling_downstream_detaches_the_link()
+    {
+        var probe = Subscribe(credit: 10, new AmqpLinkMetrics());
+        await Eventually.Assert(() => Assert.Equal(1, _router.Stats(Address).Consumers));
+
+        probe.Cancel();
+
+        await Eventually.Assert(() => Assert.Equal(0, _router.Stats(Address).Consumers));
+    }
+
+    [Fact]
+    public void An_invalid_credit_fails_at_creation_and_names_the_setting()
+    {
+        var error = Assert.Throws<AmqpSettingsException>(
+            () => AmqpSource.Create(new AmqpSourceSettings(_router.Endpoint, Address) { Credit = 0 }));
+        Assert.Equal("Credit", error.Setting);
+        Assert.Contains("Credit", error.Message);
+    }
+}
