@@ -72,7 +72,7 @@ internal sealed class AnycastAddress(string name)
         lock (_gate)
         {
             _consumers.Remove(consumer);
-            consumer.Credit = 0;
+            consumer.Clear();
             Rebalance();
         }
     }
@@ -81,13 +81,12 @@ internal sealed class AnycastAddress(string name)
     {
         lock (_gate)
         {
-            // AMQPNetLite reports a lowered credit as a delta of zero or less and then holds none.
-            consumer.Credit = delta > 0 ? consumer.Credit + delta : 0;
+            consumer.OnFlow(delta);
             if (consumer.Link.IsDraining)
             {
                 // Nothing is ever queued here, so a drain completes at once.
                 consumer.Link.CompleteDrain();
-                consumer.Credit = 0;
+                consumer.Clear();
             }
 
             Rebalance();
@@ -109,8 +108,7 @@ internal sealed class AnycastAddress(string name)
                 return;
             }
 
-            consumer.Credit--;
-            consumer.Forwarded++;
+            consumer.OnForward();
             _routed++;
             var forward = new Forward(message, producer) { Format = message.Format };
             consumer.Link.SendMessage(forward, message.NewBuffer());

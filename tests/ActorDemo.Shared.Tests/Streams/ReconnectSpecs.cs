@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Tests.Support;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Amqp;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorDemo.Shared.Tests.Streams;
+
+public sealed class ReconnectSpecs(ITestOutputHelper output)
+    : Akka.TestKit.Xunit2.TestKit("akka.loglevel = INFO", output), IAsyncLifetime
+{
+    private const string Address = "temperature";
+    private static readonly ReconnectSettings Fast = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500));
+    private readonly RouterFixture _router = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    Task IAsyncLifetime.DisposeAsync() => _router.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Source_and_sink_recover_when_the_router_restarts_and_nothing_accepted_is_lost()
+    {
+        var materializer = Sys.Materializer();
+        var seen = new ConcurrentDictionary<string, int>();
+        var sourceMetrics = new AmqpLinkMetrics();
+        var sinkMetrics = new AmqpLinkMetrics();
+
+        _ = AmqpSource.Create(new AmqpSourceSettings(_router.Endpoint, Address) { Credit = 100, Reconnect = Fast }, sourceMetrics)
+            .Select(m =>
+            {
+                seen.AddOrUpdate((string)m.Message.Body, 1, (_, n) => n + 1);
+                m.Accept();
+                return m;
+            })
+            .RunWith(Sink.Ignore<ReceivedMessage>(), materializer);
+
+        var (queue, done) = Source.Queue<string>(2000, OverflowStrategy.Backpressure)
+            .Select(body => new Message(body))
+            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(_router.Endpoint, Address) { MaxInFlight = 200, Reconnect = Fast }, sinkMetrics), Keep.Both)
+            .Run(materializer);
+
+        for (var i = 0; i < 500; i++)
+        {
+            await queue.OfferAsync(i.ToString());
+        }
+
+        // The router goes away with readings in flight, and more are offered while it is down.
+        await _router.RestartAsync(async () =>
+        {
+            await Eventually.Assert(() => Assert.Equal(LinkStatus.Reconnecting, sinkMetrics.State));
+            await Eventually.Assert(() => Assert.Equal(LinkStatus.Reconnecting, sourceMetrics.State));
+            for (var i = 500; i < 1000; i++)
+            {
+                await queue.OfferAsync(i.ToString());
+            }
+        });
+
+        queue.Complete();
+        await done.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await Eventually.Assert(() => Assert.Equal(1000, seen.Count), TimeSpan.FromSeconds(30));
+        Assert.All(Enumerable.Range(0, 1000), i => Assert.True(seen.ContainsKey(i.ToString()), $"reading {i} was lost"));
+        Assert.True(sinkMetrics.Reconnects >= 1);
+        Assert.True(sourceMetrics.Reconnects >= 1);
+        Assert.Equal(LinkStatus.Attached, sourceMetrics.State);
+    }
+}

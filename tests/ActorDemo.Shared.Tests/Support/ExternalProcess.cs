@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace ActorDemo.Shared.Tests.Support;
+
+/// <summary>A real process under test: its output is collected line by line, and it is killed on dispose.</summary>
+public sealed class ExternalProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private ExternalProcess(Process process) => _process = process;
+
+    public IReadOnlyList<string> Lines => _lines.ToList();
+
+    public static ExternalProcess Start(string fileName, params string[] arguments)
+    {
+        if (!File.Exists(fileName))
+        {
+            throw new InvalidOperationException($"{fileName} is missing; run .ci/run once (it installs the test dependencies).");
+        }
+
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var external = new ExternalProcess(process);
+        process.OutputDataReceived += (_, e) => external.Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => external.Collect(e.Data is null ? null : $"stderr: {e.Data}");
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return external;
+    }
+
+    public Task WaitForLineAsync(Func<string, bool> match, TimeSpan? within = null) =>
+        Eventually.Assert(() => Xunit.Assert.True(_lines.Any(match), $"no such line yet; output so far:\n{string.Join('\n', _lines)}"), within ?? TimeSpan.FromSeconds(30));
+
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{_process.StartInfo.FileName} did not exit within {within}; its output:\n{string.Join('\n', _lines)}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is not null)
+        {
+            _lines.Enqueue(line);
+        }
+    }
+}
