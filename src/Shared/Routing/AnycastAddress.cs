@@ -11,14 +11,23 @@ public sealed record AddressStatistics(
 
 /// <summary>
 /// One anycast address, with the semantics of Qpid Dispatch's balanced distribution: nothing is
-/// stored; producers get credit only while consumers give some, and never more in total than the
-/// consumers can take; each message goes to the next consumer with credit; the consumer's outcome
-/// goes back to the producer. One lock guards the address; AMQPNetLite calls us holding none of
+/// stored (a message caught in a credit race waits for the next credit of an attached consumer,
+/// like Dispatch's undelivered list); producers get credit only while consumers give some, and
+/// never more in total than the consumers can take; each message goes to the next consumer with
+/// credit; the consumer's outcome goes back to the producer. One lock guards the address; AMQPNetLite calls us holding none of
 /// its own, so calling into links under it cannot deadlock.
 /// </summary>
 internal sealed class AnycastAddress(string name)
 {
+    /// <summary>
+    /// The most messages held for a moment when credit was granted just before a consumer used it
+    /// elsewhere (AMQPNetLite counts a transfer before it reaches us, so grants can overlap by a few).
+    /// Nothing is held while no consumer is attached.
+    /// </summary>
+    private const int HeldLimit = 1000;
+
     private readonly object _gate = new();
+    private readonly Queue<(Producer Producer, RoutedMessage Message)> _held = new();
     private readonly List<Producer> _producers = [];
     private readonly List<Consumer> _consumers = [];
     private int _next;
@@ -73,6 +82,14 @@ internal sealed class AnycastAddress(string name)
         {
             _consumers.Remove(consumer);
             consumer.Clear();
+            if (_consumers.Count == 0)
+            {
+                while (_held.TryDequeue(out var held))
+                {
+                    Release(held.Producer, held.Message);
+                }
+            }
+
             Rebalance();
         }
     }
@@ -89,6 +106,12 @@ internal sealed class AnycastAddress(string name)
                 consumer.Clear();
             }
 
+            while (_held.Count > 0 && NextConsumerWithCredit() is { } next)
+            {
+                var (producer, message) = _held.Dequeue();
+                Forward(next, producer, message);
+            }
+
             Rebalance();
         }
     }
@@ -98,24 +121,18 @@ internal sealed class AnycastAddress(string name)
         lock (_gate)
         {
             producer.Outstanding = Math.Max(0, producer.Outstanding - 1);
-            var consumer = NextConsumerWithCredit();
-            if (consumer is null)
+            if (NextConsumerWithCredit() is { } consumer)
             {
-                // Credit was withdrawn while the message was on its way: anycast holds nothing.
-                _released++;
-                Dispose(producer, message, new Released());
-                Rebalance();
-                return;
+                Forward(consumer, producer, message);
             }
-
-            consumer.OnForward();
-            _routed++;
-            var forward = new Forward(message, producer) { Format = message.Format };
-            consumer.Link.SendMessage(forward, message.NewBuffer());
-            if (consumer.Link.SettleOnSend)
+            else if (_consumers.Count > 0 && _held.Count < HeldLimit)
             {
-                // The consumer asked for pre-settled messages: it will send no outcome.
-                Dispose(producer, message, new Accepted());
+                _held.Enqueue((producer, message));
+            }
+            else
+            {
+                // No consumer at all: anycast stores nothing.
+                Release(producer, message);
             }
 
             if (producer.Outstanding * 2 <= FairShare())
@@ -142,6 +159,25 @@ internal sealed class AnycastAddress(string name)
 
             Dispose(forward.Producer, forward.Inbound, outcome ?? new Accepted());
         }
+    }
+
+    private void Forward(Consumer consumer, Producer producer, RoutedMessage message)
+    {
+        consumer.OnForward();
+        _routed++;
+        var forward = new Forward(message, producer) { Format = message.Format };
+        consumer.Link.SendMessage(forward, message.NewBuffer());
+        if (consumer.Link.SettleOnSend)
+        {
+            // The consumer asked for pre-settled messages: it will send no outcome.
+            Dispose(producer, message, new Accepted());
+        }
+    }
+
+    private void Release(Producer producer, RoutedMessage message)
+    {
+        _released++;
+        Dispose(producer, message, new Released());
     }
 
     private static void Dispose(Producer producer, Message message, DeliveryState outcome)
@@ -203,7 +239,7 @@ internal sealed class AnycastAddress(string name)
             granted += producer.Outstanding;
         }
 
-        if (granted > available)
+        if (granted + _held.Count > available)
         {
             // Consumers left or took credit back: withdraw what they can no longer take.
             foreach (var producer in _producers.Where(p => p.Outstanding > share))
@@ -214,7 +250,7 @@ internal sealed class AnycastAddress(string name)
             return;
         }
 
-        var spare = available - granted;
+        var spare = available - granted - _held.Count;
         for (var i = 0; i < _producers.Count && spare > 0; i++)
         {
             // Rotate the starting point so that a remainder smaller than the producers does not always favour the first.
