@@ -66,7 +66,11 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
     public override void PostStop()
     {
         _stopping = true;
-        Metrics.SetState(LinkStatus.Closed);
+        if (Metrics.State != LinkStatus.Failed)
+        {
+            Metrics.SetState(LinkStatus.Closed);
+        }
+
         CloseConnection();
     }
 

@@ -115,6 +115,22 @@ public sealed class AmqpSourceSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetim
     }
 
     [Fact]
+    public async Task Wrong_credentials_fail_the_source_with_a_message_naming_them()
+    {
+        await using var secured = new RouterFixture(user: "aggregator", password: "s3cret");
+        var endpoint = AmqpEndpoint.Create(secured.Router.Url, "aggregator", "wrong");
+        var metrics = new AmqpLinkMetrics();
+
+        var probe = AmqpSource.Create(new AmqpSourceSettings(endpoint, Address), metrics)
+            .RunWith(this.SinkProbe<ReceivedMessage>(), _materializer);
+
+        var error = probe.ExpectSubscriptionAndError();
+        Assert.IsType<AmqpLinkException>(error);
+        Assert.Contains("credentials", error.Message);
+        Assert.Equal(LinkStatus.Failed, metrics.State);
+    }
+
+    [Fact]
     public void An_invalid_credit_fails_at_creation_and_names_the_setting()
     {
         var error = Assert.Throws<AmqpSettingsException>(
