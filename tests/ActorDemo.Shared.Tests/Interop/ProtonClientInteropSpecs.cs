@@ -9,21 +9,13 @@ using Xunit.Abstractions;
 namespace ActorDemo.Shared.Tests.Interop;
 
 /// <summary>The embedded router and our stages with Apache Qpid Proton clients (Debian python3-qpid-proton).</summary>
-public sealed class ProtonClientInteropSpecs(ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit("akka.loglevel = INFO", output), IAsyncLifetime
+public sealed class ProtonClientInteropSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
     private const string Python = "/usr/bin/python3";
-    private const string Address = "temperature";
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private static readonly string Client = Path.Combine(AppContext.BaseDirectory, "Interop", "proton_client.py");
-    private readonly RouterFixture _router = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    Task IAsyncLifetime.DisposeAsync() => _router.DisposeAsync().AsTask();
 
     private ExternalProcess Proton(string mode, int count) =>
-        ExternalProcess.Start(Python, Client, mode, _router.Router.Url, Address, count.ToString());
+        ExternalProcess.Start(Python, Client, mode, Router.Router.Url, Address, count.ToString());
 
     [Fact]
     public async Task A_proton_sender_reaches_a_proton_receiver_through_the_router()
@@ -45,7 +37,7 @@ public sealed class ProtonClientInteropSpecs(ITestOutputHelper output)
 
         await Source.From(Enumerable.Range(0, 20))
             .Select(i => new Message($"reading-{i}"))
-            .RunWith(AmqpSink.Create(new AmqpSinkSettings(_router.Endpoint, Address)), Sys.Materializer())
+            .RunWith(AmqpSink.Create(new AmqpSinkSettings(Router.Endpoint, Address)), Materializer)
             .WaitAsync(Wait);
 
         Assert.Equal(0, await receiver.WaitForExitAsync(Wait));
@@ -55,15 +47,15 @@ public sealed class ProtonClientInteropSpecs(ITestOutputHelper output)
     [Fact]
     public async Task A_proton_sender_reaches_our_source()
     {
-        var bodies = AmqpSource.Create(new AmqpSourceSettings(_router.Endpoint, Address))
+        var bodies = AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address))
             .Select(m =>
             {
                 m.Accept();
                 return (string)m.Message.Body;
             })
             .Take(10)
-            .RunWith(Sink.Seq<string>(), Sys.Materializer());
-        await Eventually.Assert(() => Assert.Equal(1, _router.Stats(Address).Consumers));
+            .RunWith(Sink.Seq<string>(), Materializer);
+        await Eventually.Assert(() => Assert.Equal(1, Router.Stats(Address).Consumers));
 
         await using var sender = Proton("send", 10);
 

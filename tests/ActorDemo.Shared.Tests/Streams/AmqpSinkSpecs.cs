@@ -10,28 +10,16 @@ using Xunit.Abstractions;
 
 namespace ActorDemo.Shared.Tests.Streams;
 
-public sealed class AmqpSinkSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
-    private const string Address = "temperature";
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly RouterFixture _router = new();
-    private readonly IMaterializer _materializer;
-
-    public AmqpSinkSpecs(ITestOutputHelper output)
-        : base("akka.loglevel = INFO", output) => _materializer = Sys.Materializer();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    Task IAsyncLifetime.DisposeAsync() => _router.DisposeAsync().AsTask();
-
     private Task<Done> Run(IEnumerable<string> bodies, AmqpSinkSettings settings, AmqpLinkMetrics? metrics = null) =>
-        Source.From(bodies).Select(b => new Message(b)).RunWith(AmqpSink.Create(settings, metrics), _materializer);
+        Source.From(bodies).Select(b => new Message(b)).RunWith(AmqpSink.Create(settings, metrics), Materializer);
 
     [Fact]
     public async Task The_sink_completes_only_when_the_peer_has_settled_everything()
     {
-        var receiver = await _router.ReceiverAsync(Address, credit: 100, autoRestore: false);
-        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(_router.Endpoint, Address));
+        var receiver = await Router.ReceiverAsync(Address, credit: 100, autoRestore: false);
+        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address));
 
         var received = new List<Message>();
         for (var i = 0; i < 100; i++)
@@ -49,8 +37,8 @@ public sealed class AmqpSinkSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     public async Task The_sink_keeps_no_more_than_its_window_in_flight()
     {
         var metrics = new AmqpLinkMetrics();
-        var receiver = await _router.ReceiverAsync(Address, credit: 1000, autoRestore: false);
-        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(_router.Endpoint, Address) { MaxInFlight = 8 }, metrics);
+        var receiver = await Router.ReceiverAsync(Address, credit: 1000, autoRestore: false);
+        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address) { MaxInFlight = 8 }, metrics);
 
         var received = new List<Message>();
         for (var i = 0; i < 8; i++)
@@ -70,8 +58,8 @@ public sealed class AmqpSinkSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     public async Task A_rejected_message_is_counted_and_not_sent_again()
     {
         var metrics = new AmqpLinkMetrics();
-        var receiver = await _router.ReceiverAsync(Address, credit: 10);
-        var done = Run(["hot", "23"], new AmqpSinkSettings(_router.Endpoint, Address), metrics);
+        var receiver = await Router.ReceiverAsync(Address, credit: 10);
+        var done = Run(["hot", "23"], new AmqpSinkSettings(Router.Endpoint, Address), metrics);
 
         var bad = await receiver.ReceiveAsync(Wait);
         receiver.Reject(bad, new global::Amqp.Framing.Error("amqp:invalid-field") { Description = "not a number" });
@@ -88,8 +76,8 @@ public sealed class AmqpSinkSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     public async Task A_released_message_is_sent_again()
     {
         var metrics = new AmqpLinkMetrics();
-        var receiver = await _router.ReceiverAsync(Address, credit: 10);
-        var done = Run(["23"], new AmqpSinkSettings(_router.Endpoint, Address), metrics);
+        var receiver = await Router.ReceiverAsync(Address, credit: 10);
+        var done = Run(["23"], new AmqpSinkSettings(Router.Endpoint, Address), metrics);
 
         receiver.Release(await receiver.ReceiveAsync(Wait));
         var again = await receiver.ReceiveAsync(Wait);
@@ -103,8 +91,8 @@ public sealed class AmqpSinkSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     [Fact]
     public async Task At_most_once_delivers_everything_while_nothing_breaks()
     {
-        var receiver = await _router.ReceiverAsync(Address, credit: 500);
-        var done = Run(Enumerable.Range(0, 1000).Select(i => i.ToString()), new AmqpSinkSettings(_router.Endpoint, Address) { Delivery = DeliveryMode.AtMostOnce, MaxInFlight = 64 });
+        var receiver = await Router.ReceiverAsync(Address, credit: 500);
+        var done = Run(Enumerable.Range(0, 1000).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address) { Delivery = DeliveryMode.AtMostOnce, MaxInFlight = 64 });
 
         var bodies = new List<string>();
         for (var i = 0; i < 1000; i++)
@@ -123,8 +111,8 @@ public sealed class AmqpSinkSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     public async Task An_upstream_failure_fails_the_materialized_task()
     {
         var (probe, done) = this.SourceProbe<Message>()
-            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(_router.Endpoint, Address)), Keep.Both)
-            .Run(_materializer);
+            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(Router.Endpoint, Address)), Keep.Both)
+            .Run(Materializer);
 
         probe.SendError(new InvalidOperationException("sensor fleet crashed"));
 

@@ -8,29 +8,17 @@ using Xunit.Abstractions;
 
 namespace ActorDemo.Shared.Tests.Streams;
 
-public sealed class AmqpSourceSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
-    private const string Address = "temperature";
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly RouterFixture _router = new();
-    private readonly IMaterializer _materializer;
-
-    public AmqpSourceSpecs(ITestOutputHelper output)
-        : base("akka.loglevel = INFO", output) => _materializer = Sys.Materializer();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    Task IAsyncLifetime.DisposeAsync() => _router.DisposeAsync().AsTask();
-
     private TestSubscriber.Probe<ReceivedMessage> Subscribe(int credit, AmqpLinkMetrics metrics) =>
-        AmqpSource.Create(new AmqpSourceSettings(_router.Endpoint, Address) { Credit = credit }, metrics)
-            .RunWith(this.SinkProbe<ReceivedMessage>(), _materializer);
+        AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address) { Credit = credit }, metrics)
+            .RunWith(this.SinkProbe<ReceivedMessage>(), Materializer);
 
     [Fact]
     public async Task A_message_is_settled_only_when_downstream_settles_it()
     {
         var probe = Subscribe(credit: 10, new AmqpLinkMetrics());
-        var sender = await _router.SenderAsync(Address);
+        var sender = await Router.SenderAsync(Address);
         var outcome = sender.SendWithOutcome("23");
 
         probe.Request(1);
@@ -48,7 +36,7 @@ public sealed class AmqpSourceSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetim
     {
         var metrics = new AmqpLinkMetrics();
         var probe = Subscribe(credit: 10, metrics);
-        var sender = await _router.SenderAsync(Address);
+        var sender = await Router.SenderAsync(Address);
         for (var i = 0; i < 100; i++)
         {
             _ = sender.SendWithOutcome(i.ToString());
@@ -77,7 +65,7 @@ public sealed class AmqpSourceSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetim
     {
         var metrics = new AmqpLinkMetrics();
         var probe = Subscribe(credit: 10, metrics);
-        var sender = await _router.SenderAsync(Address);
+        var sender = await Router.SenderAsync(Address);
         var outcome = sender.SendWithOutcome("hot");
 
         probe.Request(1);
@@ -93,7 +81,7 @@ public sealed class AmqpSourceSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetim
     public async Task A_message_settles_only_once()
     {
         var probe = Subscribe(credit: 10, new AmqpLinkMetrics());
-        var sender = await _router.SenderAsync(Address);
+        var sender = await Router.SenderAsync(Address);
         _ = sender.SendWithOutcome("23");
 
         probe.Request(1);
@@ -107,11 +95,11 @@ public sealed class AmqpSourceSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetim
     public async Task Cancelling_downstream_detaches_the_link()
     {
         var probe = Subscribe(credit: 10, new AmqpLinkMetrics());
-        await Eventually.Assert(() => Assert.Equal(1, _router.Stats(Address).Consumers));
+        await Eventually.Assert(() => Assert.Equal(1, Router.Stats(Address).Consumers));
 
         probe.Cancel();
 
-        await Eventually.Assert(() => Assert.Equal(0, _router.Stats(Address).Consumers));
+        await Eventually.Assert(() => Assert.Equal(0, Router.Stats(Address).Consumers));
     }
 
     [Fact]
@@ -122,7 +110,7 @@ public sealed class AmqpSourceSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetim
         var metrics = new AmqpLinkMetrics();
 
         var probe = AmqpSource.Create(new AmqpSourceSettings(endpoint, Address), metrics)
-            .RunWith(this.SinkProbe<ReceivedMessage>(), _materializer);
+            .RunWith(this.SinkProbe<ReceivedMessage>(), Materializer);
 
         var error = probe.ExpectSubscriptionAndError();
         Assert.IsType<AmqpLinkException>(error);
@@ -134,7 +122,7 @@ public sealed class AmqpSourceSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetim
     public void An_invalid_credit_fails_at_creation_and_names_the_setting()
     {
         var error = Assert.Throws<AmqpSettingsException>(
-            () => AmqpSource.Create(new AmqpSourceSettings(_router.Endpoint, Address) { Credit = 0 }));
+            () => AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address) { Credit = 0 }));
         Assert.Equal("Credit", error.Setting);
         Assert.Contains("Credit", error.Message);
     }

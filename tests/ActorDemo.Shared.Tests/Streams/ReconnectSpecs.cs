@@ -9,38 +9,30 @@ using Xunit.Abstractions;
 
 namespace ActorDemo.Shared.Tests.Streams;
 
-public sealed class ReconnectSpecs(ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit("akka.loglevel = INFO", output), IAsyncLifetime
+public sealed class ReconnectSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
-    private const string Address = "temperature";
     private static readonly ReconnectSettings Fast = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500));
-    private readonly RouterFixture _router = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    Task IAsyncLifetime.DisposeAsync() => _router.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Source_and_sink_recover_when_the_router_restarts_and_nothing_accepted_is_lost()
     {
-        var materializer = Sys.Materializer();
         var seen = new ConcurrentDictionary<string, int>();
         var sourceMetrics = new AmqpLinkMetrics();
         var sinkMetrics = new AmqpLinkMetrics();
 
-        _ = AmqpSource.Create(new AmqpSourceSettings(_router.Endpoint, Address) { Credit = 100, Reconnect = Fast }, sourceMetrics)
+        _ = AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address) { Credit = 100, Reconnect = Fast }, sourceMetrics)
             .Select(m =>
             {
                 seen.AddOrUpdate((string)m.Message.Body, 1, (_, n) => n + 1);
                 m.Accept();
                 return m;
             })
-            .RunWith(Sink.Ignore<ReceivedMessage>(), materializer);
+            .RunWith(Sink.Ignore<ReceivedMessage>(), Materializer);
 
         var (queue, done) = Source.Queue<string>(2000, OverflowStrategy.Backpressure)
             .Select(body => new Message(body))
-            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(_router.Endpoint, Address) { MaxInFlight = 200, Reconnect = Fast }, sinkMetrics), Keep.Both)
-            .Run(materializer);
+            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(Router.Endpoint, Address) { MaxInFlight = 200, Reconnect = Fast }, sinkMetrics), Keep.Both)
+            .Run(Materializer);
 
         for (var i = 0; i < 500; i++)
         {
@@ -48,7 +40,7 @@ public sealed class ReconnectSpecs(ITestOutputHelper output)
         }
 
         // The router goes away with readings in flight, and more are offered while it is down.
-        await _router.RestartAsync(async () =>
+        await Router.RestartAsync(async () =>
         {
             await Eventually.Assert(() => Assert.Equal(LinkStatus.Reconnecting, sinkMetrics.State));
             await Eventually.Assert(() => Assert.Equal(LinkStatus.Reconnecting, sourceMetrics.State));

@@ -1,0 +1,26 @@
+using Akka.Streams;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorDemo.Shared.Tests.Support;
+
+/// <summary>
+/// A spec with an actor system, a materializer and a real embedded router on a free loopback
+/// port, all stopped after each test.
+/// </summary>
+public abstract class RouterSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    protected const string Address = "temperature";
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    protected RouterSpec(ITestOutputHelper output)
+        : base("akka.loglevel = INFO", output) => Materializer = Sys.Materializer();
+
+    protected RouterFixture Router { get; } = new();
+
+    protected IMaterializer Materializer { get; }
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync() => await Router.DisposeAsync();
+}
