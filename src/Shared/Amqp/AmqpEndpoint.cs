@@ -11,8 +11,9 @@ public sealed record AmqpEndpoint
 {
     public const string DefaultUrl = "amqp://127.0.0.1:5672";
 
-    private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout)
+    private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout, TimeSpan idleTimeout)
     {
+        IdleTimeout = idleTimeout;
         Url = url;
         User = user;
         Password = password;
@@ -32,6 +33,12 @@ public sealed record AmqpEndpoint
 
     public TimeSpan ConnectTimeout { get; }
 
+    /// <summary>
+    /// A connection silent for this long is taken as broken. It is announced to the peer, which
+    /// then sends heartbeats, so a network that fails without closing the socket is noticed.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; }
+
     public bool UsesTls => Url.Scheme == "amqps";
 
     /// <summary>
@@ -44,7 +51,8 @@ public sealed record AmqpEndpoint
         string? user = null,
         string? password = null,
         string? containerId = null,
-        TimeSpan? connectTimeout = null)
+        TimeSpan? connectTimeout = null,
+        TimeSpan? idleTimeout = null)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
@@ -79,6 +87,12 @@ public sealed record AmqpEndpoint
             throw new AmqpSettingsException("ConnectTimeout", $"{timeout} is not positive.");
         }
 
+        var idle = idleTimeout ?? TimeSpan.FromSeconds(30);
+        if (idle < TimeSpan.FromSeconds(1))
+        {
+            throw new AmqpSettingsException("IdleTimeout", $"{idle} is shorter than a second; heartbeats would flood the link.");
+        }
+
         var port = uri.IsDefaultPort || uri.Port < 0 ? (uri.Scheme == "amqps" ? 5671 : 5672) : uri.Port;
         var normalized = new UriBuilder(uri.Scheme, uri.Host, port).Uri;
         return new AmqpEndpoint(
@@ -86,7 +100,8 @@ public sealed record AmqpEndpoint
             string.IsNullOrEmpty(user) ? null : user,
             string.IsNullOrEmpty(user) ? null : password ?? string.Empty,
             string.IsNullOrWhiteSpace(containerId) ? $"actordemo-{Guid.NewGuid():N}" : containerId,
-            timeout);
+            timeout,
+            idle);
     }
 
     /// <summary>Opens a connection; never blocks the caller's thread.</summary>
@@ -95,6 +110,7 @@ public sealed record AmqpEndpoint
         var factory = new ConnectionFactory();
         factory.AMQP.ContainerId = ContainerId;
         factory.AMQP.MaxFrameSize = 256 * 1024;
+        factory.AMQP.IdleTimeout = (int)IdleTimeout.TotalMilliseconds;
         if (User is null)
         {
             factory.SASL.Profile = SaslProfile.Anonymous;
