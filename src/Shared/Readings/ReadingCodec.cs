@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Amqp;
+using Amqp.Framing;
+
+namespace ActorDemo.Shared.Readings;
+
+/// <summary>What decoding a message gave: a reading, or why the message is not one.</summary>
+public readonly record struct DecodedReading(TemperatureReading? Reading, string? Error)
+{
+    public static DecodedReading Invalid(string error) => new(null, error);
+}
+
+/// <summary>
+/// The wire format of the design card. Our sensors send a <c>Data</c> body of UTF-8 JSON; the
+/// aggregator also takes what the original publishers sent: an <c>AmqpValue</c> string or number,
+/// or a <c>Data</c> body holding a number as text.
+/// </summary>
+public static class ReadingCodec
+{
+    public const string ContentType = "application/json";
+
+    /// <summary>The largest body taken; anything larger is no reading.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static Message Encode(TemperatureReading reading)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(new WireReading(reading.DeviceId, reading.Temperature, reading.Timestamp.UtcDateTime, reading.Seq), WireJson.Options);
+        return new Message
+        {
+            Properties = new Properties { ContentType = ContentType },
+            BodySection = new Data { Binary = json },
+        };
+    }
+
+    /// <param name="receivedAt">The timestamp of a reading that carries none.</param>
+    public static DecodedReading Decode(Message message, DateTimeOffset receivedAt) => message.BodySection switch
+    {
+        Data data => DecodeData(data.Binary, receivedAt),
+        AmqpValue { Value: string text } => text.Length > MaxBodyBytes
+            ? TooLarge(Encoding.UTF8.GetByteCount(text))
+            : FromNumberText(text, receivedAt),
+        AmqpValue { Value: var value } when IsNumber(value) => Validated(TemperatureReading.UnknownDevice, Convert.ToDouble(value, CultureInfo.InvariantCulture), receivedAt, 0),
+        AmqpValue { Value: var value } => DecodedReading.Invalid($"the AmqpValue body is a {value?.GetType().Name ?? "null"}, not a temperature; send a number or JSON with \"temperature\""),
+        null => DecodedReading.Invalid("the message has no body; send a number or JSON with \"temperature\""),
+        var other => DecodedReading.Invalid($"a {other.GetType().Name} body is not a reading; send a Data body of JSON or an AmqpValue number"),
+    };
+
+    private static DecodedReading DecodeData(byte[]? body, DateTimeOffset receivedAt)
+    {
+        if (body is null || body.Length == 0)
+        {
+            return DecodedReading.Invalid("the Data body is empty; send JSON with \"temperature\" or a number");
+        }
+
+        if (body.Length > MaxBodyBytes)
+        {
+            return TooLarge(body.Length);
+        }
+
+        var first = Array.FindIndex(body, b => !char.IsWhiteSpace((char)b));
+        return first >= 0 && body[first] == (byte)'{'
+            ? FromJson(body, receivedAt)
+            : FromNumberText(Encoding.UTF8.GetString(body), receivedAt);
+    }
+
+    private static DecodedReading FromJson(byte[] body, DateTimeOffset receivedAt)
+    {
+        WireReading? wire;
+        try
+        {
+            wire = JsonSerializer.Deserialize<WireReading>(body, WireJson.Options);
+        }
+        catch (JsonException e)
+        {
+            return DecodedReading.Invalid($"the JSON body is malformed ({e.Message})");
+        }
+
+        if (wire?.Temperature is not { } temperature)
+        {
+            return DecodedReading.Invalid("the JSON body has no \"temperature\"");
+        }
+
+        var device = string.IsNullOrWhiteSpace(wire.DeviceId) ? TemperatureReading.UnknownDevice : wire.DeviceId;
+        var timestamp = wire.Timestamp is { } sent ? new DateTimeOffset(sent.ToUniversalTime()) : receivedAt;
+        return Validated(device, temperature, timestamp, wire.Seq ?? 0);
+    }
+
+    private static DecodedReading FromNumberText(string text, DateTimeOffset receivedAt) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var temperature)
+            ? Validated(TemperatureReading.UnknownDevice, temperature, receivedAt, 0)
+            : DecodedReading.Invalid($"'{Shorten(text)}' is not a number");
+
+    private static DecodedReading Validated(string device, double temperature, DateTimeOffset timestamp, long seq)
+    {
+        if (!double.IsFinite(temperature))
+        {
+            return DecodedReading.Invalid($"temperature {temperature} is not a finite number");
+        }
+
+        if (temperature is < TemperatureReading.AbsoluteZero or > TemperatureReading.Ceiling)
+        {
+            return DecodedReading.Invalid($"temperature {temperature.ToString(CultureInfo.InvariantCulture)} °C is outside {TemperatureReading.AbsoluteZero}..{TemperatureReading.Ceiling} °C");
+        }
+
+        return new DecodedReading(new TemperatureReading(device, temperature, timestamp, seq), null);
+    }
+
+    private static DecodedReading TooLarge(int bytes) =>
+        DecodedReading.Invalid($"the body has {bytes} bytes, over the {MaxBodyBytes}-byte limit of a reading");
+
+    private static bool IsNumber(object? value) =>
+        value is sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal;
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    /// <summary>The JSON shape on the wire, with the design card's kebab-case names; UTC times end in Z.</summary>
+    private sealed record WireReading(
+        [property: System.Text.Json.Serialization.JsonPropertyName("device-id")] string? DeviceId,
+        [property: System.Text.Json.Serialization.JsonPropertyName("temperature")] double? Temperature,
+        [property: System.Text.Json.Serialization.JsonPropertyName("timestamp")] DateTime? Timestamp,
+        [property: System.Text.Json.Serialization.JsonPropertyName("seq")] long? Seq);
+
+    private static class WireJson
+    {
+        public static readonly JsonSerializerOptions Options = new()
+        {
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        };
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using ActorDemo.Shared.Readings;
+using Amqp;
+using Amqp.Framing;
+using Xunit;
+
+namespace ActorDemo.Shared.Tests.Readings;
+
+public sealed class ReadingCodecSpecs
+{
+    private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 25, 7, 40, 10, TimeSpan.Zero);
+
+    private static Message DataBody(string text) => new() { BodySection = new Data { Binary = Encoding.UTF8.GetBytes(text) } };
+
+    private static TemperatureReading Valid(Message message)
+    {
+        var decoded = ReadingCodec.Decode(message, ReceivedAt);
+        Assert.Null(decoded.Error);
+        return decoded.Reading!;
+    }
+
+    private static string Invalid(Message message)
+    {
+        var decoded = ReadingCodec.Decode(message, ReceivedAt);
+        Assert.Null(decoded.Reading);
+        return decoded.Error!;
+    }
+
+    [Fact]
+    public void Our_sensors_json_reading_round_trips()
+    {
+        var reading = new TemperatureReading("sensor-node1-0007", 22.4, new DateTimeOffset(2026, 11, 25, 7, 40, 5, 123, TimeSpan.Zero), 42);
+
+        var message = ReadingCodec.Encode(reading);
+
+        Assert.Equal("application/json", message.Properties.ContentType.ToString());
+        Assert.Equal(reading, Valid(message));
+    }
+
+    [Fact]
+    public void The_json_on_the_wire_has_the_design_cards_field_names()
+    {
+        var reading = new TemperatureReading("sensor-node1-0007", 22.4, new DateTimeOffset(2026, 11, 25, 7, 40, 5, 123, TimeSpan.Zero), 42);
+
+        var json = Encoding.UTF8.GetString(((Data)ReadingCodec.Encode(reading).BodySection).Binary);
+
+        Assert.Equal("""{"device-id":"sensor-node1-0007","temperature":22.4,"timestamp":"2026-11-25T07:40:05.123Z","seq":42}""", json);
+    }
+
+    [Fact]
+    public void The_original_publishers_amqp_value_string_is_a_reading_of_an_unknown_device()
+    {
+        var reading = Valid(new Message("23"));
+
+        Assert.Equal(23, reading.Temperature);
+        Assert.Equal(TemperatureReading.UnknownDevice, reading.DeviceId);
+        Assert.Equal(ReceivedAt, reading.Timestamp);
+    }
+
+    [Theory]
+    [InlineData(23)]
+    [InlineData(23L)]
+    [InlineData(23.5)]
+    [InlineData(23.5f)]
+    public void An_amqp_value_number_is_a_reading(object value) =>
+        Assert.Equal(Convert.ToDouble(value), Valid(new Message(value)).Temperature);
+
+    [Fact]
+    public void A_data_body_holding_a_number_as_text_is_a_reading() =>
+        Assert.Equal(21.75, Valid(DataBody(" 21.75\n")).Temperature);
+
+    [Theory]
+    [InlineData("hot", "'hot' is not a number")]
+    [InlineData("NaN", "not a finite number")]
+    [InlineData("Infinity", "not a finite number")]
+    [InlineData("-300", "outside -273.15..1000")]
+    [InlineData("1000.5", "outside -273.15..1000")]
+    public void A_value_that_is_no_plausible_temperature_is_rejected_with_its_reason(string body, string reason) =>
+        Assert.Contains(reason, Invalid(new Message(body)));
+
+    [Fact]
+    public void Json_without_a_temperature_is_rejected() =>
+        Assert.Contains("no \"temperature\"", Invalid(DataBody("""{"device-id":"sensor-1"}""")));
+
+    [Fact]
+    public void Malformed_json_is_rejected() =>
+        Assert.Contains("malformed", Invalid(DataBody("""{"temperature": 22.4""")));
+
+    [Fact]
+    public void A_body_over_64_KiB_is_rejected() =>
+        Assert.Contains("over the 65536-byte limit", Invalid(DataBody(new string(' ', 70_000) + "22")));
+
+    [Fact]
+    public void A_message_without_a_body_is_rejected() =>
+        Assert.Contains("no body", Invalid(new Message()));
+
+    [Fact]
+    public void An_amqp_value_of_another_type_is_rejected() =>
+        Assert.Contains("not a temperature", Invalid(new Message(true)));
+}
