@@ -9,8 +9,6 @@ namespace ActorDemo.Shared.Amqp;
 /// </summary>
 public sealed record AmqpEndpoint
 {
-    public const string DefaultUrl = "amqp://127.0.0.1:5672";
-
     private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout, TimeSpan idleTimeout)
     {
         IdleTimeout = idleTimeout;

@@ -54,8 +54,6 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
     /// <summary>Increases with every new link, so that callbacks of a dead link can be told apart.</summary>
     protected int Generation => _generation;
 
-    protected bool IsConnected => _connection is not null;
-
     public override void PreStart()
     {
         // Links outlive closed ports: the sink still settles after upstream completes.

@@ -26,8 +26,6 @@ public sealed class ReceivedMessage
 
     public Message Message { get; }
 
-    public bool IsSettled => Volatile.Read(ref _settled) == 1;
-
     /// <summary>Settles the message as processed. False when it was settled before or its link is gone.</summary>
     public bool Accept() => Settle(() => _link.Accept(Message), _metrics.OnAccepted);
 
