@@ -1,2 +1,9 @@
-Console.WriteLine("ActorDemo: this role is not built yet; see the README.");
-return 1;
+using ActorDemo.Aggregator;
+using ActorDemo.Sensors;
+using ActorDemo.Shared.Hosting;
+
+return await NodeHost.RunAsync(
+    args,
+    "ActorDemo aggregator node: reads 'temperature', reports the maximum of every window. "
+        + "Without --amqp-url it starts the embedded router; --with-sensors also runs a sensor fleet.",
+    options => options.Aggregator.WithSensors ? [new AggregatorRole(), new SensorRole()] : [new AggregatorRole()]);

@@ -34,6 +34,17 @@ public static class ReadingCodec
         };
     }
 
+    /// <summary>A window maximum for the address <c>max</c>: a <c>Data</c> body of JSON, as the design card writes it.</summary>
+    public static Message EncodeWindow(WindowMaximum window)
+    {
+        var wire = new WireWindow(window.WindowStart.UtcDateTime, window.WindowEnd.UtcDateTime, window.Max, window.DeviceId, window.Count);
+        return new Message
+        {
+            Properties = new Properties { ContentType = ContentType },
+            BodySection = new Data { Binary = JsonSerializer.SerializeToUtf8Bytes(wire, WireJson.Options) },
+        };
+    }
+
     /// <param name="receivedAt">The timestamp of a reading that carries none.</param>
     public static DecodedReading Decode(Message message, DateTimeOffset receivedAt) => message.BodySection switch
     {
@@ -121,6 +132,13 @@ public static class ReadingCodec
         [property: System.Text.Json.Serialization.JsonPropertyName("temperature")] double? Temperature,
         [property: System.Text.Json.Serialization.JsonPropertyName("timestamp")] DateTime? Timestamp,
         [property: System.Text.Json.Serialization.JsonPropertyName("seq")] long? Seq);
+
+    private sealed record WireWindow(
+        [property: System.Text.Json.Serialization.JsonPropertyName("window-start")] DateTime WindowStart,
+        [property: System.Text.Json.Serialization.JsonPropertyName("window-end")] DateTime WindowEnd,
+        [property: System.Text.Json.Serialization.JsonPropertyName("max")] double Max,
+        [property: System.Text.Json.Serialization.JsonPropertyName("device-id")] string DeviceId,
+        [property: System.Text.Json.Serialization.JsonPropertyName("count")] int Count);
 
     private static class WireJson
     {

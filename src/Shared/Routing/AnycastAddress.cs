@@ -251,11 +251,22 @@ internal sealed class AnycastAddress(string name)
         }
 
         var spare = available - granted - _held.Count;
+        var target = Math.Max(share, 1);
+        if (spare < target && _producers.Any(p => p.Outstanding * 2 <= target) && _producers.Any(p => p.Outstanding > share))
+        {
+            // A producer that attached late, or used its credit, must not wait for an idle one to
+            // use up a share it got while alone: take back what is above the fair share.
+            foreach (var producer in _producers.Where(p => p.Outstanding > share))
+            {
+                spare += producer.Outstanding - share;
+                Grant(producer, share);
+            }
+        }
+
         for (var i = 0; i < _producers.Count && spare > 0; i++)
         {
             // Rotate the starting point so that a remainder smaller than the producers does not always favour the first.
             var producer = _producers[(_next + i) % _producers.Count];
-            var target = Math.Max(share, 1);
             if (producer.Outstanding * 2 > target)
             {
                 continue;

@@ -46,6 +46,24 @@ public sealed class AnycastRouterSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sender_that_attaches_after_an_idle_one_gets_credit_at_once()
+    {
+        var receiver = await _router.ReceiverAsync(Address, credit: 10);
+        var idle = await _router.SenderAsync(Address);
+        await Eventually.Assert(() => Assert.Equal(10, _router.Stats(Address).ProducerCredit));
+
+        // The idle sender holds the whole credit and sends nothing: the latecomer must not wait for it.
+        var late = await _router.SenderAsync(Address);
+        var outcome = late.SendWithOutcome("23");
+
+        var message = await receiver.ReceiveAsync(Wait);
+        Assert.Equal("23", message.Body);
+        receiver.Accept(message);
+        Assert.IsType<Accepted>(await outcome.WaitAsync(Wait));
+        GC.KeepAlive(idle);
+    }
+
+    [Fact]
     public async Task Messages_go_round_robin_to_receivers_with_credit()
     {
         var first = await _router.ReceiverAsync(Address, credit: 100);

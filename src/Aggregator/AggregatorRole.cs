@@ -1,0 +1,94 @@
+using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Hosting;
+using ActorDemo.Shared.Routing;
+using Akka;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Event;
+using Akka.Hosting;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ActorDemo.Aggregator;
+
+/// <summary>
+/// The aggregator role: the readings stream of this node (AMQP source, validation, windows) and
+/// the aggregator singleton it reports to. Without an AMQP URL the node starts the embedded router.
+/// </summary>
+public sealed class AggregatorRole : INodeRole
+{
+    public const string RoleName = "aggregator";
+
+    public const string SingletonName = "aggregator";
+
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    public string Name => RoleName;
+
+    public void ConfigureServices(IServiceCollection services, ActorDemoOptions options)
+    {
+        if (options.Amqp.UsesEmbeddedRouter)
+        {
+            services.AddSingleton(provider => new AnycastRouter(
+                new RouterOptions { Port = options.Amqp.RouterPort, User = options.Amqp.User, Password = options.Amqp.Password },
+                provider.GetRequiredService<ILogger<AnycastRouter>>()));
+            services.AddHostedService<EmbeddedRouterService>();
+        }
+
+        services.AddSingleton(provider => new AggregatorLinkMetrics(
+            new AmqpLinkMetrics(),
+            new AmqpLinkMetrics(),
+            new RejectedReadings(provider.GetRequiredService<ILogger<RejectedReadings>>(), options.Amqp.Address)));
+    }
+
+    public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
+        akka.WithSingleton<AggregatorActor>(
+                SingletonName,
+                AggregatorActor.Props(options.Aggregator.History, options.Aggregator.Window),
+                new ClusterSingletonOptions { Role = RoleName },
+                createProxyToo: true)
+            .WithActors((system, registry) =>
+            {
+                var aggregator = registry.Get<AggregatorActor>();
+                var metrics = services.GetRequiredService<AggregatorLinkMetrics>();
+                var (readingsSwitch, completion) = RunWindows(system, options, metrics, aggregator);
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-readings", async () =>
+                {
+                    // Stops taking readings; the window in progress still closes and is reported.
+                    readingsSwitch.Shutdown();
+                    await Task.WhenAny(completion, Task.Delay(DrainTimeout));
+                    return Done.Instance;
+                });
+            });
+
+    private static (UniqueKillSwitch, Task<Done>) RunWindows(ActorSystem system, ActorDemoOptions options, AggregatorLinkMetrics metrics, IActorRef aggregator)
+    {
+        var amqp = options.Amqp;
+        var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+        var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password, containerId: $"actordemo-aggregator-{self.Host}-{self.Port}");
+        var log = Logging.GetLogger(system, "readings");
+
+        var windows = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit }, metrics.Readings)
+            .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
+            .Via(WindowStream.Readings(metrics.Rejections, () => DateTimeOffset.UtcNow))
+            .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, () => DateTimeOffset.UtcNow));
+        if (!string.IsNullOrWhiteSpace(amqp.MaxAddress))
+        {
+            var maxSink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery }, metrics.Maxima);
+            windows = windows.AlsoToMaterialized(WindowStream.MaxPublisher(maxSink), Keep.Left);
+        }
+
+        var (readingsSwitch, completion) = windows
+            .ToMaterialized(Sink.ForEach<Shared.Readings.WindowMaximum>(window => aggregator.Tell(new AggregatorProtocol.WindowClosed(self, window))), Keep.Both)
+            .Run(system.Materializer());
+        completion.ContinueWith(
+            done => log.Error(done.Exception!.GetBaseException(), "The readings stream stopped: {0} Fix the AMQP settings and restart this node.", done.Exception.GetBaseException().Message),
+            TaskContinuationOptions.OnlyOnFaulted);
+        return (readingsSwitch, completion);
+    }
+}
+
+/// <summary>The counters of the aggregator's AMQP links and of the rejected messages, for inspection.</summary>
+public sealed record AggregatorLinkMetrics(AmqpLinkMetrics Readings, AmqpLinkMetrics Maxima, RejectedReadings Rejections);

@@ -1,0 +1,118 @@
+using ActorDemo.Shared.Readings;
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Message = Amqp.Message;
+
+namespace ActorDemo.Sensors;
+
+/// <summary>
+/// Takes the readings of a node's sensors and streams them, JSON-encoded, into a sink (the AMQP
+/// sink to <c>temperature</c>). Publishing until drained; draining, late readings are counted as dropped.
+/// Drops are logged once per report interval, with how many.
+/// </summary>
+public sealed class ReadingPublisher : ReceiveActor, IWithTimers
+{
+    public static readonly TimeSpan DropReportInterval = TimeSpan.FromSeconds(10);
+
+    private readonly Sink<Message, Task<Done>> _sink;
+    private readonly int _capacity;
+    private readonly string _address;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ReadingQueue _queue = null!;
+    private Task<Done> _completion = null!;
+    private long _droppedReported;
+
+    public ReadingPublisher(Sink<Message, Task<Done>> sink, int capacity, string address)
+    {
+        _sink = sink;
+        _capacity = capacity;
+        _address = address;
+        Publishing();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(Sink<Message, Task<Done>> sink, int capacity, string address) =>
+        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, capacity, address));
+
+    protected override void PreStart()
+    {
+        (_queue, _completion) = Source.FromGraph(new ReadingBuffer(_capacity))
+            .Select(ReadingCodec.Encode).Named("encode-reading")
+            .ToMaterialized(_sink, Keep.Both)
+            .Run(Context.Materializer());
+        Timers.StartPeriodicTimer(nameof(ReportDrops), ReportDrops.Instance, DropReportInterval);
+    }
+
+    protected override void PostStop() => _queue.Complete();
+
+    private void Publishing()
+    {
+        Publishes();
+        Receive<ReadingPublisherProtocol.Drain>(_ =>
+        {
+            _queue.Complete();
+            Become(Draining);
+            ReplyWhenDrained();
+        });
+    }
+
+    private void Draining()
+    {
+        Publishes();
+        Receive<ReadingPublisherProtocol.Drain>(_ => ReplyWhenDrained());
+    }
+
+    // Late readings still go to the queue, which counts them as dropped once it is complete.
+    private void Publishes()
+    {
+        Receive<TemperatureReading>(reading => _queue.Offer(reading));
+        Receive<ReadingPublisherProtocol.GetCounts>(_ => Sender.Tell(Counts()));
+        Receive<ReportDrops>(_ => Report());
+    }
+
+    private void ReplyWhenDrained() =>
+        _completion.PipeTo(Sender, success: _ => Done.Instance, failure: e => new Status.Failure(e));
+
+    private ReadingPublisherProtocol.Counts Counts() => new(_queue.Offered, _queue.Dropped, _queue.Buffered);
+
+    private void Report()
+    {
+        var dropped = _queue.Dropped;
+        if (dropped > _droppedReported)
+        {
+            _log.Warning(
+                "Dropped {0} readings in the last {1:0} s: the buffer of {2} was full. '{3}' is anycast, so no reading can leave while no receiver is attached; start an aggregator.",
+                dropped - _droppedReported,
+                DropReportInterval.TotalSeconds,
+                _capacity,
+                _address);
+            _droppedReported = dropped;
+        }
+    }
+
+    private sealed class ReportDrops
+    {
+        public static readonly ReportDrops Instance = new();
+    }
+}
+
+/// <summary>The protocol of <see cref="ReadingPublisher"/>; readings themselves are sent as <see cref="TemperatureReading"/>.</summary>
+public static class ReadingPublisherProtocol
+{
+    /// <summary>Stop taking readings, send what is buffered; answered with <see cref="Done"/> once all is settled.</summary>
+    public sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    public sealed record GetCounts
+    {
+        public static readonly GetCounts Instance = new();
+    }
+
+    public sealed record Counts(long Offered, long Dropped, int Buffered);
+}

@@ -1,0 +1,81 @@
+using Akka.Actor;
+
+namespace ActorDemo.Sensors;
+
+/// <summary>The sensors of one node: creates them, and adds or stops sensors when resized.</summary>
+public sealed class SensorFleetActor : ReceiveActor
+{
+    private readonly FleetSettings _settings;
+    private readonly IActorRef _publisher;
+    private readonly List<IActorRef> _sensors = [];
+
+    public SensorFleetActor(FleetSettings settings, int initialCount, IActorRef publisher)
+    {
+        _settings = settings;
+        _publisher = publisher;
+        ResizeTo(initialCount);
+
+        Receive<SensorFleet.Resize>(resize =>
+        {
+            if (resize.Count < 0)
+            {
+                Sender.Tell(new Status.Failure(new ArgumentOutOfRangeException(nameof(resize.Count), resize.Count, "A fleet cannot have fewer than 0 sensors.")));
+                return;
+            }
+
+            ResizeTo(resize.Count);
+            Sender.Tell(new SensorFleet.Resized(_sensors.Count));
+        });
+        Receive<SensorFleet.GetFleet>(_ =>
+            Sender.Tell(new SensorFleet.Fleet(_sensors.Select(sensor => sensor.Path.Name).ToList())));
+    }
+
+    public static Props Props(FleetSettings settings, int initialCount, IActorRef publisher) =>
+        Akka.Actor.Props.Create(() => new SensorFleetActor(settings, initialCount, publisher));
+
+    private void ResizeTo(int count)
+    {
+        while (_sensors.Count < count)
+        {
+            var index = _sensors.Count;
+            var deviceId = _settings.DeviceId(index);
+            var sensor = new SensorSettings(deviceId, _settings.Interval, FirstTick(), _settings.Model(index));
+            _sensors.Add(Context.ActorOf(SensorActor.Props(sensor, _publisher), deviceId));
+        }
+
+        while (_sensors.Count > count)
+        {
+            var last = _sensors[^1];
+            _sensors.RemoveAt(_sensors.Count - 1);
+            Context.Stop(last);
+        }
+    }
+
+    // Spread the first readings over one interval: sensors created together then publish evenly.
+    private TimeSpan FirstTick() => _settings.Interval * Random.Shared.NextDouble();
+}
+
+/// <summary>What every sensor of a fleet shares.</summary>
+/// <param name="Node">The node part of device ids: <c>prefix-node-0007</c>.</param>
+public sealed record FleetSettings(string Prefix, string Node, TimeSpan Interval, double? SteadyTemperature)
+{
+    public string DeviceId(int index) => $"{Prefix}-{Node}-{index:D4}";
+
+    public TemperatureModel Model(int index) => TemperatureModel.For(index, SteadyTemperature);
+}
+
+/// <summary>The protocol of <see cref="SensorFleetActor"/>.</summary>
+public static class SensorFleet
+{
+    /// <summary>Run <paramref name="Count"/> sensors: new ones are added after the last, the last ones stop first.</summary>
+    public sealed record Resize(int Count);
+
+    public sealed record Resized(int Count);
+
+    public sealed record GetFleet
+    {
+        public static readonly GetFleet Instance = new();
+    }
+
+    public sealed record Fleet(IReadOnlyList<string> DeviceIds);
+}

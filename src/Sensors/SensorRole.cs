@@ -1,0 +1,71 @@
+using System.Net;
+using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Hosting;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorDemo.Sensors;
+
+/// <summary>
+/// The sensor role: a fleet of sensor actors and the publisher that streams their readings to the
+/// AMQP address. On shutdown the sensors stop first, then the publisher sends what it holds.
+/// </summary>
+public sealed class SensorRole : INodeRole
+{
+    public const string RoleName = "sensor";
+
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    public string Name => RoleName;
+
+    public void ConfigureServices(IServiceCollection services, ActorDemoOptions options) =>
+        services.AddSingleton(new SensorLinkMetrics(new AmqpLinkMetrics()));
+
+    public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
+        akka.WithActors((system, registry) =>
+        {
+            var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+            var node = options.Node.Name ?? NodeName(self.Port ?? 0);
+            var amqp = options.Amqp;
+            var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password, containerId: $"actordemo-sensors-{node}");
+            var sink = AmqpSink.Create(
+                new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery },
+                services.GetRequiredService<SensorLinkMetrics>().Link);
+
+            var publisher = system.ActorOf(ReadingPublisher.Props(sink, options.Sensors.Buffer, amqp.Address), "publisher");
+            var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
+            var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), "sensors");
+            registry.Register<ReadingPublisher>(publisher);
+            registry.Register<SensorFleetActor>(fleet);
+
+            var shutdown = CoordinatedShutdown.Get(system);
+            shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-sensors", async () =>
+            {
+                await fleet.Ask<SensorFleet.Resized>(new SensorFleet.Resize(0), DrainTimeout);
+                return Akka.Done.Instance;
+            });
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "drain-publisher", async () =>
+            {
+                try
+                {
+                    await publisher.Ask<Akka.Done>(ReadingPublisherProtocol.Drain.Instance, DrainTimeout);
+                }
+                catch (AskTimeoutException)
+                {
+                    system.Log.Warning("The publisher did not drain within {0}: readings still unsettled are lost to this node.", DrainTimeout);
+                }
+
+                return Akka.Done.Instance;
+            });
+        });
+
+    // The host name alone where the port is the well-known one (a pod), else host and port, so that
+    // several sensor processes on one machine never share device ids.
+    private static string NodeName(int port) =>
+        port == new NodeOptions().Port ? Dns.GetHostName().ToLowerInvariant() : $"{Dns.GetHostName().ToLowerInvariant()}-{port}";
+}
+
+/// <summary>The counters of the sensors' AMQP link, for inspection.</summary>
+public sealed record SensorLinkMetrics(AmqpLinkMetrics Link);

@@ -1,0 +1,109 @@
+using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Routing;
+
+namespace ActorDemo.Shared.Hosting;
+
+/// <summary>
+/// Every option of an ActorDemo node, bound from the section <c>ActorDemo</c> of appsettings.json,
+/// environment variables (<c>ActorDemo__Amqp__Url</c>) and command-line flags (<c>--amqp-url</c>).
+/// The initial values here are the only defaults.
+/// </summary>
+public sealed class ActorDemoOptions
+{
+    public const string Section = "ActorDemo";
+
+    public NodeOptions Node { get; set; } = new();
+
+    public AmqpOptions Amqp { get; set; } = new();
+
+    public SensorOptions Sensors { get; set; } = new();
+
+    public AggregatorOptions Aggregator { get; set; } = new();
+}
+
+/// <summary>Where this node is in the cluster.</summary>
+public sealed class NodeOptions
+{
+    public const string SystemName = "actordemo";
+
+    /// <summary>The interface remoting binds.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>The host other nodes use to reach this one (the pod IP in Kubernetes); the bound one when empty.</summary>
+    public string? PublicHostname { get; set; }
+
+    /// <summary>Remoting port; 0 picks a free one.</summary>
+    public int Port { get; set; } = 4053;
+
+    /// <summary>Seed nodes, comma-separated; the aggregator at 127.0.0.1:4053 locally.</summary>
+    public string Seeds { get; set; } = "akka.tcp://actordemo@127.0.0.1:4053";
+
+    public IReadOnlyList<string> SeedList => Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The node part of device ids; the host name and remoting port when empty.</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>The AMQP 1.0 endpoint and addresses.</summary>
+public sealed class AmqpOptions
+{
+    /// <summary>The AMQP endpoint; when empty the aggregator starts the embedded router and sensors use it.</summary>
+    public string? Url { get; set; }
+
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>The port of the embedded router, used when <see cref="Url"/> is empty.</summary>
+    public int RouterPort { get; set; } = RouterOptions.DefaultPort;
+
+    public string Address { get; set; } = "temperature";
+
+    /// <summary>Where window maxima are sent; empty disables.</summary>
+    public string? MaxAddress { get; set; } = "max";
+
+    /// <summary>The aggregator's credit window on <see cref="Address"/>.</summary>
+    public int Credit { get; set; } = 1000;
+
+    /// <summary>Unsettled sends a sender keeps in flight.</summary>
+    public int MaxInFlight { get; set; } = 1000;
+
+    public DeliveryMode Delivery { get; set; } = DeliveryMode.AtLeastOnce;
+
+    public bool UsesEmbeddedRouter => string.IsNullOrWhiteSpace(Url);
+
+    public string EffectiveUrl => UsesEmbeddedRouter ? $"amqp://127.0.0.1:{RouterPort}" : Url!;
+}
+
+/// <summary>The sensor fleet of a node.</summary>
+public sealed class SensorOptions
+{
+    /// <summary>Sensors on this node.</summary>
+    public int Count { get; set; } = 10;
+
+    /// <summary>Time between two readings of one sensor.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public string Prefix { get; set; } = "sensor";
+
+    /// <summary>Readings buffered while the link has no credit; beyond it the oldest are dropped.</summary>
+    public int Buffer { get; set; } = 10_000;
+
+    /// <summary>When set, sensor i always reads this plus i/10 °C instead of a random walk (for checks and demos).</summary>
+    public double? SteadyTemperature { get; set; }
+}
+
+/// <summary>The windows of the aggregator role.</summary>
+public sealed class AggregatorOptions
+{
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most readings in one window; a fuller window closes early.</summary>
+    public int MaxBatch { get; set; } = 100_000;
+
+    /// <summary>Window maxima the aggregator actor keeps.</summary>
+    public int History { get; set; } = 720;
+
+    /// <summary>Also host a sensor fleet in the aggregator's process (the one-command demo).</summary>
+    public bool WithSensors { get; set; }
+}

@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ActorDemo.Shared.Hosting;
+
+/// <summary>A command-line flag and the configuration key it sets.</summary>
+/// <param name="Default">Reads the default from the options before flags, so help never repeats a default.</param>
+/// <param name="ToConfiguration">Turns the flag's text into the configuration value the binder takes.</param>
+public sealed record NodeFlag(
+    string Name,
+    string Key,
+    string Description,
+    Func<ActorDemoOptions, object?> Default,
+    Func<string, string>? ToConfiguration = null,
+    bool IsSwitch = false)
+{
+    public string EnvironmentVariable => Key.Replace(":", "__", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// The flags of both executables. Flags only override: a flag that is not given leaves the value of
+/// appsettings.json or the environment, so each default lives in <see cref="ActorDemoOptions"/> alone.
+/// </summary>
+public static partial class NodeCommandLine
+{
+    public static IReadOnlyList<NodeFlag> Flags { get; } =
+    [
+        new("--amqp-url", "ActorDemo:Amqp:Url", "AMQP 1.0 endpoint (amqp:// or amqps://); empty: the embedded router", o => o.Amqp.Url ?? "(embedded router)"),
+        new("--amqp-user", "ActorDemo:Amqp:User", "SASL PLAIN user; none: SASL ANONYMOUS", o => o.Amqp.User),
+        new("--amqp-password", "ActorDemo:Amqp:Password", "SASL PLAIN password", _ => null),
+        new("--router-port", "ActorDemo:Amqp:RouterPort", "port of the embedded router on 127.0.0.1", o => o.Amqp.RouterPort),
+        new("--address", "ActorDemo:Amqp:Address", "address the readings travel to", o => o.Amqp.Address),
+        new("--max-address", "ActorDemo:Amqp:MaxAddress", "address the window maxima are sent to; empty disables", o => o.Amqp.MaxAddress),
+        new("--credit", "ActorDemo:Amqp:Credit", "credit window of the aggregator's receiver", o => o.Amqp.Credit),
+        new("--max-in-flight", "ActorDemo:Amqp:MaxInFlight", "unsettled sends a sender keeps in flight", o => o.Amqp.MaxInFlight),
+        new("--delivery", "ActorDemo:Amqp:Delivery", "at-least-once or at-most-once", o => Kebab(o.Amqp.Delivery.ToString()), value => value.Replace("-", "", StringComparison.Ordinal)),
+        new("--hostname", "ActorDemo:Node:Hostname", "interface remoting binds", o => o.Node.Hostname),
+        new("--public-hostname", "ActorDemo:Node:PublicHostname", "host other nodes reach this one at", o => o.Node.PublicHostname ?? "(the hostname)"),
+        new("--port", "ActorDemo:Node:Port", "remoting port; 0 picks a free one", o => o.Node.Port),
+        new("--seeds", "ActorDemo:Node:Seeds", "seed nodes, comma-separated akka.tcp:// addresses", o => o.Node.Seeds),
+        new("--node-name", "ActorDemo:Node:Name", "node part of device ids", o => o.Node.Name ?? "(host name and port)"),
+        new("--sensors", "ActorDemo:Sensors:Count", "sensors on this node", o => o.Sensors.Count),
+        new("--interval", "ActorDemo:Sensors:Interval", "time between two readings of a sensor (500ms, 1s, 00:00:01)", o => o.Sensors.Interval, Duration),
+        new("--sensor-prefix", "ActorDemo:Sensors:Prefix", "first part of device ids", o => o.Sensors.Prefix),
+        new("--buffer", "ActorDemo:Sensors:Buffer", "readings buffered while no receiver gives credit; the oldest are dropped beyond", o => o.Sensors.Buffer),
+        new("--steady-temperature", "ActorDemo:Sensors:SteadyTemperature", "sensor i always reads this + i/10 °C instead of a random walk", o => o.Sensors.SteadyTemperature?.ToString(CultureInfo.InvariantCulture) ?? "(random walk)"),
+        new("--window", "ActorDemo:Aggregator:Window", "window length (5s, 00:00:05)", o => o.Aggregator.Window, Duration),
+        new("--max-batch", "ActorDemo:Aggregator:MaxBatch", "most readings in one window", o => o.Aggregator.MaxBatch),
+        new("--history", "ActorDemo:Aggregator:History", "window maxima the aggregator keeps", o => o.Aggregator.History),
+        new("--with-sensors", "ActorDemo:Aggregator:WithSensors", "also run a sensor fleet in this process", o => o.Aggregator.WithSensors, IsSwitch: true),
+    ];
+
+    /// <summary>How a configuration key is set, for error messages: its flag and its environment variable.</summary>
+    public static string Describe(string key)
+    {
+        var flag = Flags.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase));
+        var variable = key.Replace(":", "__", StringComparison.Ordinal);
+        return flag is null ? $"{key} (environment {variable})" : $"{flag.Name} ({key}, environment {variable})";
+    }
+
+    /// <summary>The root command: the node's flags, and <paramref name="run"/> with the configuration they set.</summary>
+    /// <param name="defaults">The options before any flag, for the help text.</param>
+    public static RootCommand Create(string description, ActorDemoOptions defaults, Func<IReadOnlyDictionary<string, string?>, CancellationToken, Task<int>> run)
+    {
+        var options = Flags.ToDictionary(
+            flag => flag,
+            flag => flag.IsSwitch
+                ? (Option)new Option<bool>(flag.Name) { Description = Help(flag, defaults) }
+                : new Option<string>(flag.Name) { Description = Help(flag, defaults), HelpName = "value" });
+
+        var root = new RootCommand(description);
+        foreach (var option in options.Values)
+        {
+            root.Add(option);
+        }
+
+        root.SetAction((parse, cancellation) =>
+        {
+            var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (flag, option) in options)
+            {
+                if (parse.GetResult(option) is null)
+                {
+                    continue;
+                }
+
+                overrides[flag.Key] = option switch
+                {
+                    Option<bool> toggle => parse.GetValue(toggle) ? "true" : "false",
+                    Option<string> text => (flag.ToConfiguration ?? (v => v))(parse.GetValue(text) ?? ""),
+                    _ => throw new InvalidOperationException($"Flag {flag.Name} has no reader."),
+                };
+            }
+
+            return run(overrides, cancellation);
+        });
+        return root;
+    }
+
+    private static string Help(NodeFlag flag, ActorDemoOptions defaults) =>
+        flag.Default(defaults) is { } value ? $"{flag.Description} [default: {value}] [env: {flag.EnvironmentVariable}]" : $"{flag.Description} [env: {flag.EnvironmentVariable}]";
+
+    /// <summary>Accepts 250ms, 5s, 2m as well as the TimeSpan form the configuration binder reads.</summary>
+    private static string Duration(string value)
+    {
+        var match = DurationPattern().Match(value.Trim());
+        if (!match.Success)
+        {
+            return value;
+        }
+
+        var amount = double.Parse(match.Groups["amount"].Value, CultureInfo.InvariantCulture);
+        var span = match.Groups["unit"].Value switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(amount),
+            "s" => TimeSpan.FromSeconds(amount),
+            _ => TimeSpan.FromMinutes(amount),
+        };
+        return span.ToString("c", CultureInfo.InvariantCulture);
+    }
+
+    private static string Kebab(string pascal) => KebabPattern().Replace(pascal, "$1-$2").ToLowerInvariant();
+
+    [GeneratedRegex("^(?<amount>[0-9]+(\\.[0-9]+)?)(?<unit>ms|s|m)$")]
+    private static partial Regex DurationPattern();
+
+    [GeneratedRegex("([a-z])([A-Z])")]
+    private static partial Regex KebabPattern();
+}

@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+
+namespace ActorDemo.Shared.Hosting;
+
+/// <summary>One line per event, <c>07:40:10.012 INF message</c>: the window lines stay readable in a terminal and in pod logs.</summary>
+public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
+{
+    public new const string Name = "actordemo";
+
+    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+    {
+        // Akka's events arrive pre-formatted with level, time, thread and source; the line has its own.
+        var message = AkkaPrefix().Replace(logEntry.Formatter(logEntry.State, logEntry.Exception), "");
+        if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
+        {
+            return;
+        }
+
+        textWriter.Write(DateTimeOffset.Now.ToString("HH:mm:ss.fff"));
+        textWriter.Write(' ');
+        textWriter.Write(Level(logEntry.LogLevel));
+        textWriter.Write(' ');
+        textWriter.WriteLine(message);
+        if (logEntry.Exception is { } exception)
+        {
+            textWriter.WriteLine(exception.ToString());
+        }
+    }
+
+    [GeneratedRegex(@"^\[(DEBUG|INFO|WARNING|ERROR)\]\[[^\]]*\]\[Thread \d+\]\[[^\]]*\] ?")]
+    private static partial Regex AkkaPrefix();
+
+    private static string Level(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "TRC",
+        LogLevel.Debug => "DBG",
+        LogLevel.Information => "INF",
+        LogLevel.Warning => "WRN",
+        LogLevel.Error => "ERR",
+        _ => "CRT",
+    };
+}

@@ -1,0 +1,166 @@
+using System.Text.RegularExpressions;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorDemo.Shared.Hosting;
+
+/// <summary>A cluster role a node can play: what it adds to the services and to the actor system.</summary>
+public interface INodeRole
+{
+    /// <summary>The Akka.Cluster role name.</summary>
+    string Name { get; }
+
+    void ConfigureServices(IServiceCollection services, ActorDemoOptions options);
+
+    void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services);
+}
+
+/// <summary>
+/// Runs a node: flags, appsettings.json and environment into <see cref="ActorDemoOptions"/>, then
+/// one actor system <c>actordemo</c> with remoting, cluster (keep-majority) and the roles, until
+/// SIGTERM or Ctrl+C, which leave the cluster gracefully through CoordinatedShutdown.
+/// </summary>
+public static partial class NodeHost
+{
+    public const int InvalidOptions = 2;
+
+    public const int StartFailed = 1;
+
+    /// <param name="executableDefaults">Configuration under appsettings.json: where one executable's default differs from the other's.</param>
+    public static Task<int> RunAsync(
+        string[] args,
+        string description,
+        Func<ActorDemoOptions, IReadOnlyList<INodeRole>> roles,
+        IReadOnlyDictionary<string, string?>? executableDefaults = null)
+    {
+        executableDefaults ??= new Dictionary<string, string?>();
+        var defaults = Bind(new ConfigurationBuilder().AddInMemoryCollection(executableDefaults).Build()).Options;
+        var command = NodeCommandLine.Create(description, defaults, (flags, cancellation) => RunHostAsync(executableDefaults, flags, roles, cancellation));
+        var parse = command.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine(error.Message);
+            }
+
+            Console.Error.WriteLine("Run with --help to list the options.");
+            return Task.FromResult(InvalidOptions);
+        }
+
+        return parse.InvokeAsync();
+    }
+
+    /// <summary>Binds and checks the options; problems name each invalid option and how it is set.</summary>
+    public static (ActorDemoOptions Options, IReadOnlyList<OptionProblem> Problems) Bind(IConfiguration configuration)
+    {
+        var options = new ActorDemoOptions();
+        try
+        {
+            configuration.GetSection(ActorDemoOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException e) when (ConversionFailure().Match(e.Message) is { Success: true } failure)
+        {
+            var problem = $"'{failure.Groups["value"].Value}' is not a valid {Friendly(failure.Groups["type"].Value)}";
+            return (options, [new OptionProblem(failure.Groups["key"].Value, problem)]);
+        }
+
+        return (options, OptionsValidation.Validate(options));
+    }
+
+    private static async Task<int> RunHostAsync(
+        IReadOnlyDictionary<string, string?> executableDefaults,
+        IReadOnlyDictionary<string, string?> flags,
+        Func<ActorDemoOptions, IReadOnlyList<INodeRole>> chooseRoles,
+        CancellationToken cancellation)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = false,
+        });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = executableDefaults });
+        builder.Configuration.AddInMemoryCollection(flags);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(console => console.FormatterName = NodeConsoleFormatter.Name);
+        builder.Logging.AddConsoleFormatter<NodeConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+
+        var (options, problems) = Bind(builder.Configuration);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync(problem.ToString());
+            }
+
+            await Console.Error.WriteLineAsync("Run with --help to list the options.");
+            return InvalidOptions;
+        }
+
+        var roles = chooseRoles(options);
+        builder.Services.AddSingleton(options);
+        foreach (var role in roles)
+        {
+            role.ConfigureServices(builder.Services, options);
+        }
+
+        builder.Services.AddAkka(NodeOptions.SystemName, (akka, services) =>
+        {
+            akka.ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .WithRemoting(new RemoteOptions
+                {
+                    HostName = options.Node.Hostname,
+                    Port = options.Node.Port,
+                    PublicHostName = options.Node.PublicHostname,
+                })
+                .WithClustering(new ClusterOptions
+                {
+                    Roles = roles.Select(role => role.Name).ToArray(),
+                    SeedNodes = options.Node.SeedList.ToArray(),
+                    SplitBrainResolver = new KeepMajorityOption(),
+                });
+            foreach (var role in roles)
+            {
+                role.ConfigureAkka(akka, options, services);
+            }
+        });
+
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"The node could not start: {e.GetBaseException().Message}");
+            return StartFailed;
+        }
+
+        await host.WaitForShutdownAsync(cancellation);
+        return 0;
+    }
+
+    private static string Friendly(string type) => type switch
+    {
+        "System.Int32" => "whole number",
+        "System.Double" or "System.Nullable`1[System.Double]" => "number",
+        "System.TimeSpan" => "time (such as 5s, 500ms or 00:00:05)",
+        "System.Boolean" => "true or false",
+        var other when other.EndsWith("DeliveryMode", StringComparison.Ordinal) => "delivery (AtLeastOnce or AtMostOnce; the flag also takes at-least-once, at-most-once)",
+        var other => other,
+    };
+
+    [GeneratedRegex("value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
+    private static partial Regex ConversionFailure();
+}

@@ -1,0 +1,82 @@
+using Akka.Actor;
+using ActorDemo.Shared.Amqp;
+
+namespace ActorDemo.Shared.Hosting;
+
+/// <summary>One invalid option: its configuration key and what is wrong with its value.</summary>
+public sealed record OptionProblem(string Key, string Problem)
+{
+    public override string ToString() => $"Invalid option {NodeCommandLine.Describe(Key)}: {Problem}";
+}
+
+/// <summary>Checks every option before anything starts, so that a bad value stops the node with its name.</summary>
+public static class OptionsValidation
+{
+    public static IReadOnlyList<OptionProblem> Validate(ActorDemoOptions options)
+    {
+        var problems = new List<OptionProblem>();
+        void Require(bool valid, string key, string problem)
+        {
+            if (!valid)
+            {
+                problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:{key}", problem));
+            }
+        }
+
+        var node = options.Node;
+        Require(!string.IsNullOrWhiteSpace(node.Hostname), "Node:Hostname", "it is empty; give the interface to bind, such as 127.0.0.1 or 0.0.0.0");
+        Require(node.Port is >= 0 and <= 65535, "Node:Port", $"{node.Port} is outside 0..65535 (0 picks a free port)");
+        foreach (var seed in node.SeedList)
+        {
+            Require(IsSeed(seed), "Node:Seeds", $"'{seed}' is not an address of this cluster; write akka.tcp://{NodeOptions.SystemName}@HOST:PORT");
+        }
+
+        var amqp = options.Amqp;
+        if (!amqp.UsesEmbeddedRouter)
+        {
+            try
+            {
+                AmqpEndpoint.Create(amqp.Url!, amqp.User, amqp.Password);
+            }
+            catch (AmqpSettingsException e)
+            {
+                problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:Amqp:{e.Setting}", e.Problem));
+            }
+        }
+
+        Require(amqp.RouterPort is >= 1 and <= 65535, "Amqp:RouterPort", $"{amqp.RouterPort} is outside 1..65535");
+        Require(!string.IsNullOrWhiteSpace(amqp.Address), "Amqp:Address", "it is empty; the readings need an address such as temperature");
+        Require(amqp.Credit > 0, "Amqp:Credit", $"{amqp.Credit} is not a positive number of messages");
+        Require(amqp.MaxInFlight > 0, "Amqp:MaxInFlight", $"{amqp.MaxInFlight} is not a positive number of messages");
+        Require(Enum.IsDefined(amqp.Delivery), "Amqp:Delivery", "use at-least-once or at-most-once");
+
+        var sensors = options.Sensors;
+        Require(sensors.Count >= 0, "Sensors:Count", $"{sensors.Count} is negative");
+        Require(sensors.Interval > TimeSpan.Zero, "Sensors:Interval", $"{sensors.Interval} is not a positive time; use 1s or 500ms");
+        Require(!string.IsNullOrWhiteSpace(sensors.Prefix), "Sensors:Prefix", "it is empty");
+        Require(sensors.Buffer > 0, "Sensors:Buffer", $"{sensors.Buffer} is not a positive number of readings");
+        Require(
+            sensors.SteadyTemperature is null or (> Readings.TemperatureReading.AbsoluteZero and < Readings.TemperatureReading.Ceiling),
+            "Sensors:SteadyTemperature",
+            $"{sensors.SteadyTemperature} °C is outside {Readings.TemperatureReading.AbsoluteZero}..{Readings.TemperatureReading.Ceiling}");
+
+        var aggregator = options.Aggregator;
+        Require(aggregator.Window > TimeSpan.Zero, "Aggregator:Window", $"{aggregator.Window} is not a positive time; use 5s");
+        Require(aggregator.MaxBatch > 0, "Aggregator:MaxBatch", $"{aggregator.MaxBatch} is not a positive number of readings");
+        Require(aggregator.History > 0, "Aggregator:History", $"{aggregator.History} is not a positive number of windows");
+        return problems;
+    }
+
+    private static bool IsSeed(string seed)
+    {
+        try
+        {
+            var address = Address.Parse(seed);
+            return address.System == NodeOptions.SystemName && address.Host is not null && address.Port is > 0;
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
+    }
+}
