@@ -80,7 +80,7 @@ public static partial class NodeCommandLine
             var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             foreach (var (flag, option) in options)
             {
-                if (parse.GetResult(option) is null)
+                if (parse.GetResult(option) is null or { Implicit: true })
                 {
                     continue;
                 }

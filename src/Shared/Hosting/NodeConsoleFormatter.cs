@@ -30,7 +30,8 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
         }
     }
 
-    [GeneratedRegex(@"^\[(DEBUG|INFO|WARNING|ERROR)\]\[[^\]]*\]\[Thread \d+\]\[[^\]]*\] ?")]
+    // The source may hold brackets of its own (stream stages do), hence the balanced match.
+    [GeneratedRegex(@"^\[(DEBUG|INFO|WARNING|ERROR)\]\[[^\]]*\]\[Thread \d+\]\[(?>[^\[\]]+|\[(?<open>)|\](?<-open>))*(?(open)(?!))\] ?")]
     private static partial Regex AkkaPrefix();
 
     private static string Level(LogLevel level) => level switch

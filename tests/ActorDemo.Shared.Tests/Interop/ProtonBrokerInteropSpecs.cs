@@ -1,5 +1,5 @@
 using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Tests.Support;
+using ActorDemo.Testing;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Amqp;

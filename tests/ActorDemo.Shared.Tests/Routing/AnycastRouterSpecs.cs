@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Tests.Support;
+using ActorDemo.Testing;
 using Amqp;
 using Amqp.Framing;
 using Xunit;

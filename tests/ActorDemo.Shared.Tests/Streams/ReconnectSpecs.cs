@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Tests.Support;
+using ActorDemo.Testing;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Amqp;

@@ -1,7 +1,7 @@
 using Amqp;
 using Amqp.Framing;
 
-namespace ActorDemo.Shared.Tests.Support;
+namespace ActorDemo.Testing;
 
 public static class Outcomes
 {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace ActorDemo.Shared.Tests.Support;
+namespace ActorDemo.Testing;
 
 /// <summary>A real process under test: its output is collected line by line, and it is killed on dispose.</summary>
 public sealed class ExternalProcess : IAsyncDisposable

@@ -3,7 +3,7 @@ using ActorDemo.Shared.Routing;
 using Amqp;
 using Amqp.Framing;
 
-namespace ActorDemo.Shared.Tests.Support;
+namespace ActorDemo.Testing;
 
 /// <summary>A real embedded router on a free loopback port, and plain AMQPNetLite clients of it.</summary>
 public sealed class RouterFixture : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace ActorDemo.Shared.Tests.Support;
+namespace ActorDemo.Testing;
 
 /// <summary>Waits on a condition, never on a fixed sleep: the TestKit AwaitAssert for code without actors.</summary>
 public static class Eventually

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ActorDemo.Shared.Tests.Support;
+namespace ActorDemo.Testing;
 
 public static class Loopback
 {

@@ -2,7 +2,7 @@ using Akka.Streams;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorDemo.Shared.Tests.Support;
+namespace ActorDemo.Testing;
 
 /// <summary>
 /// A spec with an actor system, a materializer and a real embedded router on a free loopback

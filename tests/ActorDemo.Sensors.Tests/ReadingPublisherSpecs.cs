@@ -1,0 +1,77 @@
+using System.Text.Json;
+using ActorDemo.Sensors;
+using ActorDemo.Shared.Readings;
+using Akka;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
+using Amqp.Framing;
+using Xunit;
+using Message = Amqp.Message;
+
+namespace ActorDemo.Sensors.Tests;
+
+public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
+{
+    private static TemperatureReading Reading(long seq) => new("sensor-n1-0001", 22.4, DateTimeOffset.UtcNow, seq);
+
+    [Fact]
+    public void Readings_reach_the_sink_as_the_json_of_the_design_card()
+    {
+        var sink = this.CreateManualSubscriberProbe<Message>();
+        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => Task.FromResult(Done.Instance)), 10, "temperature"));
+        var subscription = sink.ExpectSubscription();
+        subscription.Request(1);
+
+        publisher.Tell(Reading(42));
+
+        var message = sink.ExpectNext();
+        Assert.Equal(ReadingCodec.ContentType, message.Properties.ContentType);
+        using var json = JsonDocument.Parse(((Data)message.BodySection).Binary);
+        Assert.Equal("sensor-n1-0001", json.RootElement.GetProperty("device-id").GetString());
+        Assert.Equal(22.4, json.RootElement.GetProperty("temperature").GetDouble());
+        Assert.Equal(42, json.RootElement.GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
+    public void Readings_beyond_the_buffer_are_dropped_and_counted_while_the_sink_takes_nothing()
+    {
+        var sink = this.CreateManualSubscriberProbe<Message>();
+        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => Task.FromResult(Done.Instance)), 5, "temperature"));
+        sink.ExpectSubscription();
+
+        for (var seq = 1; seq <= 20; seq++)
+        {
+            publisher.Tell(Reading(seq));
+        }
+
+        AwaitAssert(() =>
+        {
+            publisher.Tell(ReadingPublisherProtocol.GetCounts.Instance);
+            var counts = ExpectMsg<ReadingPublisherProtocol.Counts>();
+            Assert.Equal(20, counts.Offered);
+            // Encoding may hold one reading beyond the buffer.
+            Assert.InRange(counts.Dropped, 14, 15);
+        });
+    }
+
+    [Fact]
+    public void Draining_sends_the_buffered_readings_and_answers_once_the_sink_completed()
+    {
+        var sink = this.CreateManualSubscriberProbe<Message>();
+        var completion = new TaskCompletionSource<Done>();
+        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => completion.Task), 10, "temperature"));
+        var subscription = sink.ExpectSubscription();
+        publisher.Tell(Reading(1));
+        publisher.Tell(Reading(2));
+
+        publisher.Tell(ReadingPublisherProtocol.Drain.Instance);
+        subscription.Request(10);
+        sink.ExpectNext();
+        sink.ExpectNext();
+        sink.ExpectComplete();
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        completion.SetResult(Done.Instance);
+        ExpectMsg<Done>();
+    }
+}

@@ -1,0 +1,80 @@
+using ActorDemo.Sensors;
+using ActorDemo.Shared.Readings;
+using Xunit;
+
+namespace ActorDemo.Sensors.Tests;
+
+public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly FleetSettings Settings = new("sensor", "n1", TimeSpan.FromMilliseconds(100), SteadyTemperature: 20);
+
+    [Fact]
+    public void A_fleet_starts_the_configured_number_of_sensors_named_by_device_id()
+    {
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 3, CreateTestProbe()));
+
+        fleet.Tell(SensorFleet.GetFleet.Instance);
+
+        Assert.Equal(["sensor-n1-0000", "sensor-n1-0001", "sensor-n1-0002"], ExpectMsg<SensorFleet.Fleet>().DeviceIds);
+    }
+
+    [Fact]
+    public void A_fleet_grows_and_shrinks_when_resized()
+    {
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 2, CreateTestProbe()));
+
+        fleet.Tell(new SensorFleet.Resize(5));
+        Assert.Equal(5, ExpectMsg<SensorFleet.Resized>().Count);
+        fleet.Tell(new SensorFleet.Resize(1));
+        Assert.Equal(1, ExpectMsg<SensorFleet.Resized>().Count);
+
+        fleet.Tell(SensorFleet.GetFleet.Instance);
+        Assert.Equal(["sensor-n1-0000"], ExpectMsg<SensorFleet.Fleet>().DeviceIds);
+    }
+
+    [Fact]
+    public void Stopped_sensors_stop_publishing()
+    {
+        var publisher = CreateTestProbe();
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 3, publisher));
+        AwaitAssert(() => Assert.Equal(3, publisher.ReceiveN(30).Cast<TemperatureReading>().Select(r => r.DeviceId).Distinct().Count()));
+
+        fleet.Tell(new SensorFleet.Resize(1));
+        ExpectMsg<SensorFleet.Resized>();
+        // Readings sent before the stopped sensors stopped may still arrive; then only the survivor's.
+        AwaitAssert(
+            () => Assert.Equal(["sensor-n1-0000"], publisher.ReceiveN(10).Cast<TemperatureReading>().Select(r => r.DeviceId).Distinct()),
+            TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void A_negative_size_is_refused_and_the_fleet_goes_on()
+    {
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 2, CreateTestProbe()));
+
+        fleet.Tell(new SensorFleet.Resize(-1));
+        ExpectMsg<Akka.Actor.Status.Failure>();
+
+        fleet.Tell(SensorFleet.GetFleet.Instance);
+        Assert.Equal(2, ExpectMsg<SensorFleet.Fleet>().DeviceIds.Count);
+    }
+
+    [Fact]
+    public void Each_sensor_of_a_steady_fleet_reads_its_own_temperature()
+    {
+        var publisher = CreateTestProbe();
+        Sys.ActorOf(SensorFleetActor.Props(Settings, 3, publisher));
+
+        var byDevice = new Dictionary<string, double>();
+        AwaitAssert(() =>
+        {
+            var reading = publisher.ExpectMsg<TemperatureReading>();
+            byDevice[reading.DeviceId] = reading.Temperature;
+            Assert.Equal(3, byDevice.Count);
+        });
+
+        Assert.Equal(20.0, byDevice["sensor-n1-0000"]);
+        Assert.Equal(20.1, byDevice["sensor-n1-0001"]);
+        Assert.Equal(20.2, byDevice["sensor-n1-0002"]);
+    }
+}

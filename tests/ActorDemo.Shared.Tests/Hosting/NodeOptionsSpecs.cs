@@ -1,0 +1,87 @@
+using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Hosting;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace ActorDemo.Shared.Tests.Hosting;
+
+public sealed class NodeOptionsSpecs
+{
+    private static (ActorDemoOptions Options, IReadOnlyList<OptionProblem> Problems) Bind(params (string Key, string Value)[] settings) =>
+        NodeHost.Bind(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build());
+
+    /// <summary>The configuration the flags set, as the root command hands it to the host.</summary>
+    private static async Task<IReadOnlyDictionary<string, string?>> Flags(params string[] args)
+    {
+        IReadOnlyDictionary<string, string?> parsed = new Dictionary<string, string?>();
+        var command = NodeCommandLine.Create("test", new ActorDemoOptions(), (flags, _) =>
+        {
+            parsed = flags;
+            return Task.FromResult(0);
+        });
+        Assert.Equal(0, await command.Parse(args).InvokeAsync());
+        return parsed;
+    }
+
+    [Fact]
+    public void Without_configuration_the_defaults_of_the_design_card_apply()
+    {
+        var (options, problems) = Bind();
+
+        Assert.Empty(problems);
+        Assert.Equal(4053, options.Node.Port);
+        Assert.Equal(["akka.tcp://actordemo@127.0.0.1:4053"], options.Node.SeedList);
+        Assert.Equal("temperature", options.Amqp.Address);
+        Assert.Equal("amqp://127.0.0.1:5672", options.Amqp.EffectiveUrl);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Aggregator.Window);
+        Assert.Equal(10, options.Sensors.Count);
+    }
+
+    [Fact]
+    public async Task Flags_set_the_configuration_keys_the_environment_variables_also_set()
+    {
+        var flags = await Flags("--amqp-url", "amqp://broker:5672", "--sensors", "3", "--delivery", "at-most-once", "--interval", "250ms", "--with-sensors");
+
+        var (options, problems) = Bind(flags.Select(f => (f.Key, f.Value!)).ToArray());
+
+        Assert.Empty(problems);
+        Assert.Equal("amqp://broker:5672", options.Amqp.Url);
+        Assert.Equal(3, options.Sensors.Count);
+        Assert.Equal(DeliveryMode.AtMostOnce, options.Amqp.Delivery);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.Sensors.Interval);
+        Assert.True(options.Aggregator.WithSensors);
+    }
+
+    [Fact]
+    public async Task Flags_not_given_leave_the_configuration_alone() =>
+        Assert.Equal(["ActorDemo:Sensors:Count"], (await Flags("--sensors", "3")).Keys);
+
+    [Fact]
+    public void A_value_of_the_wrong_type_names_the_option_its_flag_and_its_variable()
+    {
+        var (_, problems) = Bind(("ActorDemo:Sensors:Count", "many"));
+
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains("--sensors", message);
+        Assert.Contains("ActorDemo__Sensors__Count", message);
+        Assert.Contains("'many' is not a valid whole number", message);
+    }
+
+    [Theory]
+    [InlineData("ActorDemo:Node:Port", "70000", "--port")]
+    [InlineData("ActorDemo:Amqp:Url", "http://broker", "--amqp-url")]
+    [InlineData("ActorDemo:Node:Seeds", "127.0.0.1:4053", "--seeds")]
+    [InlineData("ActorDemo:Sensors:Interval", "00:00:00", "--interval")]
+    [InlineData("ActorDemo:Amqp:Credit", "0", "--credit")]
+    [InlineData("ActorDemo:Sensors:SteadyTemperature", "-300", "--steady-temperature")]
+    public void An_invalid_value_is_reported_with_its_flag(string key, string value, string flag)
+    {
+        var (_, problems) = Bind((key, value));
+
+        Assert.Contains(flag, Assert.Single(problems).ToString());
+    }
+
+    [Fact]
+    public void An_unknown_flag_is_a_parse_error() =>
+        Assert.NotEmpty(NodeCommandLine.Create("test", new ActorDemoOptions(), (_, _) => Task.FromResult(0)).Parse(["--sensor", "3"]).Errors);
+}
