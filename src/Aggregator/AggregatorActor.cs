@@ -18,6 +18,7 @@ public sealed class AggregatorActor : ReceiveActor
     private readonly TimeSpan _windowLength;
     private readonly Dictionary<Address, WindowMaximum> _latest = [];
     private readonly Queue<NodeWindow> _history = new();
+    private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _windows;
 
@@ -30,6 +31,12 @@ public sealed class AggregatorActor : ReceiveActor
         Receive<ClusterEvent.MemberRemoved>(removed => _latest.Remove(removed.Member.Address));
         Receive<GetSummary>(_ => Sender.Tell(Summarize()));
         Receive<GetHistory>(get => Sender.Tell(new History(_history.TakeLast(Math.Max(0, get.Count)).ToList())));
+        Receive<SubscribeWindows>(subscribe =>
+        {
+            _subscribers.Add(subscribe.Subscriber);
+            Context.Watch(subscribe.Subscriber);
+        });
+        Receive<Terminated>(terminated => _subscribers.Remove(terminated.ActorRef));
     }
 
     public static Props Props(int historyLimit, TimeSpan windowLength) =>
@@ -49,10 +56,16 @@ public sealed class AggregatorActor : ReceiveActor
     {
         _windows++;
         _latest[closed.Node] = closed.Window;
-        _history.Enqueue(new NodeWindow(closed.Node, closed.Window));
+        var recorded = new NodeWindow(closed.Node, closed.Window);
+        _history.Enqueue(recorded);
         while (_history.Count > _historyLimit)
         {
             _history.Dequeue();
+        }
+
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Tell(new WindowRecorded(recorded));
         }
 
         _log.Info(_latest.Count > 1 ? $"{Describe(closed.Window)}  [{closed.Node.Host}:{closed.Node.Port}]" : Describe(closed.Window));

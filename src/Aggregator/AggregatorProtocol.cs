@@ -27,4 +27,10 @@ public static class AggregatorProtocol
 
     /// <param name="Windows">Oldest first.</param>
     public sealed record History(IReadOnlyList<NodeWindow> Windows);
+
+    /// <summary>From now on, tell <paramref name="Subscriber"/> every window recorded, until it stops.</summary>
+    public sealed record SubscribeWindows(IActorRef Subscriber);
+
+    /// <summary>A window the aggregator has just recorded.</summary>
+    public sealed record WindowRecorded(NodeWindow Window);
 }

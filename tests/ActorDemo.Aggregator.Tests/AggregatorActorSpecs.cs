@@ -65,6 +65,20 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Subscribers_are_told_every_window_recorded()
+    {
+        var aggregator = Sys.ActorOf(AggregatorActor.Props(3, Length));
+        var subscriber = CreateTestProbe();
+        aggregator.Tell(new SubscribeWindows(subscriber));
+
+        aggregator.Tell(new WindowClosed(NodeA, Window(0, 21)));
+        aggregator.Tell(new WindowClosed(NodeB, Window(0, 22)));
+
+        Assert.Equal(21, subscriber.ExpectMsg<WindowRecorded>().Window.Window.Max);
+        Assert.Equal(NodeB, subscriber.ExpectMsg<WindowRecorded>().Window.Node);
+    }
+
+    [Fact]
     public void It_logs_one_line_per_window()
     {
         var aggregator = Sys.ActorOf(AggregatorActor.Props(3, Length));

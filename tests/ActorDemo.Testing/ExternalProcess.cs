@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace ActorDemo.Testing;
 
 /// <summary>A real process under test: its output is collected line by line, and it is killed on dispose.</summary>
 public sealed class ExternalProcess : IAsyncDisposable
 {
+    private const int SigTerm = 15;
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
 
@@ -13,7 +16,13 @@ public sealed class ExternalProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Lines => _lines.ToList();
 
-    public static ExternalProcess Start(string fileName, params string[] arguments)
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static ExternalProcess Start(string fileName, params string[] arguments) => Start(fileName, arguments, new Dictionary<string, string>());
+
+    public static ExternalProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
         if (!File.Exists(fileName))
         {
@@ -29,6 +38,11 @@ public sealed class ExternalProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
@@ -59,6 +73,18 @@ public sealed class ExternalProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM, as Kubernetes stops a pod: the process may shut down gracefully.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"SIGTERM to {_process.Id} failed: errno {Marshal.GetLastWin32Error()}");
+        }
+    }
+
+    /// <summary>SIGKILL: the process dies as in a crash, with no chance to say goodbye.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -77,4 +103,7 @@ public sealed class ExternalProcess : IAsyncDisposable
             _lines.Enqueue(line);
         }
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 }

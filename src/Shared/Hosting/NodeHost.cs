@@ -89,6 +89,8 @@ public static partial class NodeHost
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = executableDefaults });
         builder.Configuration.AddInMemoryCollection(flags);
         builder.Logging.ClearProviders();
+        // The host logs a failed start with its stack trace; RunHostAsync prints it in one line instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Logging.AddConsole(console => console.FormatterName = NodeConsoleFormatter.Name);
         builder.Logging.AddConsoleFormatter<NodeConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
 
@@ -104,14 +106,35 @@ public static partial class NodeHost
             return InvalidOptions;
         }
 
-        var roles = chooseRoles(options);
-        builder.Services.AddSingleton(options);
-        foreach (var role in roles)
+        AddNode(builder.Services, options, chooseRoles(options));
+        using var host = builder.Build();
+        try
         {
-            role.ConfigureServices(builder.Services, options);
+            await host.StartAsync(cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"The node could not start: {Explain(e)}");
+            return StartFailed;
         }
 
-        builder.Services.AddAkka(NodeOptions.SystemName, (akka, services) =>
+        await host.WaitForShutdownAsync(cancellation);
+        return 0;
+    }
+
+    /// <summary>
+    /// Adds a node with <paramref name="roles"/> to a host's services: the options, each role's
+    /// services, and the actor system with remoting, cluster (keep-majority) and the roles' actors.
+    /// </summary>
+    public static void AddNode(IServiceCollection services, ActorDemoOptions options, IReadOnlyList<INodeRole> roles)
+    {
+        services.AddSingleton(options);
+        foreach (var role in roles)
+        {
+            role.ConfigureServices(services, options);
+        }
+
+        services.AddAkka(NodeOptions.SystemName, (akka, provider) =>
         {
             akka.ConfigureLoggers(loggers =>
                 {
@@ -129,27 +152,17 @@ public static partial class NodeHost
                     Roles = roles.Select(role => role.Name).ToArray(),
                     SeedNodes = options.Node.SeedList.ToArray(),
                     SplitBrainResolver = new KeepMajorityOption(),
-                });
+                })
+                .WithActors((system, _) => system.ActorOf(MembershipLog.Props(), "membership-log"));
             foreach (var role in roles)
             {
-                role.ConfigureAkka(akka, options, services);
+                role.ConfigureAkka(akka, options, provider);
             }
         });
-
-        using var host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellation);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"The node could not start: {e.GetBaseException().Message}");
-            return StartFailed;
-        }
-
-        await host.WaitForShutdownAsync(cancellation);
-        return 0;
     }
+
+    // Our own exceptions say what to do; the socket errors beneath them do not.
+    private static string Explain(Exception e) => e is AggregateException { InnerException: { } inner } ? Explain(inner) : e.Message;
 
     private static string Friendly(string type) => type switch
     {

@@ -1,0 +1,73 @@
+using ActorDemo.Testing;
+using Xunit;
+
+namespace ActorDemo.EndToEnd.Tests;
+
+/// <summary>What a user typing a wrong command line sees, from the real executables.</summary>
+public sealed class CommandLineSpecs : IAsyncLifetime
+{
+    private readonly Nodes _nodes = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
+
+    [Fact]
+    public async Task A_bad_value_stops_the_start_with_the_option_named_and_status_2()
+    {
+        var sensors = _nodes.Start(Nodes.Sensors, ["--sensors", "many"]);
+
+        Assert.Equal(2, await sensors.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(sensors.Lines, l => l.Contains("--sensors") && l.Contains("'many' is not a valid whole number"));
+    }
+
+    [Fact]
+    public async Task A_bad_environment_variable_is_named_like_a_flag()
+    {
+        var aggregator = _nodes.Start(Nodes.Aggregator, [], new Dictionary<string, string> { ["ActorDemo__Amqp__Url"] = "http://broker:5672" });
+
+        Assert.Equal(2, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(aggregator.Lines, l => l.Contains("ActorDemo__Amqp__Url") && l.Contains("use amqp:// or amqps://"));
+    }
+
+    [Fact]
+    public async Task An_unknown_flag_is_refused_with_a_pointer_to_help()
+    {
+        var aggregator = _nodes.Start(Nodes.Aggregator, ["--sensor", "3"]);
+
+        Assert.Equal(2, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(aggregator.Lines, l => l.Contains("--sensor"));
+        Assert.Contains(aggregator.Lines, l => l.Contains("--help"));
+    }
+
+    [Fact]
+    public async Task Help_lists_every_option_with_its_default()
+    {
+        var sensors = _nodes.Start(Nodes.Sensors, ["--help"]);
+
+        Assert.Equal(0, await sensors.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(sensors.Lines, l => l.Contains("--sensors") && l.Contains("[default: 10]"));
+        Assert.Contains(sensors.Lines, l => l.Contains("--port") && l.Contains("[default: 0]"));
+    }
+
+    [Fact]
+    public async Task A_router_port_in_use_stops_the_aggregator_with_what_to_do()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, _nodes.RouterPort) { ExclusiveAddressUse = true };
+        occupant.Start();
+
+        var aggregator = _nodes.StartAggregator();
+
+        Assert.Equal(1, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(aggregator.Lines, l => l.Contains("could not start") && l.Contains($"127.0.0.1:{_nodes.RouterPort}") && l.Contains("--router-port"));
+    }
+
+    [Fact]
+    public async Task An_unreachable_amqp_endpoint_is_retried_and_the_sensor_node_keeps_running()
+    {
+        var sensors = _nodes.Start(Nodes.Sensors, ["--amqp-url", $"amqp://127.0.0.1:{Loopback.FreePort()}"]);
+
+        await sensors.WaitForLineAsync(l => l.Contains("reconnecting with backoff"), TimeSpan.FromSeconds(30));
+        Assert.False(sensors.HasExited);
+    }
+}

@@ -1,0 +1,62 @@
+using ActorDemo.Testing;
+
+namespace ActorDemo.EndToEnd.Tests;
+
+/// <summary>
+/// The two executables as built beside this test project, started as real processes on loopback:
+/// every node gets its own remoting port and the aggregator an embedded router on a free port.
+/// </summary>
+public sealed class Nodes : IAsyncDisposable
+{
+    private readonly List<ExternalProcess> _processes = [];
+
+    public Nodes()
+    {
+        RouterPort = Loopback.FreePort();
+        SeedPort = Loopback.FreePort();
+    }
+
+    public int RouterPort { get; }
+
+    public int SeedPort { get; }
+
+    public string RouterUrl => $"amqp://127.0.0.1:{RouterPort}";
+
+    public string Seed => $"akka.tcp://actordemo@127.0.0.1:{SeedPort}";
+
+    public static string Aggregator => Executable("Aggregator");
+
+    public static string Sensors => Executable("Sensors");
+
+    /// <summary>The aggregator: seed node, embedded router, 1-second windows so tests see many.</summary>
+    public ExternalProcess StartAggregator(params string[] extra) =>
+        Start(Aggregator, ["--router-port", RouterPort.ToString(), "--port", SeedPort.ToString(), "--seeds", Seed, "--window", "1s", .. extra]);
+
+    public ExternalProcess StartSensors(params string[] extra) =>
+        Start(Sensors, ["--amqp-url", RouterUrl, "--seeds", Seed, "--port", "0", "--interval", "200ms", .. extra]);
+
+    public ExternalProcess Start(string executable, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var process = ExternalProcess.Start(executable, arguments, environment ?? new Dictionary<string, string>());
+        _processes.Add(process);
+        return process;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+    }
+
+    private static string Executable(string role)
+    {
+        // tests/ActorDemo.EndToEnd.Tests/bin/<Configuration>/<framework>/ -> src/<role>/bin/<Configuration>/<framework>/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(root, "src", role, "bin", configuration, framework, $"ActorDemo.{role}");
+    }
+}
