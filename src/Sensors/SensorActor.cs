@@ -7,31 +7,34 @@ namespace ActorDemo.Sensors;
 /// One simulated device: every interval it measures and tells the publisher a reading with the
 /// next sequence number. It never waits on the network: the publisher buffers.
 /// </summary>
-public sealed class SensorActor : ReceiveActor, IWithTimers
+/// <remarks>
+/// A node hosts up to 100k of these, so it is an <see cref="UntypedActor"/> on the plain scheduler:
+/// a <see cref="ReceiveActor"/>'s handler tables and a timer scheduler's dictionary are built per instance.
+/// </remarks>
+public sealed class SensorActor(SensorSettings settings, IActorRef publisher) : UntypedActor
 {
-    private readonly SensorSettings _settings;
-    private readonly IActorRef _publisher;
+    private ICancelable? _ticks;
     private long _seq;
-
-    public SensorActor(SensorSettings settings, IActorRef publisher)
-    {
-        _settings = settings;
-        _publisher = publisher;
-        Receive<Tick>(_ => Publish());
-    }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(SensorSettings settings, IActorRef publisher) =>
         Akka.Actor.Props.Create(() => new SensorActor(settings, publisher));
 
     protected override void PreStart() =>
-        Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, _settings.FirstTick, _settings.Interval);
+        _ticks = Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(settings.FirstTick, settings.Interval, Self, Tick.Instance, ActorRefs.NoSender);
 
-    private void Publish()
+    protected override void PostStop() => _ticks?.Cancel();
+
+    protected override void OnReceive(object message)
     {
-        _seq++;
-        _publisher.Tell(new TemperatureReading(_settings.DeviceId, _settings.Model.Next(), DateTimeOffset.UtcNow, _seq));
+        if (message is Tick)
+        {
+            _seq++;
+            publisher.Tell(new TemperatureReading(settings.DeviceId, settings.Model.Next(), DateTimeOffset.UtcNow, _seq));
+        }
+        else
+        {
+            Unhandled(message);
+        }
     }
 
     private sealed class Tick

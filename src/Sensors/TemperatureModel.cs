@@ -16,6 +16,7 @@ public abstract class TemperatureModel
     }
 
     /// <summary>A walk in steps of at most 0.25 °C that stays between 20 and 25 °C, as room sensors do.</summary>
+    /// <remarks>Its generator is one 64-bit xorshift state, not a <see cref="Random"/> (a seeded one holds 56 ints): 100k sensors share a node.</remarks>
     public sealed class RandomWalk : TemperatureModel
     {
         public const double Low = 20;
@@ -24,21 +25,30 @@ public abstract class TemperatureModel
 
         private const double MaxStep = 0.25;
 
-        private readonly Random _random;
+        private ulong _state;
         private double _current;
 
         public RandomWalk(int seed)
         {
-            _random = new Random(seed);
-            _current = Low + (_random.NextDouble() * (High - Low));
+            _state = ((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) | 1;
+            _current = Low + (NextUniform() * (High - Low));
         }
 
         public override double Next()
         {
-            var next = _current + ((_random.NextDouble() * 2) - 1) * MaxStep;
+            var next = _current + ((NextUniform() * 2) - 1) * MaxStep;
             // Reflect at the bounds so the walk neither sticks to nor leaves them.
             _current = next > High ? (2 * High) - next : next < Low ? (2 * Low) - next : next;
             return Math.Round(_current, 2);
+        }
+
+        // xorshift64*: uniform in [0, 1) from the top 53 bits.
+        private double NextUniform()
+        {
+            _state ^= _state >> 12;
+            _state ^= _state << 25;
+            _state ^= _state >> 27;
+            return ((_state * 2685821657736338717UL) >> 11) * (1.0 / (1UL << 53));
         }
     }
 }
