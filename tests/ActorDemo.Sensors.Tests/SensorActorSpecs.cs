@@ -1,20 +1,39 @@
 using ActorDemo.Sensors;
 using ActorDemo.Shared.Readings;
+using Akka.TestKit;
 using Xunit;
 
 namespace ActorDemo.Sensors.Tests;
 
-public sealed class SensorActorSpecs : Akka.TestKit.Xunit2.TestKit
+/// <summary>On a virtual clock: time moves only when the spec advances it, so intervals are checked exactly.</summary>
+public sealed class SensorActorSpecs() : Akka.TestKit.Xunit2.TestKit("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Nothing = TimeSpan.FromMilliseconds(100);
+
+    private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    private TestProbe StartSensor(TimeSpan firstTick)
+    {
+        var publisher = CreateTestProbe();
+        var sensor = Sys.ActorOf(SensorActor.Props(new SensorSettings("sensor-n1-0003", Interval, firstTick, new TemperatureModel.Steady(21.5)), publisher));
+        // An Identify round trip: the sensor has started and scheduled its ticks.
+        sensor.Tell(new Identify(null));
+        ExpectMsg<ActorIdentity>();
+        return publisher;
+    }
 
     [Fact]
     public void A_sensor_publishes_readings_with_increasing_sequence_numbers()
     {
-        var publisher = CreateTestProbe();
-        Sys.ActorOf(SensorActor.Props(new SensorSettings("sensor-n1-0003", Interval, TimeSpan.Zero, new TemperatureModel.Steady(21.5)), publisher));
+        var publisher = StartSensor(TimeSpan.Zero);
 
-        var readings = Enumerable.Range(0, 5).Select(_ => publisher.ExpectMsg<TemperatureReading>()).ToList();
+        var readings = new List<TemperatureReading>();
+        for (var i = 0; i < 5; i++)
+        {
+            Clock.Advance(i == 0 ? TimeSpan.Zero : Interval);
+            readings.Add(publisher.ExpectMsg<TemperatureReading>());
+        }
 
         Assert.Equal([1L, 2, 3, 4, 5], readings.Select(r => r.Seq));
         Assert.All(readings, r => Assert.Equal("sensor-n1-0003", r.DeviceId));
@@ -24,27 +43,33 @@ public sealed class SensorActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_sensor_publishes_once_per_interval()
     {
-        var publisher = CreateTestProbe();
-        var interval = TimeSpan.FromMilliseconds(300);
-        Sys.ActorOf(SensorActor.Props(new SensorSettings("sensor-n1-0000", interval, TimeSpan.Zero, new TemperatureModel.Steady(20)), publisher));
+        var publisher = StartSensor(TimeSpan.Zero);
+        Clock.Advance(TimeSpan.Zero);
+        publisher.ExpectMsg<TemperatureReading>();
 
-        var first = publisher.ExpectMsg<TemperatureReading>();
-        // Nothing more until the interval has passed, then the next one.
-        publisher.ExpectNoMsg(interval * 0.6);
-        var second = publisher.ExpectMsg<TemperatureReading>(interval * 3);
+        Clock.Advance(Interval - TimeSpan.FromMilliseconds(10));
+        publisher.ExpectNoMsg(Nothing);
+        Clock.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(2, publisher.ExpectMsg<TemperatureReading>().Seq);
 
-        Assert.Equal(first.Seq + 1, second.Seq);
-        Assert.InRange(second.Timestamp - first.Timestamp, interval * 0.6, interval * 3);
+        var next = Enumerable.Range(0, 3).Select(_ =>
+        {
+            Clock.Advance(Interval);
+            return publisher.ExpectMsg<TemperatureReading>().Seq;
+        });
+        Assert.Equal([3L, 4, 5], next);
+        publisher.ExpectNoMsg(Nothing);
     }
 
     [Fact]
     public void A_sensor_waits_for_its_first_tick_before_publishing()
     {
-        var publisher = CreateTestProbe();
         var firstTick = TimeSpan.FromMilliseconds(500);
-        Sys.ActorOf(SensorActor.Props(new SensorSettings("sensor-n1-0000", Interval, firstTick, new TemperatureModel.Steady(20)), publisher));
+        var publisher = StartSensor(firstTick);
 
-        publisher.ExpectNoMsg(firstTick * 0.6);
+        Clock.Advance(firstTick - TimeSpan.FromMilliseconds(10));
+        publisher.ExpectNoMsg(Nothing);
+        Clock.Advance(TimeSpan.FromMilliseconds(10));
         Assert.Equal(1, publisher.ExpectMsg<TemperatureReading>().Seq);
     }
 }
