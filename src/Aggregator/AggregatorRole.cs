@@ -1,5 +1,7 @@
 using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Hosting;
+using ActorDemo.Shared.Inspection;
 using ActorDemo.Shared.Routing;
 using Akka;
 using Akka.Actor;
@@ -53,6 +55,15 @@ public sealed class AggregatorRole : INodeRole
             {
                 var aggregator = registry.Get<AggregatorActor>();
                 var metrics = services.GetRequiredService<AggregatorLinkMetrics>();
+                var links = services.GetRequiredService<AmqpLinks>();
+                links.Add("readings-in", options.Amqp.Address, metrics.Readings);
+                if (!string.IsNullOrWhiteSpace(options.Amqp.MaxAddress))
+                {
+                    links.Add("maxima-out", options.Amqp.MaxAddress, metrics.Maxima);
+                }
+
+                NodeHealth.Get(system).AddReadinessCondition("readings-link", () =>
+                    metrics.Readings.State == LinkStatus.Attached ? null : $"the AMQP link to '{options.Amqp.Address}' is {metrics.Readings.State}");
                 var (readingsSwitch, completion) = RunWindows(system, options, metrics, aggregator);
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-readings", async () =>
                 {

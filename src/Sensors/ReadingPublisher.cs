@@ -1,3 +1,4 @@
+using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Readings;
 using Akka;
 using Akka.Actor;
@@ -20,14 +21,16 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     private readonly Sink<Message, Task<Done>> _sink;
     private readonly int _capacity;
     private readonly string _address;
+    private readonly AmqpLinkMetrics _link;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ReadingQueue _queue = null!;
     private Task<Done> _completion = null!;
     private long _droppedReported;
 
-    public ReadingPublisher(Sink<Message, Task<Done>> sink, int capacity, string address)
+    public ReadingPublisher(Sink<Message, Task<Done>> sink, int capacity, string address, AmqpLinkMetrics link)
     {
         _sink = sink;
+        _link = link;
         _capacity = capacity;
         _address = address;
         Publishing();
@@ -35,8 +38,9 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(Sink<Message, Task<Done>> sink, int capacity, string address) =>
-        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, capacity, address));
+    /// <param name="link">The counters of the link <paramref name="sink"/> sends on, reported with the publisher's own.</param>
+    public static Props Props(Sink<Message, Task<Done>> sink, int capacity, string address, AmqpLinkMetrics link) =>
+        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, capacity, address, link));
 
     protected override void PreStart()
     {
@@ -77,7 +81,8 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     private void ReplyWhenDrained() =>
         _completion.PipeTo(Sender, success: _ => Done.Instance, failure: e => new Status.Failure(e));
 
-    private ReadingPublisherProtocol.Counts Counts() => new(_queue.Offered, _queue.Dropped, _queue.Buffered);
+    private ReadingPublisherProtocol.Counts Counts() =>
+        new(_queue.Offered, _queue.Dropped, _queue.Buffered, _link.Sent, _link.Accepted, _link.Unsettled, _link.State.ToString());
 
     private void Report()
     {
@@ -114,5 +119,6 @@ public static class ReadingPublisherProtocol
         public static readonly GetCounts Instance = new();
     }
 
-    public sealed record Counts(long Offered, long Dropped, int Buffered);
+    /// <param name="Sent">Readings sent on the AMQP link (resends included); <paramref name="Accepted"/> by the peer.</param>
+    public sealed record Counts(long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Unsettled, string Link);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Hosting;
+using ActorDemo.Shared.Inspection;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
@@ -18,6 +19,11 @@ public sealed class SensorRole : INodeRole
 
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The publisher's and the fleet's names under /user, where inspection finds them on every sensor node.</summary>
+    public const string PublisherName = "publisher";
+
+    public const string FleetName = "sensors";
+
     public string Name => RoleName;
 
     public void ConfigureServices(IServiceCollection services, ActorDemoOptions options) =>
@@ -30,13 +36,12 @@ public sealed class SensorRole : INodeRole
             var node = options.Node.Name ?? NodeName(self.Port ?? 0);
             var amqp = options.Amqp;
             var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password, containerId: $"actordemo-sensors-{node}");
-            var sink = AmqpSink.Create(
-                new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery },
-                services.GetRequiredService<SensorLinkMetrics>().Link);
-
-            var publisher = system.ActorOf(ReadingPublisher.Props(sink, options.Sensors.Buffer, amqp.Address), "publisher");
+            var link = services.GetRequiredService<SensorLinkMetrics>().Link;
+            services.GetRequiredService<AmqpLinks>().Add("readings-out", amqp.Address, link);
+            var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }, link);
+            var publisher = system.ActorOf(ReadingPublisher.Props(sink, options.Sensors.Buffer, amqp.Address, link), PublisherName);
             var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
-            var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), "sensors");
+            var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);
             registry.Register<ReadingPublisher>(publisher);
             registry.Register<SensorFleetActor>(fleet);
 

@@ -70,4 +70,37 @@ public sealed class CommandLineSpecs : IAsyncLifetime
         await sensors.WaitForLineAsync(l => l.Contains("reconnecting with backoff"), TimeSpan.FromSeconds(30));
         Assert.False(sensors.HasExited);
     }
+
+    [Fact]
+    public async Task An_unknown_cmd_command_is_refused_with_the_list_of_valid_ones()
+    {
+        var client = _nodes.Start(Nodes.Aggregator, ["cmd", "cluster", "explode"]);
+
+        Assert.Equal(2, await client.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(client.Lines, l => l.Contains("Unknown command 'cluster explode'"));
+        Assert.Contains(client.Lines, l => l.Contains("cluster show"));
+        Assert.Contains(client.Lines, l => l.Contains("windows tail"));
+    }
+
+    [Theory]
+    [InlineData("sensors", "scale", "many")]
+    [InlineData("cluster", "down")]
+    [InlineData("windows", "show", "-n", "x")]
+    public async Task A_cmd_command_with_bad_arguments_gets_its_usage(params string[] command)
+    {
+        var client = _nodes.Start(Nodes.Sensors, ["cmd", .. command]);
+
+        Assert.Equal(2, await client.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(client.Lines, l => l.Contains($"cmd [HOST:PORT] {command[0]} {command[1]}"));
+    }
+
+    [Fact]
+    public async Task Cmd_against_an_unreachable_host_says_so_and_fails()
+    {
+        var port = Loopback.FreePort();
+        var client = _nodes.Start(Nodes.Aggregator, ["cmd", $"127.0.0.1:{port}", "cluster", "show"]);
+
+        Assert.Equal(1, await client.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(client.Lines, l => l.Contains($"Cannot reach the node's inspection endpoint at http://127.0.0.1:{port}"));
+    }
 }

@@ -14,7 +14,16 @@ public sealed class Nodes : IAsyncDisposable
     {
         RouterPort = Loopback.FreePort();
         SeedPort = Loopback.FreePort();
+        InspectionPort = Loopback.FreePort();
+        ManagementPort = Loopback.FreePort();
     }
+
+    /// <summary>The aggregator's inspection endpoint (what <c>cmd</c> talks to) and health port.</summary>
+    public int InspectionPort { get; }
+
+    public int ManagementPort { get; }
+
+    public string Inspection => $"127.0.0.1:{InspectionPort}";
 
     public int RouterPort { get; }
 
@@ -30,7 +39,17 @@ public sealed class Nodes : IAsyncDisposable
 
     /// <summary>The aggregator: seed node, embedded router, 1-second windows so tests see many.</summary>
     public ExternalProcess StartAggregator(params string[] extra) =>
-        Start(Aggregator, ["--router-port", RouterPort.ToString(), "--port", SeedPort.ToString(), "--seeds", Seed, "--window", "1s", .. extra]);
+        Start(Aggregator, [
+            "--router-port", RouterPort.ToString(), "--port", SeedPort.ToString(), "--seeds", Seed, "--window", "1s",
+            "--inspection-port", InspectionPort.ToString(), "--management-port", ManagementPort.ToString(), .. extra]);
+
+    /// <summary>Runs <c>ActorDemo.Aggregator cmd ...</c> against the aggregator, as a user would, and waits for it to exit.</summary>
+    public async Task<(int Status, IReadOnlyList<string> Lines)> Cmd(params string[] command)
+    {
+        await using var client = ExternalProcess.Start(Aggregator, ["cmd", Inspection, .. command], new Dictionary<string, string>());
+        var status = await client.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (status, client.Lines);
+    }
 
     public ExternalProcess StartSensors(params string[] extra) =>
         Start(Sensors, ["--amqp-url", RouterUrl, "--seeds", Seed, "--port", "0", "--interval", "200ms", .. extra]);

@@ -19,6 +19,20 @@ public sealed class ActorDemoOptions
     public SensorOptions Sensors { get; set; } = new();
 
     public AggregatorOptions Aggregator { get; set; } = new();
+
+    public EndpointOptions Inspection { get; set; } = new() { Port = 9110 };
+
+    public EndpointOptions Management { get; set; } = new() { Port = 8558 };
+}
+
+/// <summary>Where an HTTP endpoint of the node listens: inspection (9110) or Akka.Management health (8558).</summary>
+public sealed class EndpointOptions
+{
+    /// <summary>The interface to bind: loopback locally, 0.0.0.0 in a pod.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>0 picks a free port (and logs it).</summary>
+    public int Port { get; set; }
 }
 
 /// <summary>Where this node is in the cluster.</summary>

@@ -48,6 +48,10 @@ public static partial class NodeCommandLine
         new("--window", "ActorDemo:Aggregator:Window", "window length (5s, 00:00:05)", o => o.Aggregator.Window, Duration),
         new("--max-batch", "ActorDemo:Aggregator:MaxBatch", "most readings in one window", o => o.Aggregator.MaxBatch),
         new("--history", "ActorDemo:Aggregator:History", "window maxima the aggregator keeps", o => o.Aggregator.History),
+        new("--inspection-hostname", "ActorDemo:Inspection:Hostname", "interface of the inspection endpoint (the cmd commands)", o => o.Inspection.Hostname),
+        new("--inspection-port", "ActorDemo:Inspection:Port", "port of the inspection endpoint; 0 picks a free one", o => o.Inspection.Port),
+        new("--management-hostname", "ActorDemo:Management:Hostname", "interface of Akka.Management (/alive, /ready)", o => o.Management.Hostname),
+        new("--management-port", "ActorDemo:Management:Port", "port of Akka.Management; 0 picks a free one", o => o.Management.Port),
         new("--with-sensors", "ActorDemo:Aggregator:WithSensors", "also run a sensor fleet in this process", o => o.Aggregator.WithSensors, IsSwitch: true),
     ];
 

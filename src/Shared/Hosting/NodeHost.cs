@@ -1,13 +1,20 @@
+using System.Net;
 using System.Text.RegularExpressions;
+using ActorDemo.Shared.Health;
+using ActorDemo.Shared.Inspection;
+using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace ActorDemo.Shared.Hosting;
 
@@ -38,11 +45,17 @@ public static partial class NodeHost
         string[] args,
         string description,
         Func<ActorDemoOptions, IReadOnlyList<INodeRole>> roles,
+        IReadOnlyList<IInspectionModule> inspection,
         IReadOnlyDictionary<string, string?>? executableDefaults = null)
     {
+        if (args.FirstOrDefault() == InspectionClient.CommandName)
+        {
+            return InspectionClient.RunAsync(args[1..], Console.Out, Console.Error);
+        }
+
         executableDefaults ??= new Dictionary<string, string?>();
         var defaults = Bind(new ConfigurationBuilder().AddInMemoryCollection(executableDefaults).Build()).Options;
-        var command = NodeCommandLine.Create(description, defaults, (flags, cancellation) => RunHostAsync(executableDefaults, flags, roles, cancellation));
+        var command = NodeCommandLine.Create(description, defaults, (flags, cancellation) => RunHostAsync(executableDefaults, flags, roles, inspection, cancellation));
         var parse = command.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -79,18 +92,16 @@ public static partial class NodeHost
         IReadOnlyDictionary<string, string?> executableDefaults,
         IReadOnlyDictionary<string, string?> flags,
         Func<ActorDemoOptions, IReadOnlyList<INodeRole>> chooseRoles,
+        IReadOnlyList<IInspectionModule> inspection,
         CancellationToken cancellation)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            ContentRootPath = AppContext.BaseDirectory,
-            DisableDefaults = false,
-        });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = executableDefaults });
         builder.Configuration.AddInMemoryCollection(flags);
         builder.Logging.ClearProviders();
         // The host logs a failed start with its stack trace; RunHostAsync prints it in one line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddConsole(console => console.FormatterName = NodeConsoleFormatter.Name);
         builder.Logging.AddConsoleFormatter<NodeConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
 
@@ -107,7 +118,15 @@ public static partial class NodeHost
         }
 
         AddNode(builder.Services, options, chooseRoles(options));
-        using var host = builder.Build();
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Parse(options.Inspection.Hostname), options.Inspection.Port);
+            kestrel.Listen(IPAddress.Parse(options.Management.Hostname), options.Management.Port);
+        });
+
+        await using var host = builder.Build();
+        HealthEndpoints.Map(host, options.Management.Port);
+        InspectionEndpoints.Map(host, inspection);
         try
         {
             await host.StartAsync(cancellation);
@@ -129,6 +148,7 @@ public static partial class NodeHost
     public static void AddNode(IServiceCollection services, ActorDemoOptions options, IReadOnlyList<INodeRole> roles)
     {
         services.AddSingleton(options);
+        services.AddSingleton<AmqpLinks>();
         foreach (var role in roles)
         {
             role.ConfigureServices(services, options);

@@ -64,6 +64,12 @@ public static class OptionsValidation
         Require(aggregator.Window > TimeSpan.Zero, "Aggregator:Window", $"{aggregator.Window} is not a positive time; use 5s");
         Require(aggregator.MaxBatch > 0, "Aggregator:MaxBatch", $"{aggregator.MaxBatch} is not a positive number of readings");
         Require(aggregator.History > 0, "Aggregator:History", $"{aggregator.History} is not a positive number of windows");
+        foreach (var (name, endpoint) in new[] { ("Inspection", options.Inspection), ("Management", options.Management) })
+        {
+            Require(System.Net.IPAddress.TryParse(endpoint.Hostname, out _), $"{name}:Hostname", $"'{endpoint.Hostname}' is not an IP address; use 127.0.0.1, or 0.0.0.0 for all interfaces");
+            Require(endpoint.Port is >= 0 and <= 65535, $"{name}:Port", $"{endpoint.Port} is outside 0..65535 (0 picks a free port)");
+        }
+
         return problems;
     }
 

@@ -1,0 +1,49 @@
+using ActorDemo.Shared.Inspection;
+using ActorDemo.Shared.Readings;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using static ActorDemo.Aggregator.AggregatorProtocol;
+
+namespace ActorDemo.Aggregator;
+
+/// <summary>
+/// <c>GET /windows?n=N</c>: the aggregator singleton's latest windows and recent maximum;
+/// <c>GET /windows/tail</c>: every window it records from now on, one JSON line each.
+/// </summary>
+public sealed class WindowInspection : IInspectionModule
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    public void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/windows", async (int? n, ActorRegistry registry) =>
+        {
+            var aggregator = registry.Get<AggregatorActor>();
+            var history = await aggregator.Ask<History>(new GetHistory(Math.Clamp(n ?? 10, 0, 10_000)), AskTimeout);
+            var summary = await aggregator.Ask<Summary>(GetSummary.Instance, AskTimeout);
+            return Results.Ok(new
+            {
+                windows = history.Windows.Select(Describe),
+                recentMaximum = summary.RecentMaximum is { } recent ? Describe(recent) : null,
+                latestPerNode = summary.LatestPerNode.Select(Describe),
+                total = summary.Windows,
+            });
+        });
+        endpoints.MapGet("/windows/tail", (HttpContext context, ActorSystem system, ActorRegistry registry) =>
+            InspectionEndpoints.Stream(
+                context,
+                system,
+                message => message is WindowRecorded recorded ? Describe(recorded.Window) : null,
+                relay => registry.Get<AggregatorActor>().Tell(new SubscribeWindows(relay))));
+    }
+
+    private static WindowReport Describe(NodeWindow window) => Describe(window.Node, window.Window);
+
+    private static WindowReport Describe(Address node, WindowMaximum window) =>
+        new(node.ToString(), window.WindowStart, window.WindowEnd, window.Max, window.DeviceId, window.Count);
+
+    private sealed record WindowReport(string Node, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count);
+}

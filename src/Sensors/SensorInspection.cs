@@ -1,0 +1,74 @@
+using ActorDemo.Shared.Inspection;
+using Akka.Actor;
+using Akka.Cluster;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ActorDemo.Sensors;
+
+/// <summary>
+/// <c>GET /sensors</c>: every sensor node of the cluster, asked through its publisher and fleet;
+/// <c>PUT /sensors?count=N[&amp;node=ADDRESS]</c>: resizes a node's fleet (this node's by default).
+/// </summary>
+public sealed class SensorInspection : IInspectionModule
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    public void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/sensors", async (ActorSystem system) =>
+        {
+            var nodes = SensorNodes(Cluster.Get(system)).Select(address => Report(system, address));
+            return Results.Ok(new { nodes = await Task.WhenAll(nodes) });
+        });
+        endpoints.MapPut("/sensors", async (int? count, string? node, ActorSystem system) =>
+        {
+            var cluster = Cluster.Get(system);
+            var sensorNodes = SensorNodes(cluster).ToList();
+            if (count is not >= 0)
+            {
+                return InspectionEndpoints.Error(StatusCodes.Status400BadRequest, "Give the number of sensors, 0 or more: PUT /sensors?count=N.");
+            }
+
+            var target = node is null
+                ? sensorNodes.FirstOrDefault(a => a == cluster.SelfAddress)
+                : sensorNodes.FirstOrDefault(a => a.ToString() == node || $"{a.Host}:{a.Port}" == node);
+            if (target is null)
+            {
+                var which = node is null ? "This node hosts no sensors" : $"{node} is not a sensor node of this cluster";
+                return InspectionEndpoints.Error(StatusCodes.Status400BadRequest, $"{which}; use --node with one of: {string.Join(", ", sensorNodes)}.");
+            }
+
+            var resized = await Fleet(system, target).Ask<SensorFleet.Resized>(new SensorFleet.Resize(count.Value), AskTimeout);
+            return Results.Ok(new { message = $"{target} now runs {resized.Count} sensors", node = target.ToString(), sensors = resized.Count });
+        });
+    }
+
+    private static IEnumerable<Address> SensorNodes(Cluster cluster) =>
+        cluster.State.Members
+            .Where(m => m.HasRole(SensorRole.RoleName) && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Leaving)
+            .Select(m => m.Address)
+            .OrderBy(a => a.ToString(), StringComparer.Ordinal);
+
+    private static ActorSelection Fleet(ActorSystem system, Address node) => system.ActorSelection($"{node}/user/{SensorRole.FleetName}");
+
+    private static async Task<SensorNodeReport> Report(ActorSystem system, Address node)
+    {
+        try
+        {
+            var fleet = Fleet(system, node).Ask<SensorFleet.Fleet>(SensorFleet.GetFleet.Instance, AskTimeout);
+            var counts = system.ActorSelection($"{node}/user/{SensorRole.PublisherName}")
+                .Ask<ReadingPublisherProtocol.Counts>(ReadingPublisherProtocol.GetCounts.Instance, AskTimeout);
+            var (f, c) = (await fleet, await counts);
+            return new SensorNodeReport(node.ToString(), f.DeviceIds.Count, c.Offered, c.Dropped, c.Buffered, c.Sent, c.Accepted, c.Unsettled, c.Link, null);
+        }
+        catch (Exception e) when (e is AskTimeoutException or ActorNotFoundException)
+        {
+            return new SensorNodeReport(node.ToString(), 0, 0, 0, 0, 0, 0, 0, "", $"no answer within {AskTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    private sealed record SensorNodeReport(
+        string Node, int Sensors, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Unsettled, string Link, string? Error);
+}

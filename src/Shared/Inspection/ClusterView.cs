@@ -1,0 +1,61 @@
+using System.Diagnostics.CodeAnalysis;
+using Akka.Actor;
+using Akka.Cluster;
+
+namespace ActorDemo.Shared.Inspection;
+
+/// <summary>The cluster as Akka Management's HTTP API shows it.</summary>
+public static class ClusterView
+{
+    public static ClusterMembers Of(Cluster cluster)
+    {
+        var state = cluster.State;
+        return new ClusterMembers(
+            cluster.SelfAddress.ToString(),
+            state.Leader?.ToString(),
+            state.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault()?.Address.ToString(),
+            state.Members.Select(Describe).ToList(),
+            state.Unreachable.Select(m => new UnreachableMember(m.Address.ToString(), m.Roles.Order().ToList())).ToList());
+    }
+
+    public static ClusterMember Describe(Member member) =>
+        new(member.Address.ToString(), member.UniqueAddress.Uid.ToString(), member.Status.ToString(), member.Roles.Order().ToList());
+
+    /// <summary>A cluster event as a line of <c>cluster tail</c>.</summary>
+    public static object? Describe(object clusterEvent) => clusterEvent switch
+    {
+        ClusterEvent.IMemberEvent change => new ClusterChange(change.GetType().Name, change.Member.Address.ToString(), change.Member.Status.ToString(), change.Member.Roles.Order().ToList(), DateTimeOffset.UtcNow),
+        ClusterEvent.UnreachableMember unreachable => new ClusterChange("Unreachable", unreachable.Member.Address.ToString(), unreachable.Member.Status.ToString(), unreachable.Member.Roles.Order().ToList(), DateTimeOffset.UtcNow),
+        ClusterEvent.ReachableMember reachable => new ClusterChange("Reachable", reachable.Member.Address.ToString(), reachable.Member.Status.ToString(), reachable.Member.Roles.Order().ToList(), DateTimeOffset.UtcNow),
+        _ => null,
+    };
+
+    /// <summary>A member by its full address (escaped or not) or by HOST:PORT.</summary>
+    public static Member? Find(Cluster cluster, string text)
+    {
+        var wanted = Uri.UnescapeDataString(text);
+        return cluster.State.Members.FirstOrDefault(m => m.Address.ToString() == wanted || $"{m.Address.Host}:{m.Address.Port}" == wanted);
+    }
+
+    public static bool TryParseAddress(string? text, [NotNullWhen(true)] out Address? address)
+    {
+        address = null;
+        try
+        {
+            address = text is null ? null : Address.Parse(text);
+            return address?.Host is not null && address.Port is not null;
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
+    }
+}
+
+public sealed record ClusterMembers(string SelfNode, string? Leader, string? Oldest, IReadOnlyList<ClusterMember> Members, IReadOnlyList<UnreachableMember> Unreachable);
+
+public sealed record ClusterMember(string Node, string NodeUid, string Status, IReadOnlyList<string> Roles);
+
+public sealed record UnreachableMember(string Node, IReadOnlyList<string> Roles);
+
+public sealed record ClusterChange(string Event, string Node, string Status, IReadOnlyList<string> Roles, DateTimeOffset At);
