@@ -9,6 +9,7 @@ namespace ActorDemo.EndToEnd.Tests;
 public sealed class Nodes : IAsyncDisposable
 {
     private readonly List<ExternalProcess> _processes = [];
+    private ExternalProcess? _aggregator;
 
     public Nodes()
     {
@@ -39,13 +40,19 @@ public sealed class Nodes : IAsyncDisposable
 
     /// <summary>The aggregator: seed node, embedded router, 1-second windows so tests see many.</summary>
     public ExternalProcess StartAggregator(params string[] extra) =>
-        Start(Aggregator, [
+        _aggregator = Start(Aggregator, [
             "--router-port", RouterPort.ToString(), "--port", SeedPort.ToString(), "--seeds", Seed, "--window", "1s",
             "--inspection-port", InspectionPort.ToString(), "--management-port", ManagementPort.ToString(), .. extra]);
 
     /// <summary>Runs <c>ActorDemo.Aggregator cmd ...</c> against the aggregator, as a user would, and waits for it to exit.</summary>
     public async Task<(int Status, IReadOnlyList<string> Lines)> Cmd(params string[] command)
     {
+        if (_aggregator is not null)
+        {
+            // Akka may report the cluster formed a moment before Kestrel listens.
+            await _aggregator.WaitForLineAsync(l => l.Contains($"Now listening on: http://{Inspection}"), TimeSpan.FromSeconds(60));
+        }
+
         await using var client = ExternalProcess.Start(Aggregator, ["cmd", Inspection, .. command], new Dictionary<string, string>());
         var status = await client.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (status, client.Lines);
