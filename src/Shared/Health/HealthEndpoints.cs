@@ -6,7 +6,7 @@ namespace ActorDemo.Shared.Health;
 
 /// <summary>
 /// <c>/alive</c> and <c>/ready</c> for the Kubernetes probes, on the management port (8558): 200 with
-/// <c>{"status":"ok"}</c>, or 503 with the reasons. That port serves nothing else.
+/// <c>{"status":"ok"}</c>, or 503 with the reasons. That port serves nothing else but cluster bootstrap's contact point.
 /// </summary>
 /// <remarks>
 /// Akka.Management's own HTTP server cannot start here: Akka.Http.Shim 1.5.73 needs Ceen.Httpd 0.9.9,
@@ -14,13 +14,15 @@ namespace ActorDemo.Shared.Health;
 /// </remarks>
 public static class HealthEndpoints
 {
+    private static readonly HashSet<string?> ManagementPaths = ["/alive", "/ready", Hosting.ClusterFormation.SeedNodesPath];
+
     public static void Map(WebApplication app, int managementPort)
     {
         if (managementPort != 0)
         {
             app.Use((context, next) =>
-                context.Connection.LocalPort == managementPort && context.Request.Path != "/alive" && context.Request.Path != "/ready"
-                    ? Results.NotFound(new { error = "The management port serves /alive and /ready only." }).ExecuteAsync(context)
+                context.Connection.LocalPort == managementPort && !ManagementPaths.Contains(context.Request.Path.Value)
+                    ? Results.NotFound(new { error = "The management port serves /alive, /ready and the cluster bootstrap only." }).ExecuteAsync(context)
                     : next(context));
         }
 

@@ -23,6 +23,34 @@ public sealed class ActorDemoOptions
     public EndpointOptions Inspection { get; set; } = new() { Port = 9110 };
 
     public EndpointOptions Management { get; set; } = new() { Port = 8558 };
+
+    public DiscoveryOptions Discovery { get; set; } = new();
+}
+
+/// <summary>How a node finds the cluster: static seeds, or cluster bootstrap over a discovery method.</summary>
+public sealed class DiscoveryOptions
+{
+    public const string StaticSeeds = "";
+
+    public const string Kubernetes = "kubernetes";
+
+    public const string Config = "config";
+
+    /// <summary>Empty: the seeds of <see cref="NodeOptions.Seeds"/>; <c>kubernetes</c>: bootstrap over the pods the API lists; <c>config</c>: bootstrap over <see cref="ContactPoints"/>.</summary>
+    public string Method { get; set; } = StaticSeeds;
+
+    public string ServiceName { get; set; } = "actordemo";
+
+    /// <summary>The pods of the cluster; <c>{0}</c> is the service name.</summary>
+    public string LabelSelector { get; set; } = "app.kubernetes.io/part-of={0}";
+
+    /// <summary>Contact points that must be found before a new cluster is formed.</summary>
+    public int RequiredContactPoints { get; set; } = 2;
+
+    /// <summary>For <c>config</c>: the management endpoints of the nodes, HOST:PORT, comma-separated.</summary>
+    public string ContactPoints { get; set; } = "";
+
+    public IReadOnlyList<string> ContactPointList => ContactPoints.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>Where an HTTP endpoint of the node listens: inspection (9110) or Akka.Management health (8558).</summary>

@@ -126,6 +126,7 @@ public static partial class NodeHost
 
         await using var host = builder.Build();
         HealthEndpoints.Map(host, options.Management.Port);
+        ClusterFormation.MapSeedNodes(host);
         InspectionEndpoints.Map(host, inspection);
         try
         {
@@ -170,10 +171,11 @@ public static partial class NodeHost
                 .WithClustering(new ClusterOptions
                 {
                     Roles = roles.Select(role => role.Name).ToArray(),
-                    SeedNodes = options.Node.SeedList.ToArray(),
+                    SeedNodes = ClusterFormation.StaticSeeds(options).ToArray(),
                     SplitBrainResolver = new KeepMajorityOption(),
                 })
                 .WithActors((system, _) => system.ActorOf(MembershipLog.Props(), "membership-log"));
+            ClusterFormation.Configure(akka, options);
             foreach (var role in roles)
             {
                 role.ConfigureAkka(akka, options, provider);
