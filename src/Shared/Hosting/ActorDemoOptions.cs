@@ -47,6 +47,9 @@ public sealed class DiscoveryOptions
     /// <summary>Contact points that must be found before a new cluster is formed.</summary>
     public int RequiredContactPoints { get; set; } = 2;
 
+    /// <summary>For <c>kubernetes</c>: the API server; empty in a pod, which finds it in its environment.</summary>
+    public string? KubernetesApiUrl { get; set; }
+
     /// <summary>For <c>config</c>: the management endpoints of the nodes, HOST:PORT, comma-separated.</summary>
     public string ContactPoints { get; set; } = "";
 

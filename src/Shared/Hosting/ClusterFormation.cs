@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Discovery.Config.Hosting;
-using Akka.Discovery.KubernetesApi;
+using ActorDemo.Shared.Discovery;
 using Akka.Event;
 using Akka.Hosting;
 using Akka.Management.Cluster.Bootstrap;
@@ -38,10 +38,10 @@ public static class ClusterFormation
             return;
         }
 
-        var method = discovery.Method == DiscoveryOptions.Kubernetes ? "kubernetes-api" : "config";
+        var method = discovery.Method == DiscoveryOptions.Kubernetes ? "actordemo-kubernetes" : "config";
         if (discovery.Method == DiscoveryOptions.Kubernetes)
         {
-            akka.WithKubernetesDiscovery(kubernetes => kubernetes.PodLabelSelector = discovery.LabelSelector);
+            akka.AddHocon(KubernetesPodDiscovery.Hocon(discovery.LabelSelector, discovery.KubernetesApiUrl), HoconAddMode.Prepend);
         }
         else
         {

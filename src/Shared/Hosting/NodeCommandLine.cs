@@ -55,6 +55,7 @@ public static partial class NodeCommandLine
         new("--discovery", "ActorDemo:Discovery:Method", "how to find the cluster: empty (the seeds), kubernetes or config (cluster bootstrap)", o => o.Discovery.Method is "" ? "(the seeds)" : o.Discovery.Method),
         new("--discovery-service", "ActorDemo:Discovery:ServiceName", "service name of the bootstrap", o => o.Discovery.ServiceName),
         new("--label-selector", "ActorDemo:Discovery:LabelSelector", "pods of the cluster, {0} = service name", o => o.Discovery.LabelSelector),
+        new("--kubernetes-api-url", "ActorDemo:Discovery:KubernetesApiUrl", "Kubernetes API server for --discovery kubernetes", o => o.Discovery.KubernetesApiUrl ?? "(from the pod's environment)"),
         new("--required-contact-points", "ActorDemo:Discovery:RequiredContactPoints", "contact points found before a new cluster forms", o => o.Discovery.RequiredContactPoints),
         new("--contact-points", "ActorDemo:Discovery:ContactPoints", "for --discovery config: management endpoints HOST:PORT, comma-separated", o => o.Discovery.ContactPoints),
         new("--with-sensors", "ActorDemo:Aggregator:WithSensors", "also run a sensor fleet in this process", o => o.Aggregator.WithSensors, IsSwitch: true),

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using k8s.Models;
+using Xunit;
+
+namespace ActorDemo.Deploy.Tests;
+
+public sealed partial class ManifestSpecs
+{
+    public static TheoryData<string> Overlays => new() { "base", "enmasse", "router", "spark" };
+
+    public static TheoryData<string> ActorDemoOverlays => new() { "enmasse", "router" };
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Every_overlay_renders_and_parses_into_typed_objects_with_no_unknown_fields(string overlay) =>
+        Assert.NotEmpty(Manifests.Load(overlay));
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
+    public void Every_environment_variable_of_the_pods_is_an_option_of_its_executable(string overlay)
+    {
+        var objects = Manifests.Load(overlay);
+        var shared = objects.Single<V1ConfigMap>("actordemo").Data.Keys;
+        foreach (var (deployment, executable) in new[] { ("aggregator", "Aggregator"), ("sensors", "Sensors") })
+        {
+            var container = objects.Single<V1Deployment>(deployment).Spec.Template.Spec.Containers.Single();
+            var variables = shared.Concat(container.Env?.Select(e => e.Name) ?? []).ToList();
+            var options = OptionsOf(executable);
+            Assert.All(variables, variable => Assert.Contains(variable, options));
+            Assert.Equal("actordemo", container.EnvFrom.Single().ConfigMapRef.Name);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
+    public void Ports_and_probes_are_the_ones_the_nodes_serve(string overlay)
+    {
+        var objects = Manifests.Load(overlay);
+        var config = objects.Single<V1ConfigMap>("actordemo").Data;
+        var expected = new Dictionary<string, int>
+        {
+            ["remoting"] = int.Parse(config["ActorDemo__Node__Port"]),
+            ["management"] = int.Parse(config["ActorDemo__Management__Port"]),
+            ["inspection"] = int.Parse(config["ActorDemo__Inspection__Port"]),
+        };
+        Assert.Equal(new Dictionary<string, int> { ["remoting"] = 4053, ["management"] = 8558, ["inspection"] = 9110 }, expected);
+        Assert.All(new[] { "0.0.0.0" }, any => Assert.Equal(any, config["ActorDemo__Node__Hostname"]));
+
+        foreach (var deployment in new[] { "aggregator", "sensors" })
+        {
+            var container = objects.Single<V1Deployment>(deployment).Spec.Template.Spec.Containers.Single();
+            Assert.Equal(expected, container.Ports.ToDictionary(p => p.Name, p => p.ContainerPort));
+            Assert.Equal(("/ready", "management"), (container.ReadinessProbe.HttpGet.Path, container.ReadinessProbe.HttpGet.Port.Value));
+            Assert.Equal(("/alive", "management"), (container.LivenessProbe.HttpGet.Path, container.LivenessProbe.HttpGet.Port.Value));
+            Assert.Equal("status.podIP", container.Env.Single(e => e.Name == "ActorDemo__Node__PublicHostname").ValueFrom.FieldRef.FieldPath);
+        }
+
+        var service = objects.Single<V1Service>("actordemo");
+        Assert.Equal("None", service.Spec.ClusterIP);
+        Assert.True(service.Spec.PublishNotReadyAddresses);
+        Assert.Equal(expected, service.Spec.Ports.ToDictionary(p => p.Name, p => p.Port));
+        Assert.All(service.Spec.Ports, p => Assert.Equal(p.Name, p.TargetPort.Value));
+    }
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
+    public void Labels_and_selectors_find_the_pods_the_discovery_looks_for(string overlay)
+    {
+        var objects = Manifests.Load(overlay);
+        var config = objects.Single<V1ConfigMap>("actordemo").Data;
+        var selector = string.Format(config["ActorDemo__Discovery__LabelSelector"], config["ActorDemo__Discovery__ServiceName"]);
+        var (key, value) = selector.Split('=') is [var k, var v] ? (k, v) : throw new InvalidOperationException(selector);
+
+        foreach (var deployment in objects.OfType<V1Deployment>().Where(d => d.Metadata.Name is "aggregator" or "sensors"))
+        {
+            var podLabels = deployment.Spec.Template.Metadata.Labels;
+            Assert.Equal(value, podLabels[key]);
+            Assert.All(deployment.Spec.Selector.MatchLabels, label => Assert.Equal(label.Value, podLabels[label.Key]));
+            Assert.All(objects.Single<V1Service>("actordemo").Spec.Selector, label => Assert.Equal(label.Value, podLabels[label.Key]));
+        }
+
+        Assert.Equal(2, objects.Single<V1Deployment>("sensors").Spec.Replicas);
+        Assert.Equal("kubernetes", config["ActorDemo__Discovery__Method"]);
+        Assert.Equal("", config["ActorDemo__Node__Seeds"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
+    public void The_role_allows_what_the_discovery_calls_for_the_pods_service_account(string overlay)
+    {
+        var objects = Manifests.Load(overlay);
+        var role = objects.OfType<V1Role>().Single();
+        var rule = role.Rules.Single(r => r.Resources.Contains("pods"));
+        Assert.Equal([""], rule.ApiGroups);
+        // KubernetesPodDiscovery lists pods; get and watch as the issue and Akka's own discovery ask.
+        Assert.Equal(["get", "list", "watch"], rule.Verbs.Order());
+        var binding = objects.OfType<V1RoleBinding>().Single();
+        Assert.Equal(role.Metadata.Name, binding.RoleRef.Name);
+        var account = binding.Subjects.Single(s => s.Kind == "ServiceAccount").Name;
+        Assert.Contains(objects.OfType<V1ServiceAccount>(), a => a.Metadata.Name == account);
+        Assert.All(objects.OfType<V1Deployment>().Where(d => d.Metadata.Name is "aggregator" or "sensors"), d => Assert.Equal(account, d.Spec.Template.Spec.ServiceAccountName));
+    }
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
+    public void Pods_run_as_non_root_on_a_read_only_root_with_limits_and_time_to_leave(string overlay)
+    {
+        foreach (var deployment in Manifests.Load(overlay).OfType<V1Deployment>())
+        {
+            var pod = deployment.Spec.Template.Spec;
+            var container = pod.Containers.Single();
+            Assert.True(pod.SecurityContext.RunAsNonRoot, deployment.Metadata.Name);
+            Assert.True(container.SecurityContext.ReadOnlyRootFilesystem, deployment.Metadata.Name);
+            Assert.False(container.SecurityContext.AllowPrivilegeEscalation, deployment.Metadata.Name);
+            Assert.NotNull(container.Resources.Requests);
+            Assert.NotNull(container.Resources.Limits);
+            if (deployment.Metadata.Name is "aggregator" or "sensors")
+            {
+                // CoordinatedShutdown: drain up to 5 s, leave (default phase timeouts), exit; well under the grace period.
+                Assert.InRange(pod.TerminationGracePeriodSeconds ?? 30, 40, 120);
+                Assert.Contains(container.VolumeMounts, m => m.MountPath == "/tmp");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_enmasse_overlay_declares_the_anycast_addresses_and_points_the_pods_at_its_messaging_endpoint()
+    {
+        var objects = Manifests.Load("enmasse");
+        var space = objects.OfType<AddressSpace>().Single();
+        Assert.Equal(("standard", "enmasse.io/v1beta1"), (space.Spec.Type, space.ApiVersion));
+        var addresses = objects.OfType<EnmasseAddress>().ToDictionary(a => a.Spec.Address);
+        Assert.Equal(["max", "temperature"], addresses.Keys.Order());
+        Assert.All(addresses.Values, a => Assert.Equal(("anycast", "standard-small-anycast"), (a.Spec.Type, a.Spec.Plan)));
+        Assert.All(addresses.Values, a => Assert.StartsWith($"{space.Metadata.Name}.", a.Metadata.Name));
+
+        var config = objects.Single<V1ConfigMap>("actordemo").Data;
+        Assert.StartsWith("amqps://", config["ActorDemo__Amqp__Url"]);
+        var secret = objects.OfType<V1Secret>().Single();
+        foreach (var deployment in new[] { "aggregator", "sensors" })
+        {
+            var env = objects.Single<V1Deployment>(deployment).Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+            Assert.Equal(secret.Metadata.Name, env["ActorDemo__Amqp__User"].ValueFrom.SecretKeyRef.Name);
+            Assert.Contains(env["ActorDemo__Amqp__User"].ValueFrom.SecretKeyRef.Key, secret.StringData.Keys);
+            Assert.Contains(env["ActorDemo__Amqp__Password"].ValueFrom.SecretKeyRef.Key, secret.StringData.Keys);
+        }
+
+        var user = objects.OfType<MessagingUser>().Single();
+        Assert.Equal(secret.StringData["user"], user.Spec.Username);
+        Assert.Equal(secret.StringData["password"], System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(user.Spec.Authentication.Password)));
+        Assert.Equal(["max", "temperature"], user.Spec.Authorization.SelectMany(a => a.Addresses).Order());
+    }
+
+    [Fact]
+    public void The_router_overlay_runs_a_balanced_router_for_both_addresses_and_points_the_pods_at_it()
+    {
+        var objects = Manifests.Load("router");
+        var conf = objects.Single<V1ConfigMap>("actordemo-router").Data["qdrouterd.conf"];
+        foreach (var address in new[] { "temperature", "max" })
+        {
+            Assert.Matches($@"address \{{\s*prefix: {address}\s*distribution: balanced\s*\}}", conf);
+        }
+
+        var service = objects.Single<V1Service>("actordemo-router");
+        var url = new Uri(objects.Single<V1ConfigMap>("actordemo").Data["ActorDemo__Amqp__Url"]);
+        Assert.Equal((service.Metadata.Name, service.Spec.Ports.Single().Port), (url.Host, url.Port));
+        var router = objects.Single<V1Deployment>("actordemo-router").Spec.Template;
+        Assert.All(service.Spec.Selector, label => Assert.Equal(label.Value, router.Metadata.Labels[label.Key]));
+        Assert.Contains(router.Spec.Containers.Single().Ports, p => p.ContainerPort == 5672 && p.Name == (string)service.Spec.Ports.Single().TargetPort);
+    }
+
+    [Fact]
+    public void The_spark_part_is_a_standalone_master_with_its_service_and_a_worker_on_the_official_image()
+    {
+        var objects = Manifests.Load("spark");
+        var master = objects.Single<V1Deployment>("spark-master");
+        var worker = objects.Single<V1Deployment>("spark-worker");
+        Assert.All(new[] { master, worker }, d => Assert.Equal("apps/v1", d.ApiVersion));
+        Assert.All(new[] { master, worker }, d => Assert.StartsWith("apache/spark:", d.Spec.Template.Spec.Containers.Single().Image));
+        var service = objects.Single<V1Service>("spark-master");
+        Assert.Equal([7077, 8080], service.Spec.Ports.Select(p => p.Port).Order());
+        Assert.Contains($"spark://{service.Metadata.Name}:7077", worker.Spec.Template.Spec.Containers.Single().Command);
+    }
+
+    /// <summary>The environment variables an executable binds, from its own --help.</summary>
+    private static HashSet<string> OptionsOf(string executable)
+    {
+        var path = Executables.Path(executable);
+        var info = new ProcessStartInfo(path, "--help") { RedirectStandardOutput = true };
+        using var process = Process.Start(info)!;
+        var help = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return EnvironmentVariable().Matches(help).Select(m => m.Groups[1].Value).ToHashSet();
+    }
+
+    [GeneratedRegex(@"\[env: (ActorDemo__[A-Za-z_]+)\]")]
+    private static partial Regex EnvironmentVariable();
+}

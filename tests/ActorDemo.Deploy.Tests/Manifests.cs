@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+
+namespace ActorDemo.Deploy.Tests;
+
+/// <summary>The kustomize overlays under deploy/k8s, rendered by kubectl and parsed into typed objects, unknown fields refused.</summary>
+public static class Manifests
+{
+    public static readonly string Root = FindRoot();
+
+    public static string Kubectl { get; } = Environment.GetEnvironmentVariable("KUBECTL") ?? "kubectl";
+
+    private static readonly Dictionary<string, Type> EnmasseTypes = new()
+    {
+        ["enmasse.io/v1beta1/AddressSpace"] = typeof(AddressSpace),
+        ["enmasse.io/v1beta1/Address"] = typeof(EnmasseAddress),
+        ["user.enmasse.io/v1beta1/MessagingUser"] = typeof(MessagingUser),
+    };
+
+    public static string Render(string overlay)
+    {
+        var info = new ProcessStartInfo(Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("kustomize");
+        info.ArgumentList.Add(Path.Combine(Root, "deploy", "k8s", overlay));
+        using var kubectl = Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start; .ci/run installs Debian's kubernetes-client.");
+        var output = kubectl.StandardOutput.ReadToEndAsync();
+        var errors = kubectl.StandardError.ReadToEndAsync();
+        kubectl.WaitForExit();
+        if (kubectl.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kubectl kustomize {overlay} failed: {errors.Result}");
+        }
+
+        return output.Result;
+    }
+
+    public static IReadOnlyList<object> Load(string overlay) =>
+        KubernetesYaml.LoadAllFromString(Render(overlay), EnmasseTypes, strict: true);
+
+    public static T Single<T>(this IReadOnlyList<object> objects, string name)
+        where T : IMetadata<V1ObjectMeta> =>
+        objects.OfType<T>().Single(o => o.Metadata.Name == name);
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActorDemo.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("ActorDemo.sln not found above the test folder.");
+    }
+}
+
+/// <summary>EnMasse's custom resources, as far as the manifests use them: any other field fails the parse.</summary>
+public sealed class AddressSpace : IKubernetesObject<V1ObjectMeta>
+{
+    public string ApiVersion { get; set; } = "";
+
+    public string Kind { get; set; } = "";
+
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    public AddressSpaceSpec Spec { get; set; } = new();
+
+    public sealed class AddressSpaceSpec
+    {
+        public string Type { get; set; } = "";
+
+        public string Plan { get; set; } = "";
+    }
+}
+
+public sealed class EnmasseAddress : IKubernetesObject<V1ObjectMeta>
+{
+    public string ApiVersion { get; set; } = "";
+
+    public string Kind { get; set; } = "";
+
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    public AddressSpec Spec { get; set; } = new();
+
+    public sealed class AddressSpec
+    {
+        public string Address { get; set; } = "";
+
+        public string Type { get; set; } = "";
+
+        public string Plan { get; set; } = "";
+    }
+}
+
+public sealed class MessagingUser : IKubernetesObject<V1ObjectMeta>
+{
+    public string ApiVersion { get; set; } = "";
+
+    public string Kind { get; set; } = "";
+
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    public UserSpec Spec { get; set; } = new();
+
+    public sealed class UserSpec
+    {
+        public string Username { get; set; } = "";
+
+        public UserAuthentication Authentication { get; set; } = new();
+
+        public List<UserAuthorization> Authorization { get; set; } = [];
+    }
+
+    public sealed class UserAuthentication
+    {
+        public string Type { get; set; } = "";
+
+        public string Password { get; set; } = "";
+    }
+
+    public sealed class UserAuthorization
+    {
+        public List<string> Addresses { get; set; } = [];
+
+        public List<string> Operations { get; set; } = [];
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace ActorDemo.Deploy.Tests;
+
+/// <summary>What the Dockerfiles run, checked without a container engine: the release publish of each executable.</summary>
+public sealed class PublishSpecs
+{
+    [Theory]
+    [InlineData("Aggregator")]
+    [InlineData("Sensors")]
+    public async Task The_executable_publishes_runs_and_carries_no_kubernetes_client(string role)
+    {
+        var output = Directory.CreateTempSubdirectory($"actordemo-publish-{role}-");
+        try
+        {
+            // As the Dockerfile's build stage does; --no-restore keeps the shared assets file untouched.
+            var (status, log) = await Run("dotnet", "publish", Path.Combine(Manifests.Root, "src", role), "-c", "Release", "-o", output.FullName, "--no-restore");
+            Assert.True(status == 0, log);
+
+            var executable = Path.Combine(output.FullName, $"ActorDemo.{role}");
+            var (helpStatus, help) = await Run(executable, "--help");
+            Assert.Equal(0, helpStatus);
+            Assert.Contains("--amqp-url", help);
+            // The discovery talks to the Kubernetes API itself (KubernetesPodDiscovery): no client library to mismatch.
+            Assert.Empty(output.GetFiles("KubernetesClient*.dll"));
+            Assert.Empty(output.GetFiles("Akka.Discovery.KubernetesApi.dll"));
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(int Status, string Output)> Run(string fileName, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await errors);
+    }
+}
