@@ -16,21 +16,23 @@ namespace ActorDemo.Sensors;
 /// </summary>
 public sealed class ReadingPublisher : ReceiveActor, IWithTimers
 {
-    public static readonly TimeSpan DropReportInterval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultDropReportInterval = TimeSpan.FromSeconds(10);
 
     private readonly Sink<Message, Task<Done>> _sink;
     private readonly int _capacity;
     private readonly string _address;
     private readonly AmqpLinkMetrics _link;
+    private readonly TimeSpan _dropReportInterval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ReadingQueue _queue = null!;
     private Task<Done> _completion = null!;
     private long _droppedReported;
 
-    public ReadingPublisher(Sink<Message, Task<Done>> sink, int capacity, string address, AmqpLinkMetrics link)
+    public ReadingPublisher(Sink<Message, Task<Done>> sink, int capacity, string address, AmqpLinkMetrics link, TimeSpan dropReportInterval)
     {
         _sink = sink;
         _link = link;
+        _dropReportInterval = dropReportInterval;
         _capacity = capacity;
         _address = address;
         Publishing();
@@ -39,8 +41,8 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="link">The counters of the link <paramref name="sink"/> sends on, reported with the publisher's own.</param>
-    public static Props Props(Sink<Message, Task<Done>> sink, int capacity, string address, AmqpLinkMetrics link) =>
-        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, capacity, address, link));
+    public static Props Props(Sink<Message, Task<Done>> sink, int capacity, string address, AmqpLinkMetrics link, TimeSpan? dropReportInterval = null) =>
+        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, capacity, address, link, dropReportInterval ?? DefaultDropReportInterval));
 
     protected override void PreStart()
     {
@@ -48,7 +50,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
             .Select(ReadingCodec.Encode).Named("encode-reading")
             .ToMaterialized(_sink, Keep.Both)
             .Run(Context.Materializer());
-        Timers.StartPeriodicTimer(nameof(ReportDrops), ReportDrops.Instance, DropReportInterval);
+        Timers.StartPeriodicTimer(nameof(ReportDrops), ReportDrops.Instance, _dropReportInterval);
     }
 
     protected override void PostStop() => _queue.Complete();
@@ -92,7 +94,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
             _log.Warning(
                 "Dropped {0} readings in the last {1:0} s: the buffer of {2} was full. '{3}' is anycast, so no reading can leave while no receiver is attached; start an aggregator.",
                 dropped - _droppedReported,
-                DropReportInterval.TotalSeconds,
+                _dropReportInterval.TotalSeconds,
                 _capacity,
                 _address);
             _droppedReported = dropped;

@@ -75,4 +75,24 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
         completion.SetResult(Done.Instance);
         ExpectMsg<Done>();
     }
+
+    [Fact]
+    public void Dropped_readings_are_reported_in_the_log_with_their_count_and_the_reason()
+    {
+        var sink = this.CreateManualSubscriberProbe<Message>();
+        var publisher = Sys.ActorOf(ReadingPublisher.Props(
+            Sink.FromSubscriber(sink).MapMaterializedValue(_ => Task.FromResult(Done.Instance)), 2, "temperature", new AmqpLinkMetrics(), TimeSpan.FromMilliseconds(200)));
+        sink.ExpectSubscription();
+
+        // Nothing is taken downstream (as while no receiver gives credit): a buffer of 2 keeps the newest.
+        EventFilter.Warning(new System.Text.RegularExpressions.Regex("^Dropped (7|8) readings in the last .* no reading can leave while no receiver is attached")).ExpectOne(
+            TimeSpan.FromSeconds(5),
+            () =>
+            {
+                for (var seq = 1; seq <= 10; seq++)
+                {
+                    publisher.Tell(Reading(seq));
+                }
+            });
+    }
 }
