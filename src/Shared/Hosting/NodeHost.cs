@@ -57,18 +57,7 @@ public static partial class NodeHost
         var defaults = Bind(new ConfigurationBuilder().AddInMemoryCollection(executableDefaults).Build()).Options;
         var command = NodeCommandLine.Create(description, defaults, (flags, cancellation) => RunHostAsync(executableDefaults, flags, roles, inspection, cancellation));
         var parse = command.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            foreach (var error in parse.Errors)
-            {
-                Console.Error.WriteLine(error.Message);
-            }
-
-            Console.Error.WriteLine("Run with --help to list the options.");
-            return Task.FromResult(InvalidOptions);
-        }
-
-        return parse.InvokeAsync();
+        return parse.Errors.Count > 0 ? Refuse(parse.Errors.Select(error => error.Message)) : parse.InvokeAsync();
     }
 
     /// <summary>Binds and checks the options; problems name each invalid option and how it is set.</summary>
@@ -108,13 +97,7 @@ public static partial class NodeHost
         var (options, problems) = Bind(builder.Configuration);
         if (problems.Count > 0)
         {
-            foreach (var problem in problems)
-            {
-                await Console.Error.WriteLineAsync(problem.ToString());
-            }
-
-            await Console.Error.WriteLineAsync("Run with --help to list the options.");
-            return InvalidOptions;
+            return await Refuse(problems.Select(problem => problem.ToString()));
         }
 
         AddNode(builder.Services, options, chooseRoles(options));
@@ -181,6 +164,18 @@ public static partial class NodeHost
                 role.ConfigureAkka(akka, options, provider);
             }
         });
+    }
+
+    /// <summary>Prints what is wrong with the command line or the configuration; the node does not start.</summary>
+    private static async Task<int> Refuse(IEnumerable<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            await Console.Error.WriteLineAsync(problem);
+        }
+
+        await Console.Error.WriteLineAsync("Run with --help to list the options.");
+        return InvalidOptions;
     }
 
     // Our own exceptions say what to do; the socket errors beneath them do not.
