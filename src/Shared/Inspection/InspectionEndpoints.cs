@@ -20,6 +20,18 @@ public static class InspectionEndpoints
 {
     public static void Map(WebApplication app, IReadOnlyList<IInspectionModule> modules)
     {
+        // Every view asks actors; one that does not answer (a singleton moving, a node going) is a 503 that says so.
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (AskTimeoutException e) when (!context.Response.HasStarted)
+            {
+                await Error(StatusCodes.Status503ServiceUnavailable, $"The cluster did not answer in time ({e.Message}); try again.").ExecuteAsync(context);
+            }
+        });
         app.MapGet("/cluster/members", (ActorSystem system) => Results.Ok(ClusterView.Of(Cluster.Get(system))));
         app.MapGet("/cluster/members/{address}", (string address, ActorSystem system) =>
             ClusterView.Find(Cluster.Get(system), address) is { } member ? Results.Ok(ClusterView.Describe(member)) : NoSuchMember(address));
