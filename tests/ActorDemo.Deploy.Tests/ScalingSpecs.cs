@@ -52,7 +52,8 @@ public sealed class ScalingSpecs : IAsyncLifetime
 
         foreach (var sensor in added)
         {
-            Assert.Equal(0, await sensor.WaitForExitAsync(Wait));
+            var status = await sensor.WaitForExitAsync(Wait);
+            Assert.True(status == 0, $"exit status {status}; its output:\n{string.Join('\n', sensor.Lines)}");
         }
 
         await aggregator.WaitForLineAsync(_ => aggregator.Lines.Count(l => l.Contains("Cluster member removed:") && l.Contains("(was Exiting)")) == 2, Wait);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using System.Text.RegularExpressions;
 using ActorDemo.Shared.Health;
@@ -57,7 +58,11 @@ public static partial class NodeHost
         var defaults = Bind(new ConfigurationBuilder().AddInMemoryCollection(executableDefaults).Build()).Options;
         var command = NodeCommandLine.Create(description, defaults, (flags, cancellation) => RunHostAsync(executableDefaults, flags, roles, inspection, cancellation));
         var parse = command.Parse(args);
-        return parse.Errors.Count > 0 ? Refuse(parse.Errors.Select(error => error.Message)) : parse.InvokeAsync();
+        // The host handles SIGTERM and Ctrl+C with a graceful leave; System.CommandLine's own handler would
+        // end the process with status 143 two seconds into that leave.
+        return parse.Errors.Count > 0
+            ? Refuse(parse.Errors.Select(error => error.Message))
+            : parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     /// <summary>Binds and checks the options; problems name each invalid option and how it is set.</summary>
