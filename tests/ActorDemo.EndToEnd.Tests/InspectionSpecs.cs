@@ -84,6 +84,50 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_down_unreachable_removes_a_member_that_vanished()
+    {
+        var aggregator = _nodes.StartAggregator();
+        _nodes.StartSensors("--sensors", "1", "--node-name", "staying");
+        var vanished = _nodes.StartSensors("--sensors", "1", "--node-name", "vanished");
+        await aggregator.WaitForLineAsync(_ => aggregator.Lines.Count(l => l.Contains("Cluster member up:")) == 3, Formation);
+
+        vanished.Kill();
+        await aggregator.WaitForLineAsync(l => l.Contains("Cluster member unreachable:"), Formation);
+        var (status, lines) = await _nodes.Cmd("cluster", "down-unreachable");
+
+        Assert.Equal(0, status);
+        Assert.Contains(lines, l => l.StartsWith("Downing akka.tcp://actordemo@127.0.0.1:"));
+        await aggregator.WaitForLineAsync(l => l.Contains("Cluster member removed:") && l.Contains("(was Down)"), Formation);
+    }
+
+    [Fact]
+    public async Task Cluster_tail_follows_members_as_they_join()
+    {
+        var aggregator = _nodes.StartAggregator();
+        await aggregator.WaitForLineAsync(l => l.Contains($"Now listening on: http://{_nodes.Inspection}"), Formation);
+        await using var tail = ExternalProcess.Start(Nodes.Aggregator, ["cmd", _nodes.Inspection, "cluster", "tail"], new Dictionary<string, string>());
+        await tail.WaitForLineAsync(l => l.Contains("MemberUp") && l.Contains(_nodes.Seed), Formation);
+
+        _nodes.StartSensors("--sensors", "1", "--node-name", "joining");
+
+        await tail.WaitForLineAsync(l => l.Contains("MemberUp") && l.Contains("[sensor]"), Formation);
+        Assert.False(tail.HasExited);
+    }
+
+    [Fact]
+    public async Task Windows_tail_prints_each_window_as_it_is_recorded()
+    {
+        var aggregator = _nodes.StartAggregator("--with-sensors", "--sensors", "2");
+        await aggregator.WaitForLineAsync(l => l.Contains($"Now listening on: http://{_nodes.Inspection}"), Formation);
+        await using var tail = ExternalProcess.Start(Nodes.Aggregator, ["cmd", _nodes.Inspection, "windows", "tail"], new Dictionary<string, string>());
+
+        await tail.WaitForLineAsync(_ => tail.Lines.Count(l => l.Contains(" max ") && l.Contains(" readings  [")) >= 2, Formation);
+        // The same windows as the aggregator logs them (its log line may follow the tail's by a moment).
+        var followed = tail.Lines.Where(l => l.Contains(" max ")).Select(w => w[..w.LastIndexOf("  [", StringComparison.Ordinal)]).ToList();
+        await Eventually.Assert(() => Assert.All(followed, w => Assert.Contains(aggregator.Lines, logged => logged.EndsWith(w))), Formation);
+    }
+
+    [Fact]
     public async Task Windows_show_returns_the_maxima_the_aggregator_logged()
     {
         var aggregator = _nodes.StartAggregator("--with-sensors", "--sensors", "2", "--interval", "200ms");
