@@ -101,6 +101,24 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_join_makes_a_node_join_the_cluster_of_the_address_given()
+    {
+        var aggregator = _nodes.StartAggregator();
+        await aggregator.WaitForLineAsync(l => l.Contains("Cluster member up:"), Formation);
+        var inspection = Loopback.FreePort();
+        // Its seed is nowhere: on its own it never joins.
+        var loner = _nodes.Start(Nodes.Sensors, [
+            "--amqp-url", _nodes.RouterUrl, "--seeds", $"akka.tcp://actordemo@127.0.0.1:{Loopback.FreePort()}", "--inspection-port", inspection.ToString()]);
+        await loner.WaitForLineAsync(l => l.Contains($"Now listening on: http://127.0.0.1:{inspection}"), Formation);
+
+        await using var client = ExternalProcess.Start(Nodes.Sensors, ["cmd", $"127.0.0.1:{inspection}", "cluster", "join", _nodes.Seed], new Dictionary<string, string>());
+        Assert.Equal(0, await client.WaitForExitAsync(Formation));
+
+        Assert.Contains(client.Lines, l => l.Contains($"Joining {_nodes.Seed}"));
+        await aggregator.WaitForLineAsync(l => l.Contains("Cluster member up:") && l.Contains("[sensor]"), Formation);
+    }
+
+    [Fact]
     public async Task Cluster_tail_follows_members_as_they_join()
     {
         var aggregator = _nodes.StartAggregator();
