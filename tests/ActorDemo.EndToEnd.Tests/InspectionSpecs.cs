@@ -67,10 +67,7 @@ public sealed class InspectionSpecs : IAsyncLifetime
     [Fact]
     public async Task Cluster_down_of_a_killed_member_removes_it()
     {
-        var aggregator = _nodes.StartAggregator();
-        _nodes.StartSensors("--sensors", "1", "--node-name", "staying");
-        var doomed = _nodes.StartSensors("--sensors", "1", "--node-name", "doomed");
-        await aggregator.WaitForLineAsync(_ => aggregator.Lines.Count(l => l.Contains("Cluster member up:")) == 3, Formation);
+        var (aggregator, doomed) = await StartClusterOfThree();
         var address = doomed.Lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"akka\.tcp://actordemo@127\.0\.0\.1:\d+")).First(m => m.Success && m.Value != _nodes.Seed).Value;
 
         doomed.Kill();
@@ -86,10 +83,7 @@ public sealed class InspectionSpecs : IAsyncLifetime
     [Fact]
     public async Task Cluster_down_unreachable_removes_a_member_that_vanished()
     {
-        var aggregator = _nodes.StartAggregator();
-        _nodes.StartSensors("--sensors", "1", "--node-name", "staying");
-        var vanished = _nodes.StartSensors("--sensors", "1", "--node-name", "vanished");
-        await aggregator.WaitForLineAsync(_ => aggregator.Lines.Count(l => l.Contains("Cluster member up:")) == 3, Formation);
+        var (aggregator, vanished) = await StartClusterOfThree();
 
         vanished.Kill();
         await aggregator.WaitForLineAsync(l => l.Contains("Cluster member unreachable:"), Formation);
@@ -233,6 +227,16 @@ public sealed class InspectionSpecs : IAsyncLifetime
         var ready = await http.GetAsync("/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("not Up", await ready.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>An aggregator and two sensor nodes, so that the cluster keeps a majority when one of them goes.</summary>
+    private async Task<(ExternalProcess Aggregator, ExternalProcess Expendable)> StartClusterOfThree()
+    {
+        var aggregator = _nodes.StartAggregator();
+        _nodes.StartSensors("--sensors", "1", "--node-name", "staying");
+        var expendable = _nodes.StartSensors("--sensors", "1", "--node-name", "expendable");
+        await aggregator.WaitForLineAsync(_ => aggregator.Lines.Count(l => l.Contains("Cluster member up:")) == 3, Formation);
+        return (aggregator, expendable);
     }
 
     private static string SensorAddress(ExternalProcess aggregator) =>
