@@ -55,7 +55,8 @@ public static class Manifests
 }
 
 /// <summary>EnMasse's custom resources, as far as the manifests use them: any other field fails the parse.</summary>
-public sealed class AddressSpace : IKubernetesObject<V1ObjectMeta>
+public abstract class EnmasseResource<TSpec> : IKubernetesObject<V1ObjectMeta>
+    where TSpec : new()
 {
     public string ApiVersion { get; set; } = "";
 
@@ -63,8 +64,11 @@ public sealed class AddressSpace : IKubernetesObject<V1ObjectMeta>
 
     public V1ObjectMeta Metadata { get; set; } = new();
 
-    public AddressSpaceSpec Spec { get; set; } = new();
+    public TSpec Spec { get; set; } = new();
+}
 
+public sealed class AddressSpace : EnmasseResource<AddressSpace.AddressSpaceSpec>
+{
     public sealed class AddressSpaceSpec
     {
         public string Type { get; set; } = "";
@@ -73,16 +77,8 @@ public sealed class AddressSpace : IKubernetesObject<V1ObjectMeta>
     }
 }
 
-public sealed class EnmasseAddress : IKubernetesObject<V1ObjectMeta>
+public sealed class EnmasseAddress : EnmasseResource<EnmasseAddress.AddressSpec>
 {
-    public string ApiVersion { get; set; } = "";
-
-    public string Kind { get; set; } = "";
-
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    public AddressSpec Spec { get; set; } = new();
-
     public sealed class AddressSpec
     {
         public string Address { get; set; } = "";
@@ -93,16 +89,8 @@ public sealed class EnmasseAddress : IKubernetesObject<V1ObjectMeta>
     }
 }
 
-public sealed class MessagingUser : IKubernetesObject<V1ObjectMeta>
+public sealed class MessagingUser : EnmasseResource<MessagingUser.UserSpec>
 {
-    public string ApiVersion { get; set; } = "";
-
-    public string Kind { get; set; } = "";
-
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    public UserSpec Spec { get; set; } = new();
-
     public sealed class UserSpec
     {
         public string Username { get; set; } = "";
