@@ -57,7 +57,7 @@ public sealed class AggregatorRole : INodeRole
                 var metrics = services.GetRequiredService<AggregatorLinkMetrics>();
                 var links = services.GetRequiredService<AmqpLinks>();
                 links.Add("readings-in", options.Amqp.Address, metrics.Readings);
-                if (!string.IsNullOrWhiteSpace(options.Amqp.MaxAddress))
+                if (options.Amqp.SendsMaxima)
                 {
                     links.Add("maxima-out", options.Amqp.MaxAddress, metrics.Maxima);
                 }
@@ -85,7 +85,7 @@ public sealed class AggregatorRole : INodeRole
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
             .Via(WindowStream.Readings(metrics.Rejections, () => DateTimeOffset.UtcNow))
             .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, () => DateTimeOffset.UtcNow));
-        if (!string.IsNullOrWhiteSpace(amqp.MaxAddress))
+        if (amqp.SendsMaxima)
         {
             var maxSink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery }, metrics.Maxima);
             windows = windows.AlsoToMaterialized(WindowStream.MaxPublisher(maxSink), Keep.Left);

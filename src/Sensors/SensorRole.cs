@@ -68,8 +68,11 @@ public sealed class SensorRole : INodeRole
 
     // The host name alone where the port is the well-known one (a pod), else host and port, so that
     // several sensor processes on one machine never share device ids.
-    private static string NodeName(int port) =>
-        port == new NodeOptions().Port ? Dns.GetHostName().ToLowerInvariant() : $"{Dns.GetHostName().ToLowerInvariant()}-{port}";
+    private static string NodeName(int port)
+    {
+        var host = Dns.GetHostName().ToLowerInvariant();
+        return port == new NodeOptions().Port ? host : $"{host}-{port}";
+    }
 }
 
 /// <summary>The counters of the sensors' AMQP link, for inspection.</summary>

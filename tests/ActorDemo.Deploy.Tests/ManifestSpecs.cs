@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorDemo.Testing;
 using System.Text.RegularExpressions;
 using k8s.Models;
 using Xunit;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorDemo.Testing;
 using k8s;
 using k8s.Models;
 
@@ -7,7 +8,7 @@ namespace ActorDemo.Deploy.Tests;
 /// <summary>The kustomize overlays under deploy/k8s, rendered by kubectl and parsed into typed objects, unknown fields refused.</summary>
 public static class Manifests
 {
-    public static readonly string Root = FindRoot();
+    public static string Root => Executables.RepositoryRoot;
 
     public static string Kubectl { get; } = Environment.GetEnvironmentVariable("KUBECTL") ?? "kubectl";
 
@@ -41,17 +42,6 @@ public static class Manifests
     public static T Single<T>(this IReadOnlyList<object> objects, string name)
         where T : IMetadata<V1ObjectMeta> =>
         objects.OfType<T>().Single(o => o.Metadata.Name == name);
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActorDemo.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("ActorDemo.sln not found above the test folder.");
-    }
 }
 
 /// <summary>EnMasse's custom resources, as far as the manifests use them: any other field fails the parse.</summary>

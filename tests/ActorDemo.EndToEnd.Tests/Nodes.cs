@@ -34,9 +34,9 @@ public sealed class Nodes : IAsyncDisposable
 
     public string Seed => $"akka.tcp://actordemo@127.0.0.1:{SeedPort}";
 
-    public static string Aggregator => Executable("Aggregator");
+    public static string Aggregator => Executables.Aggregator;
 
-    public static string Sensors => Executable("Sensors");
+    public static string Sensors => Executables.Sensors;
 
     /// <summary>The aggregator: seed node, embedded router, 1-second windows so tests see many.</summary>
     public ExternalProcess StartAggregator(params string[] extra) =>
@@ -74,15 +74,5 @@ public sealed class Nodes : IAsyncDisposable
         {
             await process.DisposeAsync();
         }
-    }
-
-    private static string Executable(string role)
-    {
-        // tests/ActorDemo.EndToEnd.Tests/bin/<Configuration>/<framework>/ -> src/<role>/bin/<Configuration>/<framework>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(root, "src", role, "bin", configuration, framework, $"ActorDemo.{role}");
     }
 }

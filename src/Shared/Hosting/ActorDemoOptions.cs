@@ -117,6 +117,9 @@ public sealed class AmqpOptions
 
     public bool UsesEmbeddedRouter => string.IsNullOrWhiteSpace(Url);
 
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(MaxAddress))]
+    public bool SendsMaxima => !string.IsNullOrWhiteSpace(MaxAddress);
+
     public string EffectiveUrl => UsesEmbeddedRouter ? $"amqp://127.0.0.1:{RouterPort}" : Url!;
 }
 

@@ -24,11 +24,14 @@ public static class ClusterView
     /// <summary>A cluster event as a line of <c>cluster tail</c>.</summary>
     public static object? Describe(object clusterEvent) => clusterEvent switch
     {
-        ClusterEvent.IMemberEvent change => new ClusterChange(change.GetType().Name, change.Member.Address.ToString(), change.Member.Status.ToString(), change.Member.Roles.Order().ToList(), DateTimeOffset.UtcNow),
-        ClusterEvent.UnreachableMember unreachable => new ClusterChange("Unreachable", unreachable.Member.Address.ToString(), unreachable.Member.Status.ToString(), unreachable.Member.Roles.Order().ToList(), DateTimeOffset.UtcNow),
-        ClusterEvent.ReachableMember reachable => new ClusterChange("Reachable", reachable.Member.Address.ToString(), reachable.Member.Status.ToString(), reachable.Member.Roles.Order().ToList(), DateTimeOffset.UtcNow),
+        ClusterEvent.IMemberEvent change => Change(change.GetType().Name, change.Member),
+        ClusterEvent.UnreachableMember unreachable => Change("Unreachable", unreachable.Member),
+        ClusterEvent.ReachableMember reachable => Change("Reachable", reachable.Member),
         _ => null,
     };
+
+    private static ClusterChange Change(string name, Member member) =>
+        new(name, member.Address.ToString(), member.Status.ToString(), member.Roles.Order().ToList(), DateTimeOffset.UtcNow);
 
     /// <summary>A member by its full address (escaped or not) or by HOST:PORT.</summary>
     public static Member? Find(Cluster cluster, string text)

@@ -1,0 +1,29 @@
+namespace ActorDemo.Testing;
+
+/// <summary>The repository, and the two executables as built beside the running test project.</summary>
+public static class Executables
+{
+    public static readonly string RepositoryRoot = FindRoot();
+
+    public static string Aggregator => Path("Aggregator");
+
+    public static string Sensors => Path("Sensors");
+
+    /// <summary>tests/X/bin/&lt;Configuration&gt;/&lt;framework&gt;/ -> src/&lt;role&gt;/bin/&lt;Configuration&gt;/&lt;framework&gt;/ActorDemo.&lt;role&gt;.</summary>
+    public static string Path(string role)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar));
+        return System.IO.Path.Combine(RepositoryRoot, "src", role, "bin", output.Parent!.Name, output.Name, $"ActorDemo.{role}");
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "ActorDemo.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("ActorDemo.sln not found above the test folder.");
+    }
+}
