@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using ActorDemo.Testing;
+using ActorDemo.Testing.Routers;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,7 +23,7 @@ public sealed class DiscoverySpecs : IAsyncLifetime
     private readonly Pods _pods = new("router");
     private readonly ConcurrentDictionary<string, (string Deployment, string Ip)> _running = new();
     private readonly ConcurrentQueue<string> _selectors = new();
-    private readonly RouterFixture _router = new();
+    private readonly EmbeddedRouterFixture _router = new();
     private WebApplication _api = null!;
 
     public async Task InitializeAsync()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorDemo.Testing;
+using ActorDemo.Testing.Routers;
 using Xunit;
 
 namespace ActorDemo.Deploy.Tests;
@@ -13,7 +14,7 @@ public sealed class ScalingSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
     private readonly Pods _pods = new("router");
-    private readonly RouterFixture _router = new();
+    private readonly EmbeddedRouterFixture _router = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -1,3 +1,4 @@
+using ActorDemo.Testing.Routers;
 using Akka.Streams;
 using Xunit;
 using Xunit.Abstractions;
@@ -16,7 +17,7 @@ public abstract class RouterSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     protected RouterSpec(ITestOutputHelper output)
         : base("akka.loglevel = INFO", output) => Materializer = Sys.Materializer();
 
-    protected RouterFixture Router { get; } = new();
+    protected EmbeddedRouterFixture Router { get; } = new();
 
     protected IMaterializer Materializer { get; }
 

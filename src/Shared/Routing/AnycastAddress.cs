@@ -6,6 +6,7 @@ namespace ActorDemo.Shared.Routing;
 /// <summary>What an address has seen, for inspection and tests.</summary>
 /// <param name="ProducerCredit">Credit granted to producers and not yet used.</param>
 /// <param name="ConsumerCredit">Credit consumers gave and the router has not yet used.</param>
+/// <param name="Released">Messages handed back to their producer undelivered (released, or modified when their consumer left).</param>
 public sealed record AddressStatistics(
     string Address, int Producers, int Consumers, long ProducerCredit, long ConsumerCredit, long Routed, long Released);
 
@@ -74,7 +75,7 @@ internal sealed class AnycastAddress(string name)
 
     /// <summary>
     /// The consumer detached. AMQPNetLite settles what it held unsettled as released, which
-    /// <see cref="Settle"/> hands back to the producers, so nothing is dropped silently.
+    /// <see cref="Settle"/> hands back to the producers as modified, so nothing is dropped silently.
     /// </summary>
     public void Remove(Consumer consumer)
     {
@@ -152,7 +153,14 @@ internal sealed class AnycastAddress(string name)
                 consumer.Link.DisposeMessage(forward, outcome, true);
             }
 
-            if (outcome is Released)
+            if (outcome is Released && !_consumers.Contains(consumer))
+            {
+                // The consumer detached with it unsettled (AMQPNetLite removes the consumer first, then
+                // releases what it held): Qpid Dispatch answers such a delivery `modified`, delivery-failed.
+                outcome = new Modified { DeliveryFailed = true };
+            }
+
+            if (outcome is Released or Modified)
             {
                 _released++;
             }

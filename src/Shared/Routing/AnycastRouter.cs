@@ -18,6 +18,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
     private readonly RouterOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, AnycastAddress> _addresses = new();
+    private readonly Dictionary<string, TransportProvider> _transports = [];
     private ConnectionListener? _listener;
 
     public AnycastRouter(RouterOptions options, ILogger<AnycastRouter>? logger = null)
@@ -37,32 +38,30 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
     /// <exception cref="RouterStartException">The port is taken or the host cannot be bound.</exception>
     public void Start()
     {
-        var listener = new ConnectionListener(new Address(_options.Host, _options.Port, null, null, "/", "amqp"), this);
-        listener.AMQP.ContainerId = _options.ContainerId;
-        listener.AMQP.MaxFrameSize = 256 * 1024;
-        listener.AMQP.MaxSessionsPerConnection = 1000;
-        if (_options.User is null)
-        {
-            listener.SASL.EnableAnonymousMechanism = true;
-        }
-        else
-        {
-            listener.SASL.EnablePlainMechanism(_options.User, _options.Password);
-        }
-
+        RouterPort port;
         try
         {
-            listener.Open();
+            port = RouterPort.Open(_options, _logger);
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or AmqpException)
+        catch (System.Net.Sockets.SocketException e)
         {
             throw new RouterStartException(
                 $"The embedded AMQP router cannot listen on {_options.Host}:{_options.Port} ({e.Message}); " +
                 "free the port, choose another (--router-port) or point --amqp-url at a running router.", e);
         }
 
+        // The port does the protocol header and SASL; the listener gets connections ready for AMQP.
+        _transports["amqp"] = port;
+        var listener = new ConnectionListener(new Address(_options.Host, _options.Port, null, null, "/", "amqp"), this);
+        listener.AMQP.ContainerId = _options.ContainerId;
+        listener.AMQP.MaxFrameSize = 256 * 1024;
+        listener.AMQP.MaxSessionsPerConnection = 1000;
+        listener.Open();
         _listener = listener;
-        _logger.LogInformation("Embedded AMQP router listening on {Url} (anycast, {Sasl})", Url, _options.User is null ? "SASL ANONYMOUS" : "SASL PLAIN");
+        _logger.LogInformation(
+            "Embedded AMQP router listening on {Url} (anycast, {Sasl})",
+            Url,
+            _options.User is null ? "SASL ANONYMOUS or no SASL layer" : "SASL PLAIN");
     }
 
     public ValueTask DisposeAsync()
@@ -70,7 +69,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
         var listener = Interlocked.Exchange(ref _listener, null);
         if (listener is not null)
         {
-            // Closing the listener closes its connections too; their links settle what they held as released.
+            // Closing the listener closes the port and the connections; their links settle what they held as released.
             listener.Close();
             _logger.LogInformation("Embedded AMQP router on {Url} stopped", Url);
         }
@@ -80,7 +79,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
 
     X509Certificate2 IContainer.ServiceCertificate => null!;
 
-    IDictionary<string, TransportProvider> IContainer.CustomTransports { get; } = new Dictionary<string, TransportProvider>();
+    IDictionary<string, TransportProvider> IContainer.CustomTransports => _transports;
 
     Message IContainer.CreateMessage(ByteBuffer buffer) => RoutedMessage.Copy(buffer);
 

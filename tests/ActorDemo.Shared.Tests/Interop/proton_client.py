@@ -1,16 +1,67 @@
-"""A Qpid Proton client for interop tests: `send URL ADDRESS COUNT` or `receive URL ADDRESS COUNT`.
+"""A Qpid Proton client for interop and router conformance tests.
 
-It sends the numbers 0..COUNT-1 as AmqpValue strings, the way the original demo's publisher did,
-or receives and accepts COUNT messages and prints each body on a line of its own.
+  send URL ADDRESS COUNT [--no-sasl]     sends the numbers 0..COUNT-1 as AmqpValue strings, the way
+                                         the original demo's publisher did, and waits for each outcome
+  receive URL ADDRESS COUNT [--no-sasl]  receives and accepts COUNT messages, printing each body
+  credit URL ADDRESS                     attaches a sender and prints its credit ("credit N"): once
+                                         after a round trip on the connection, then at every change
+
+--no-sasl opens the connection with no SASL layer at all, as Proton C's examples and many device
+gateways do.
 """
 import sys
+import uuid
 
 from proton import Message
+from proton.handlers import MessagingHandler
+from proton.reactor import Container
 from proton.utils import BlockingConnection
 
 
-def main(mode, url, address, count):
-    connection = BlockingConnection(url, timeout=30, allowed_mechs="ANONYMOUS")
+class CreditProbe(MessagingHandler):
+    """Reports a sender's credit; a second link's attach is the round trip that makes the first report fair."""
+
+    def __init__(self, url, address):
+        super().__init__(prefetch=0)
+        self.url = url
+        self.address = address
+        self.sender = None
+        self.barrier = None
+        self.reported = None
+
+    def on_start(self, event):
+        connection = event.container.connect(self.url, allowed_mechs="ANONYMOUS")
+        self.sender = event.container.create_sender(connection, self.address)
+        event.container.schedule(60, self)
+
+    def on_timer_task(self, event):
+        event.container.stop()
+
+    def on_link_opened(self, event):
+        if event.link == self.sender:
+            self.barrier = event.container.create_receiver(event.connection, f"barrier-{uuid.uuid4()}")
+        elif event.link == self.barrier:
+            self.report()
+
+    def on_link_flow(self, event):
+        if event.link == self.sender and self.reported is not None:
+            self.report()
+
+    def report(self):
+        if self.sender.credit != self.reported:
+            self.reported = self.sender.credit
+            print(f"credit {self.reported}", flush=True)
+
+
+def main(args):
+    mode, url, address = args[0], args[1], args[2]
+    if mode == "credit":
+        Container(CreditProbe(url, address)).run()
+        return
+
+    count = int(args[3])
+    sasl = "--no-sasl" not in args
+    connection = BlockingConnection(url, timeout=30, sasl_enabled=sasl, allowed_mechs="ANONYMOUS" if sasl else None)
     try:
         if mode == "send":
             sender = connection.create_sender(address)
@@ -29,4 +80,4 @@ def main(mode, url, address, count):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    main(sys.argv[1:])

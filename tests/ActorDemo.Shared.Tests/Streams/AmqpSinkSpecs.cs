@@ -1,5 +1,6 @@
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Testing;
+using ActorDemo.Testing.Routers;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -123,7 +124,7 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     [Fact]
     public async Task Wrong_credentials_fail_the_sink_with_a_message_naming_them()
     {
-        await using var secured = new RouterFixture(user: "sensor", password: "s3cret");
+        await using var secured = new EmbeddedRouterFixture(user: "sensor", password: "s3cret");
         var endpoint = AmqpEndpoint.Create(secured.Router.Url, "sensor", "wrong");
 
         var done = Run(["23"], new AmqpSinkSettings(endpoint, Address));
@@ -137,7 +138,7 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     public async Task An_unreachable_router_is_retried_until_it_appears()
     {
         var metrics = new AmqpLinkMetrics();
-        RouterFixture? late = null;
+        EmbeddedRouterFixture? late = null;
         try
         {
             var port = Loopback.FreePort();
@@ -146,7 +147,7 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
             await Eventually.Assert(() => Assert.Equal(LinkStatus.Reconnecting, metrics.State));
             Assert.Contains("connection", metrics.LastError!, StringComparison.OrdinalIgnoreCase);
 
-            late = new RouterFixture(port: port);
+            late = new EmbeddedRouterFixture(port: port);
             var receiver = await late.ReceiverAsync(Address, credit: 10);
             receiver.Accept(await receiver.ReceiveAsync(Wait));
             await done.WaitAsync(Wait);

@@ -1,5 +1,6 @@
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Testing;
+using ActorDemo.Testing.Routers;
 using Akka.Streams;
 using Akka.Streams.TestKit;
 using Amqp.Framing;
@@ -105,7 +106,7 @@ public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(outpu
     [Fact]
     public async Task Wrong_credentials_fail_the_source_with_a_message_naming_them()
     {
-        await using var secured = new RouterFixture(user: "aggregator", password: "s3cret");
+        await using var secured = new EmbeddedRouterFixture(user: "aggregator", password: "s3cret");
         var endpoint = AmqpEndpoint.Create(secured.Router.Url, "aggregator", "wrong");
         var metrics = new AmqpLinkMetrics();
 

@@ -1,0 +1,234 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using ActorDemo.Shared.Amqp;
+using Amqp;
+using Amqp.Sasl;
+using Amqp.Types;
+using Encoder = Amqp.Types.Encoder;
+using Microsoft.Extensions.Logging;
+
+namespace ActorDemo.Shared.Routing;
+
+/// <summary>
+/// The router's TCP port. Every connection's protocol header is read here, so that one port serves
+/// clients that open with a SASL layer and clients that open straight with AMQP, as a Qpid Dispatch
+/// listener with <c>authenticatePeer: no</c> does. The SASL exchange (ANONYMOUS, or PLAIN against
+/// the configured user) runs here too, each connection on its own, so that a peer that stalls in it
+/// holds up nobody else. What passes is handed to AMQPNetLite's listener as a ready transport.
+/// </summary>
+internal sealed class RouterPort : TransportProvider
+{
+    /// <summary>How long a new connection may take to say who it is.</summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly byte[] SaslHeader = [(byte)'A', (byte)'M', (byte)'Q', (byte)'P', 3, 1, 0, 0];
+    private static readonly byte[] AmqpHeader = [(byte)'A', (byte)'M', (byte)'Q', (byte)'P', 0, 1, 0, 0];
+    private static readonly Symbol Anonymous = new("ANONYMOUS");
+    private static readonly Symbol Plain = new("PLAIN");
+
+    /// <summary>A sasl-init is a mechanism name and a short response; anything larger is not one.</summary>
+    private const int MaxSaslFrame = 4096;
+
+    private const byte SaslFrameType = 1;
+
+    private readonly RouterOptions _options;
+    private readonly ILogger _logger;
+    private readonly Socket _socket;
+    private readonly Channel<IAsyncTransport> _ready = Channel.CreateUnbounded<IAsyncTransport>();
+    private readonly CancellationTokenSource _closing = new();
+
+    private RouterPort(RouterOptions options, ILogger logger, Socket socket)
+    {
+        _options = options;
+        _logger = logger;
+        _socket = socket;
+        AddressSchemes = ["amqp"];
+    }
+
+    /// <summary>Binds the port and starts accepting.</summary>
+    /// <exception cref="SocketException">The port is taken or the host cannot be bound.</exception>
+    public static RouterPort Open(RouterOptions options, ILogger logger)
+    {
+        var ip = IPAddress.TryParse(options.Host, out var parsed) ? parsed : Dns.GetHostAddresses(options.Host).First();
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(ip, options.Port));
+            socket.Listen(128);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var port = new RouterPort(options, logger, socket);
+        _ = port.AcceptAsync();
+        return port;
+    }
+
+    /// <summary>The next connection that passed its handshake; AMQPNetLite's listener asks for them one by one.</summary>
+    public override async Task<IAsyncTransport> CreateAsync(Address address)
+    {
+        try
+        {
+            return await _ready.Reader.ReadAsync().ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            // AMQPNetLite's accept loop for custom transports never ends by itself, and would spin on an
+            // exception: after the port closed it waits here for good instead.
+            return await new TaskCompletionSource<IAsyncTransport>().Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Called by the listener when it closes.</summary>
+    public override void Dispose()
+    {
+        if (_closing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _closing.Cancel();
+        _socket.Dispose();
+        _ready.Writer.TryComplete();
+        while (_ready.Reader.TryRead(out var unclaimed))
+        {
+            unclaimed.Close();
+        }
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_closing.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _socket.AcceptAsync(_closing.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // A connection that failed between SYN and accept; the port itself is fine.
+                _logger.LogDebug("Accepting a connection failed: {Error}", e.SocketErrorCode);
+                continue;
+            }
+
+            client.NoDelay = true;
+            _ = HandshakeAsync(new SocketTransport(client));
+        }
+    }
+
+    private async Task HandshakeAsync(SocketTransport transport)
+    {
+        var peer = transport.Socket.RemoteEndPoint;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        timeout.CancelAfter(HandshakeTimeout);
+        try
+        {
+            var header = new byte[8];
+            await transport.ReadExactlyAsync(header, timeout.Token).ConfigureAwait(false);
+            if (header.AsSpan().SequenceEqual(SaslHeader))
+            {
+                if (!await AuthenticateAsync(transport, peer, timeout.Token).ConfigureAwait(false))
+                {
+                    transport.Close();
+                    return;
+                }
+            }
+            else if (header.AsSpan().SequenceEqual(AmqpHeader) && _options.User is null)
+            {
+                // No SASL layer: the listener reads this header again as the connection's first bytes.
+                transport.Unread(header);
+            }
+            else
+            {
+                // AMQP 1.0 (2.2): answer with the header we do accept, then close.
+                _logger.LogDebug("Connection from {Peer} opened with an unsupported protocol header {Header}", peer, Convert.ToHexString(header));
+                await transport.WriteAsync(SaslHeader, timeout.Token).ConfigureAwait(false);
+                transport.Close();
+                return;
+            }
+
+            if (!_ready.Writer.TryWrite(transport))
+            {
+                transport.Close();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or AmqpException or InvalidCastException)
+        {
+            _logger.LogDebug("Connection from {Peer} dropped during its handshake: {Error}", peer, e.Message);
+            transport.Close();
+        }
+    }
+
+    /// <summary>The server's side of SASL: offer the mechanism, check the client's choice and answer.</summary>
+    private async Task<bool> AuthenticateAsync(SocketTransport transport, EndPoint? peer, CancellationToken cancellationToken)
+    {
+        var offered = _options.User is null ? Anonymous : Plain;
+        byte[] greeting = [.. SaslHeader, .. SaslFrame(new SaslMechanisms { SaslServerMechanisms = [offered] })];
+        await transport.WriteAsync(greeting, cancellationToken).ConfigureAwait(false);
+
+        var init = await ReadSaslInitAsync(transport, cancellationToken).ConfigureAwait(false);
+        var passed = init is not null && Equals(init.Mechanism, offered) && (offered == Anonymous || Matches(init.InitialResponse));
+        await transport.WriteAsync(
+            SaslFrame(new SaslOutcome { Code = passed ? SaslCode.Ok : SaslCode.Auth }), cancellationToken).ConfigureAwait(false);
+        if (!passed)
+        {
+            _logger.LogWarning("Connection from {Peer} refused: SASL {Mechanism} authentication failed", peer, init?.Mechanism?.ToString() ?? "(no sasl-init)");
+        }
+
+        return passed;
+    }
+
+    private static async Task<SaslInit?> ReadSaslInitAsync(SocketTransport transport, CancellationToken cancellationToken)
+    {
+        var size = new byte[4];
+        await transport.ReadExactlyAsync(size, cancellationToken).ConfigureAwait(false);
+        var length = BinaryPrimitives.ReadInt32BigEndian(size);
+        if (length is < 8 or > MaxSaslFrame)
+        {
+            return null;
+        }
+
+        var frame = new byte[length - 4];
+        await transport.ReadExactlyAsync(frame, cancellationToken).ConfigureAwait(false);
+        var bodyStart = (frame[0] * 4) - 4;
+        if (frame[1] != SaslFrameType || bodyStart < 4 || bodyStart >= frame.Length)
+        {
+            return null;
+        }
+
+        return Encoder.ReadObject(new ByteBuffer(frame, bodyStart, frame.Length - bodyStart, frame.Length - bodyStart)) as SaslInit;
+    }
+
+    /// <summary>PLAIN's response is <c>[authzid] NUL authcid NUL password</c> (RFC 4616).</summary>
+    private bool Matches(byte[]? response)
+    {
+        var parts = Encoding.UTF8.GetString(response ?? []).Split('\0');
+        return parts.Length == 3
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(parts[1]), Encoding.UTF8.GetBytes(_options.User!))
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(parts[2]), Encoding.UTF8.GetBytes(_options.Password ?? string.Empty));
+    }
+
+    private static byte[] SaslFrame(DescribedList body)
+    {
+        var encoded = new ByteBuffer(256, true);
+        Encoder.WriteObject(encoded, body, true);
+        var frame = new byte[8 + encoded.Length];
+        BinaryPrimitives.WriteInt32BigEndian(frame, frame.Length);
+        frame[4] = 2;
+        frame[5] = SaslFrameType;
+        encoded.Buffer.AsSpan(encoded.Offset, encoded.Length).CopyTo(frame.AsSpan(8));
+        return frame;
+    }
+}

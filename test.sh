@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The test command. On a fresh Debian machine it first installs what the tests talk to (as root,
+# with apt: Qpid Proton's Python and C clients, gcc, kubectl; then npm's Kubernetes schemas and
+# the Qpid Dispatch Router build), then runs every test. Arguments go to `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+# Proton: the Python client and the C examples the interop specs and benchmarks compile.
+/usr/bin/python3 -c 'import proton' 2>/dev/null || need+=(python3-qpid-proton)
+[ -f /usr/share/proton/examples/c/broker.c ] || need+=(libqpid-proton11-dev libqpid-proton11-dev-examples)
+command -v gcc >/dev/null || need+=(gcc)
+# The manifest specs render deploy/k8s with `kubectl kustomize` and validate it with npm's kubernetes-models.
+command -v kubectl >/dev/null || need+=(kubernetes-client)
+command -v npm >/dev/null || need+=(nodejs npm)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: missing Debian packages: ${need[*]}" >&2
+    echo "test.sh: install them (sudo apt-get install ${need[*]}) or run test.sh as root." >&2
+    exit 2
+  fi
+  echo "test.sh: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+npm ci --prefix tests/ActorDemo.Deploy.Tests/schema --no-audit --no-fund --loglevel=error >/dev/null
+
+# Apache Qpid Dispatch Router, which the conformance and end-to-end specs start: one named by
+# ACTORDEMO_QDROUTERD, a qdrouterd on the PATH (a distribution's package), or one built once from
+# the source tarball in ../shared (about a minute; cached for later runs).
+if [ -z "${ACTORDEMO_QDROUTERD:-}" ] && ! command -v qdrouterd >/dev/null; then
+  if [ -x ../shared/tools/qdrouterd ]; then
+    ../shared/tools/qdrouterd --build-only >/dev/null
+  else
+    echo "test.sh: no Qpid Dispatch Router found; the specs that need it will fail and say how to get one." >&2
+  fi
+fi
+
+rm -rf TestResults
+dotnet test ActorDemo.sln --logger trx --results-directory TestResults "$@"

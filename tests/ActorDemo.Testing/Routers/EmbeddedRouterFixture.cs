@@ -1,0 +1,44 @@
+using ActorDemo.Shared.Routing;
+
+namespace ActorDemo.Testing.Routers;
+
+/// <summary>The embedded anycast router on a free loopback port.</summary>
+public sealed class EmbeddedRouterFixture : TestRouter
+{
+    public EmbeddedRouterFixture(string? user = null, string? password = null, int? port = null)
+    {
+        Options = new RouterOptions { Port = port ?? Loopback.FreePort(), User = user, Password = password };
+        Router = new AnycastRouter(Options);
+        Router.Start();
+    }
+
+    public override string Name => "embedded router";
+
+    public override int Port => Options.Port;
+
+    public RouterOptions Options { get; }
+
+    public AnycastRouter Router { get; private set; }
+
+    protected override string? User => Options.User;
+
+    protected override string? Password => Options.Password;
+
+    public AddressStatistics Stats(string address) =>
+        Router.Statistics().SingleOrDefault(s => s.Address == address)
+        ?? new AddressStatistics(address, 0, 0, 0, 0, 0, 0);
+
+    public override async Task RestartAsync(Func<Task>? whileDown = null)
+    {
+        await Router.DisposeAsync();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        Router = new AnycastRouter(Options);
+        Router.Start();
+    }
+
+    protected override ValueTask StopAsync() => Router.DisposeAsync();
+}
