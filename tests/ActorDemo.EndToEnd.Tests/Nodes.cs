@@ -4,15 +4,19 @@ namespace ActorDemo.EndToEnd.Tests;
 
 /// <summary>
 /// The two executables as built beside this test project, started as real processes on loopback:
-/// every node gets its own remoting port and the aggregator an embedded router on a free port.
+/// every node gets its own remoting port; the aggregator starts the embedded router on a free port
+/// unless the nodes are given the URL of a running router.
 /// </summary>
 public sealed class Nodes : IAsyncDisposable
 {
     private readonly List<ExternalProcess> _processes = [];
+    private readonly string? _externalRouter;
     private ExternalProcess? _aggregator;
 
-    public Nodes()
+    /// <param name="routerUrl">A running router (Qpid Dispatch) every node uses instead of the embedded one.</param>
+    public Nodes(string? routerUrl = null)
     {
+        _externalRouter = routerUrl;
         RouterPort = Loopback.FreePort();
         SeedPort = Loopback.FreePort();
         InspectionPort = Loopback.FreePort();
@@ -26,11 +30,12 @@ public sealed class Nodes : IAsyncDisposable
 
     public string Inspection => $"127.0.0.1:{InspectionPort}";
 
+    /// <summary>The embedded router's port, when the aggregator runs one.</summary>
     public int RouterPort { get; }
 
     public int SeedPort { get; }
 
-    public string RouterUrl => $"amqp://127.0.0.1:{RouterPort}";
+    public string RouterUrl => _externalRouter ?? $"amqp://127.0.0.1:{RouterPort}";
 
     public string Seed => $"akka.tcp://actordemo@127.0.0.1:{SeedPort}";
 
@@ -38,11 +43,18 @@ public sealed class Nodes : IAsyncDisposable
 
     public static string Sensors => Executables.Sensors;
 
-    /// <summary>The aggregator: seed node, embedded router, 1-second windows so tests see many.</summary>
+    /// <summary>The aggregator: seed node, the router, 1-second windows so tests see many.</summary>
     public ExternalProcess StartAggregator(params string[] extra) =>
         _aggregator = Start(Aggregator, [
-            "--router-port", RouterPort.ToString(), "--port", SeedPort.ToString(), "--seeds", Seed, "--window", "1s",
+            .. _externalRouter is null ? ["--router-port", RouterPort.ToString()] : new[] { "--amqp-url", _externalRouter },
+            "--port", SeedPort.ToString(), "--seeds", Seed, "--window", "1s",
             "--inspection-port", InspectionPort.ToString(), "--management-port", ManagementPort.ToString(), .. extra]);
+
+    /// <summary>One more aggregator node, joining the first; <paramref name="inspectionPort"/> is where its <c>cmd</c> is served.</summary>
+    public ExternalProcess StartAnotherAggregator(int inspectionPort, params string[] extra) =>
+        Start(Aggregator, [
+            "--amqp-url", RouterUrl, "--port", "0", "--seeds", Seed, "--window", "1s",
+            "--inspection-port", inspectionPort.ToString(), "--management-port", "0", .. extra]);
 
     /// <summary>Runs <c>ActorDemo.Aggregator cmd ...</c> against the aggregator, as a user would, and waits for it to exit.</summary>
     public async Task<(int Status, IReadOnlyList<string> Lines)> Cmd(params string[] command)
@@ -53,13 +65,22 @@ public sealed class Nodes : IAsyncDisposable
             await _aggregator.WaitForLineAsync(l => l.Contains($"Now listening on: http://{Inspection}"), TimeSpan.FromSeconds(60));
         }
 
-        await using var client = ExternalProcess.Start(Aggregator, ["cmd", Inspection, .. command], new Dictionary<string, string>());
+        return await CmdAt(Inspection, command);
+    }
+
+    /// <summary><c>cmd</c> against the node whose inspection endpoint is <paramref name="endpoint"/>.</summary>
+    public static async Task<(int Status, IReadOnlyList<string> Lines)> CmdAt(string endpoint, params string[] command)
+    {
+        await using var client = ExternalProcess.Start(Aggregator, ["cmd", endpoint, .. command], new Dictionary<string, string>());
         var status = await client.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (status, client.Lines);
     }
 
-    public ExternalProcess StartSensors(params string[] extra) =>
-        Start(Sensors, ["--amqp-url", RouterUrl, "--seeds", Seed, "--port", "0", "--interval", "200ms", .. extra]);
+    public ExternalProcess StartSensors(params string[] extra) => StartSensorsOn(RouterUrl, extra);
+
+    /// <summary>A sensor process that publishes to <paramref name="routerUrl"/>, for a network of routers.</summary>
+    public ExternalProcess StartSensorsOn(string routerUrl, params string[] extra) =>
+        Start(Sensors, ["--amqp-url", routerUrl, "--seeds", Seed, "--port", "0", "--interval", "200ms", .. extra]);
 
     public ExternalProcess Start(string executable, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -1,9 +1,5 @@
-using System.Text.Json;
-using ActorDemo.Shared.Amqp;
 using ActorDemo.Testing;
 using Akka.Streams;
-using Akka.Streams.Dsl;
-using Amqp.Framing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -14,7 +10,7 @@ public sealed class PipelineSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit
 {
     private static readonly TimeSpan Formation = TimeSpan.FromSeconds(60);
     private readonly Nodes _nodes = new();
-    private readonly List<WindowOnWire> _maxima = [];
+    private WindowMaxima? _maxima;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -82,46 +78,16 @@ public sealed class PipelineSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit
         Assert.All(Maxima(), w => Assert.Equal(23, w.Max));
     }
 
-    /// <summary>What a steady sensor of these specs reads: its node's temperature plus a tenth per index.</summary>
-    private static double SteadyReading(string deviceId)
+    private static double SteadyReading(string deviceId) => WindowOnWire.SteadyReading(deviceId, deviceId.Split('-')[1] switch
     {
-        var parts = deviceId.Split('-');
-        var node = parts[1] switch
-        {
-            "high" => 30.0,
-            "low" => 20.0,
-            _ => throw new Xunit.Sdk.XunitException($"{deviceId} is not one of this spec's sensors"),
-        };
-        return Math.Round(node + (int.Parse(parts[2]) / 10.0), 1);
-    }
+        "high" => 30.0,
+        "low" => 20.0,
+        _ => throw new Xunit.Sdk.XunitException($"{deviceId} is not one of this spec's sensors"),
+    });
 
     private static int Count(ExternalProcess process, string text) => process.Lines.Count(l => l.Contains(text));
 
-    private IReadOnlyList<WindowOnWire> Maxima()
-    {
-        lock (_maxima)
-        {
-            return _maxima.ToList();
-        }
-    }
+    private IReadOnlyList<WindowOnWire> Maxima() => _maxima?.Windows ?? [];
 
-    /// <summary>Reads the window maxima the aggregator sends to the address <c>max</c>, as any consumer of it would.</summary>
-    private void SubscribeToMaxima() =>
-        AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(_nodes.RouterUrl), "max"))
-            .RunForeach(
-                message =>
-                {
-                    var window = JsonSerializer.Deserialize<WindowOnWire>(((Data)message.Message.BodySection).Binary)!;
-                    message.Accept();
-                    lock (_maxima)
-                    {
-                        _maxima.Add(window);
-                    }
-                },
-                Sys.Materializer());
-
-    private sealed record WindowOnWire(
-        [property: System.Text.Json.Serialization.JsonPropertyName("max")] double Max,
-        [property: System.Text.Json.Serialization.JsonPropertyName("device-id")] string DeviceId,
-        [property: System.Text.Json.Serialization.JsonPropertyName("count")] int Count);
+    private void SubscribeToMaxima() => _maxima = WindowMaxima.Read(_nodes.RouterUrl, Sys.Materializer());
 }

@@ -16,6 +16,7 @@ public enum LinkStatus
 public sealed class AmqpLinkMetrics
 {
     private long _sent;
+    private long _presettled;
     private long _received;
     private long _accepted;
     private long _rejected;
@@ -27,6 +28,12 @@ public sealed class AmqpLinkMetrics
     private volatile string? _lastError;
 
     public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>
+    /// Of <see cref="Sent"/>, those sent pre-settled (at-most-once): the peer owes no outcome, and a
+    /// congested router may drop them (Qpid Dispatch counts those as <c>psdrop</c>).
+    /// </summary>
+    public long Presettled => Interlocked.Read(ref _presettled);
 
     public long Received => Interlocked.Read(ref _received);
 
@@ -47,6 +54,8 @@ public sealed class AmqpLinkMetrics
     public string? LastError => _lastError;
 
     internal void OnSent() => Interlocked.Increment(ref _sent);
+
+    internal void OnPresettled() => Interlocked.Increment(ref _presettled);
 
     internal void OnResent() => Interlocked.Increment(ref _resent);
 

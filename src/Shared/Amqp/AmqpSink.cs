@@ -15,7 +15,9 @@ public static class AmqpSink
     /// A sink that keeps up to <see cref="AmqpSinkSettings.MaxInFlight"/> messages in flight.
     /// At-least-once (the default): an element is done when the peer settles it; what a lost link
     /// or a release leaves unsettled is sent again once the link is back. At-most-once: messages go
-    /// pre-settled, and every so often one unsettled marker tells how far the peer has read.
+    /// pre-settled, and every so often one unsettled marker tells how far the peer has read; a
+    /// congested router may drop pre-settled messages without a word (Qpid Dispatch does), so
+    /// <see cref="AmqpLinkMetrics.Presettled"/> counts what went out that way.
     /// The materialized task completes when upstream has completed and everything is settled,
     /// and fails on an error that reconnecting cannot cure.
     /// </summary>
@@ -180,6 +182,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
             {
                 link.Send(message, null, null);
                 _presettledInFlight++;
+                Metrics.OnPresettled();
                 return;
             }
 

@@ -72,10 +72,10 @@ internal static class Render
     public static string Amqp(JsonElement body)
     {
         var links = Table(
-            ["LINK", "ADDRESS", "STATE", "SENT", "RECEIVED", "ACCEPTED", "REJECTED", "RELEASED", "RESENT", "UNSETTLED", "RECONNECTS", "LAST ERROR"],
+            ["LINK", "ADDRESS", "STATE", "SENT", "PRESETTLED", "RECEIVED", "ACCEPTED", "REJECTED", "RELEASED", "RESENT", "UNSETTLED", "RECONNECTS", "LAST ERROR"],
             body.GetProperty("links").EnumerateArray().Select(l => new[]
             {
-                Text(l, "name"), Text(l, "address"), Text(l, "state"), Number(l, "sent"), Number(l, "received"), Number(l, "accepted"),
+                Text(l, "name"), Text(l, "address"), Text(l, "state"), Number(l, "sent"), Number(l, "presettled"), Number(l, "received"), Number(l, "accepted"),
                 Number(l, "rejected"), Number(l, "released"), Number(l, "resent"), Number(l, "unsettled"), Number(l, "reconnects"), Text(l, "lastError"),
             }));
         if (body.GetProperty("router").ValueKind != JsonValueKind.Array)

@@ -109,6 +109,24 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     }
 
     [Fact]
+    public async Task At_most_once_counts_what_it_sent_presettled_apart_from_the_unsettled_markers()
+    {
+        var receiver = await Router.ReceiverAsync(Address, credit: 500);
+        var metrics = new AmqpLinkMetrics();
+        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address) { Delivery = DeliveryMode.AtMostOnce, MaxInFlight = 80 }, metrics);
+
+        for (var i = 0; i < 100; i++)
+        {
+            receiver.Accept(await receiver.ReceiveAsync(Wait));
+        }
+
+        await done.WaitAsync(Wait);
+        // One unsettled marker every MaxInFlight / 8 = 10 sends: 10 markers, 90 pre-settled.
+        Assert.Equal(100, metrics.Sent);
+        Assert.Equal(90, metrics.Presettled);
+    }
+
+    [Fact]
     public async Task An_upstream_failure_fails_the_materialized_task()
     {
         var (probe, done) = this.SourceProbe<Message>()

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ActorDemo.Shared.Amqp;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Amqp.Framing;
+
+namespace ActorDemo.EndToEnd.Tests;
+
+/// <summary>The window maxima the aggregators send to the address <c>max</c>, read as any consumer of it would.</summary>
+public sealed class WindowMaxima
+{
+    private readonly List<WindowOnWire> _windows = [];
+
+    private WindowMaxima()
+    {
+    }
+
+    public IReadOnlyList<WindowOnWire> Windows
+    {
+        get
+        {
+            lock (_windows)
+            {
+                return [.. _windows];
+            }
+        }
+    }
+
+    /// <summary>Readings counted in all windows read so far.</summary>
+    public long Counted => Windows.Sum(w => (long)w.Count);
+
+    public static WindowMaxima Read(string routerUrl, IMaterializer materializer)
+    {
+        var maxima = new WindowMaxima();
+        AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(routerUrl), "max"))
+            .RunForeach(
+                message =>
+                {
+                    var window = JsonSerializer.Deserialize<WindowOnWire>(((Data)message.Message.BodySection).Binary)!;
+                    message.Accept();
+                    lock (maxima._windows)
+                    {
+                        maxima._windows.Add(window);
+                    }
+                },
+                materializer);
+        return maxima;
+    }
+}
+
+public sealed record WindowOnWire(
+    [property: JsonPropertyName("max")] double Max,
+    [property: JsonPropertyName("device-id")] string DeviceId,
+    [property: JsonPropertyName("count")] int Count)
+{
+    /// <summary>
+    /// What a sensor started with <c>--steady-temperature <paramref name="steady"/></c> reads: a
+    /// tenth more per index. A window may hold only some devices' readings, but its maximum is always one of these.
+    /// </summary>
+    public static double SteadyReading(string deviceId, double steady) => Math.Round(steady + (int.Parse(deviceId.Split('-')[^1]) / 10.0), 1);
+}
