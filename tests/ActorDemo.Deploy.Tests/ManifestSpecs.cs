@@ -8,9 +8,9 @@ namespace ActorDemo.Deploy.Tests;
 
 public sealed partial class ManifestSpecs
 {
-    public static TheoryData<string> Overlays => new() { "base", "enmasse", "router", "spark" };
+    public static TheoryData<string> Overlays => new() { "base", "enmasse", "router", "router-mesh", "spark" };
 
-    public static TheoryData<string> ActorDemoOverlays => new() { "enmasse", "router" };
+    public static TheoryData<string> ActorDemoOverlays => new() { "enmasse", "router", "router-mesh" };
 
     [Theory]
     [MemberData(nameof(Overlays))]
@@ -169,6 +169,42 @@ public sealed partial class ManifestSpecs
         var router = objects.Single<V1Deployment>("actordemo-router").Spec.Template;
         Assert.All(service.Spec.Selector, label => Assert.Equal(label.Value, router.Metadata.Labels[label.Key]));
         Assert.Contains(router.Spec.Containers.Single().Ports, p => p.ContainerPort == 5672 && p.Name == (string)service.Spec.Ports.Single().TargetPort);
+    }
+
+    [Fact]
+    public void The_router_mesh_overlay_runs_interior_routers_that_reach_each_other_and_points_the_pods_at_any_of_them()
+    {
+        var objects = Manifests.Load("router-mesh");
+        var config = objects.Single<V1ConfigMap>("actordemo-router-mesh").Data;
+        Assert.Matches(@"router \{\s*mode: interior\s*\}", config["qdrouterd.conf"]);
+        foreach (var address in new[] { "temperature", "max" })
+        {
+            Assert.Matches($@"address \{{\s*prefix: {address}\s*distribution: balanced\s*\}}", config["qdrouterd.conf"]);
+        }
+
+        var routers = objects.Single<V1StatefulSet>("actordemo-router-mesh");
+        Assert.True(routers.Spec.Replicas >= 2);
+        var mesh = objects.Single<V1Service>(routers.Spec.ServiceName);
+        Assert.Equal("None", mesh.Spec.ClusterIP);
+        var pod = routers.Spec.Template;
+        var router = pod.Spec.Containers.Single();
+        Assert.Contains(router.Ports, p => p.Name == (string)mesh.Spec.Ports.Single().TargetPort && p.ContainerPort == 55672);
+        Assert.Contains("port: 55672\n    role: inter-router", config["qdrouterd.conf"]);
+
+        // The init container writes the file the router reads, naming the routers through the mesh Service.
+        var configure = pod.Spec.InitContainers.Single();
+        Assert.Equal(mesh.Metadata.Name, configure.Env.Single(e => e.Name == "MESH_SERVICE").Value);
+        Assert.Contains("/var/run/qdrouterd/qdrouterd.conf", router.Command);
+        Assert.Equal(
+            configure.VolumeMounts.Single(m => m.MountPath == "/var/run/qdrouterd").Name,
+            router.VolumeMounts.Single(m => m.MountPath == "/var/run/qdrouterd").Name);
+        Assert.All(pod.Spec.Containers.Concat(pod.Spec.InitContainers), c => Assert.True(c.SecurityContext.ReadOnlyRootFilesystem));
+        Assert.True(pod.Spec.SecurityContext.RunAsNonRoot);
+
+        var service = objects.Single<V1Service>("actordemo-router");
+        var url = new Uri(objects.Single<V1ConfigMap>("actordemo").Data["ActorDemo__Amqp__Url"]);
+        Assert.Equal((service.Metadata.Name, service.Spec.Ports.Single().Port), (url.Host, url.Port));
+        Assert.All(service.Spec.Selector, label => Assert.Equal(label.Value, pod.Metadata.Labels[label.Key]));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public static class Manifests
         var info = new ProcessStartInfo(Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("kustomize");
         info.ArgumentList.Add(Path.Combine(Root, "deploy", "k8s", overlay));
-        using var kubectl = Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start; .ci/run installs Debian's kubernetes-client.");
+        using var kubectl = Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start; ./test.sh installs Debian's kubernetes-client.");
         var output = kubectl.StandardOutput.ReadToEndAsync();
         var errors = kubectl.StandardError.ReadToEndAsync();
         kubectl.WaitForExit();

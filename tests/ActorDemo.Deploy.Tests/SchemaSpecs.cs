@@ -5,7 +5,7 @@ namespace ActorDemo.Deploy.Tests;
 
 /// <summary>
 /// The rendered manifests against the Kubernetes JSON schemas, offline, with the npm kubernetes-models
-/// validators (schema/validate.mjs; .ci/run installs them with npm ci). EnMasse's kinds have no offline
+/// validators (schema/validate.mjs; ./test.sh installs them with npm ci). EnMasse's kinds have no offline
 /// schema there: they are parsed strictly into typed classes by <see cref="ManifestSpecs"/> instead.
 /// </summary>
 public sealed class SchemaSpecs
@@ -16,7 +16,7 @@ public sealed class SchemaSpecs
     [MemberData(nameof(ManifestSpecs.Overlays), MemberType = typeof(ManifestSpecs))]
     public async Task Every_built_in_object_validates_against_its_kubernetes_schema(string overlay)
     {
-        Assert.True(Directory.Exists(Path.Combine(Schema, "node_modules")), $"Run `npm ci --prefix {Schema}` (.ci/run does) to install the schema validators.");
+        Assert.True(Directory.Exists(Path.Combine(Schema, "node_modules")), $"Run `npm ci --prefix {Schema}` (./test.sh does) to install the schema validators.");
         var info = new ProcessStartInfo("node", Path.Combine(Schema, "validate.mjs"))
         {
             RedirectStandardInput = true,

@@ -23,7 +23,7 @@ public sealed class QpidDispatchPipelineSpecs(ITestOutputHelper output)
     public async Task InitializeAsync()
     {
         var port = Loopback.FreePort();
-        _router = await QpidDispatchFixture.StartAsync(port, QpidDispatchConfig.FromManifest(port, Loopback.FreePort()));
+        _router = await QpidDispatchFixture.StartAsync(port, QpidDispatchConfig.RouterOverlay(port, Loopback.FreePort()));
         _nodes = new Nodes(_router.Url);
         _running.Add(_nodes);
         _running.Add(_router);
@@ -98,15 +98,16 @@ public sealed class QpidDispatchPipelineSpecs(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Readings_cross_a_network_of_two_interior_routers_from_the_sensors_to_the_aggregator()
+    public async Task Readings_cross_the_router_mesh_overlays_network_from_the_sensors_to_the_aggregator()
     {
-        var (sensorSide, interRouter) = (Loopback.FreePort(), Loopback.FreePort());
+        // Two routers of deploy/k8s/router-mesh, each configured by the overlay's own script: the second joins the first.
+        var (sensorSide, firstInterRouter) = (Loopback.FreePort(), Loopback.FreePort());
         var sensorRouter = await QpidDispatchFixture.StartAsync(
-            sensorSide, QpidDispatchConfig.Interior("sensors-router", sensorSide, interRouterPort: interRouter, connectTo: null, "temperature", "max"));
+            sensorSide, QpidDispatchConfig.RouterMeshMember(0, sensorSide, Loopback.FreePort(), firstInterRouter, []));
         _running.Insert(0, sensorRouter);
         var aggregatorSide = Loopback.FreePort();
         var aggregatorRouter = await QpidDispatchFixture.StartAsync(
-            aggregatorSide, QpidDispatchConfig.Interior("aggregator-router", aggregatorSide, interRouterPort: null, connectTo: interRouter, "temperature", "max"));
+            aggregatorSide, QpidDispatchConfig.RouterMeshMember(1, aggregatorSide, Loopback.FreePort(), Loopback.FreePort(), [firstInterRouter]));
         _running.Insert(0, aggregatorRouter);
         var nodes = new Nodes(aggregatorRouter.Url);
         _running.Insert(0, nodes);

@@ -26,7 +26,7 @@ public sealed class ExternalProcess : IAsyncDisposable
     {
         if (!File.Exists(fileName))
         {
-            throw new InvalidOperationException($"{fileName} is missing; run .ci/run once (it installs the test dependencies).");
+            throw new InvalidOperationException($"{fileName} is missing; run ./test.sh once (it installs the test dependencies).");
         }
 
         var info = new ProcessStartInfo(fileName)

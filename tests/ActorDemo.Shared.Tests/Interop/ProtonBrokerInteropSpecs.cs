@@ -70,7 +70,7 @@ public sealed class ProtonBrokerInteropSpecs(ITestOutputHelper output)
 
         if (!File.Exists(BrokerSource))
         {
-            throw new InvalidOperationException($"{BrokerSource} is missing; run .ci/run once (it installs libqpid-proton11-dev-examples).");
+            throw new InvalidOperationException($"{BrokerSource} is missing; run ./test.sh once (it installs libqpid-proton11-dev-examples).");
         }
 
         var building = binary + $".{Environment.ProcessId}";
