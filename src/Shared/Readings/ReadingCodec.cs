@@ -13,7 +13,7 @@ public readonly record struct DecodedReading(TemperatureReading? Reading, string
 }
 
 /// <summary>
-/// The wire format of the design card. Our sensors send a <c>Data</c> body of UTF-8 JSON; the
+/// The wire format (docs/design.md). Our sensors send a <c>Data</c> body of UTF-8 JSON; the
 /// aggregator also takes what the original publishers sent: an <c>AmqpValue</c> string or number,
 /// or a <c>Data</c> body holding a number as text.
 /// </summary>
@@ -34,7 +34,7 @@ public static class ReadingCodec
         };
     }
 
-    /// <summary>A window maximum for the address <c>max</c>: a <c>Data</c> body of JSON, as the design card writes it.</summary>
+    /// <summary>A window maximum for the address <c>max</c>: a <c>Data</c> body of JSON, as docs/design.md writes it.</summary>
     public static Message EncodeWindow(WindowMaximum window)
     {
         var wire = new WireWindow(window.WindowStart.UtcDateTime, window.WindowEnd.UtcDateTime, window.Max, window.DeviceId, window.Count);
@@ -126,7 +126,7 @@ public static class ReadingCodec
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
-    /// <summary>The JSON shape on the wire, with the design card's kebab-case names; UTC times end in Z.</summary>
+    /// <summary>The JSON shape on the wire, with the wire format's kebab-case names; UTC times end in Z.</summary>
     private sealed record WireReading(
         [property: System.Text.Json.Serialization.JsonPropertyName("device-id")] string? DeviceId,
         [property: System.Text.Json.Serialization.JsonPropertyName("temperature")] double? Temperature,

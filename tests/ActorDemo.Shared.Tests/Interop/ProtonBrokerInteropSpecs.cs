@@ -15,14 +15,13 @@ namespace ActorDemo.Shared.Tests.Interop;
 public sealed class ProtonBrokerInteropSpecs(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit("akka.loglevel = INFO", output), IAsyncLifetime
 {
-    private const string BrokerSource = "/usr/share/proton/examples/c/broker.c";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly int _port = Loopback.FreePort();
     private ExternalProcess? _broker;
 
     public async Task InitializeAsync()
     {
-        var binary = await BuildBrokerAsync();
+        var binary = await ProtonExamples.BuildAsync("broker");
         _broker = ExternalProcess.Start(binary, "127.0.0.1", _port.ToString());
         await _broker.WaitForLineAsync(l => l.StartsWith("listening on", StringComparison.Ordinal));
     }
@@ -57,27 +56,5 @@ public sealed class ProtonBrokerInteropSpecs(ITestOutputHelper output)
             .WaitAsync(Wait);
 
         Assert.Equal(Enumerable.Range(0, 500).Select(i => $"reading-{i}"), bodies);
-    }
-
-    /// <summary>Builds the example broker once per machine from the Debian package's source.</summary>
-    private static async Task<string> BuildBrokerAsync()
-    {
-        var binary = Path.Combine(Path.GetTempPath(), "actordemo-proton-broker");
-        if (File.Exists(binary))
-        {
-            return binary;
-        }
-
-        if (!File.Exists(BrokerSource))
-        {
-            throw new InvalidOperationException($"{BrokerSource} is missing; run ./test.sh once (it installs libqpid-proton11-dev-examples).");
-        }
-
-        var building = binary + $".{Environment.ProcessId}";
-        await using var gcc = ExternalProcess.Start("/usr/bin/gcc", "-O2", "-o", building, BrokerSource, "-I/usr/share/proton/examples/c", "-lqpid-proton", "-lpthread");
-        var exit = await gcc.WaitForExitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(exit == 0, $"gcc could not build the Proton broker:\n{string.Join('\n', gcc.Lines)}");
-        File.Move(building, binary, overwrite: true);
-        return binary;
     }
 }

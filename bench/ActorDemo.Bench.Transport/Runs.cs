@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using ActorDemo.Testing;
+using ActorDemo.Testing.Routers;
+
+namespace ActorDemo.Bench.Transport;
+
+/// <summary>Every client pair through every router, each run with a fresh router; one Markdown table.</summary>
+internal static class Runs
+{
+    public const string StagesAtLeastOnce = "stages-at-least-once";
+    public const string StagesAtMostOnce = "stages-at-most-once";
+    public const string PlainAmqpNetLite = "plain-amqpnetlite";
+    public const string ProtonC = "proton-c";
+
+    private static readonly string[] Clients = [StagesAtLeastOnce, StagesAtMostOnce, PlainAmqpNetLite, ProtonC];
+    private static readonly string[] Routers = ["embedded", "qpid-dispatch"];
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(5);
+
+    public static async Task<int> RunAllAsync(int messages, int warmup, string? only)
+    {
+        Console.WriteLine($"# {messages:N0} messages a run, {Environment.ProcessorCount} cores, .NET {Environment.Version}; sender, router and receiver each a process");
+        Console.WriteLine("| clients | router | messages/s | arrived | seconds |");
+        Console.WriteLine("|---|---|---:|---:|---:|");
+        var rates = new Dictionary<(string Client, string Router), double>();
+        foreach (var client in Clients.Where(c => only is null || c == only))
+        {
+            foreach (var router in Routers)
+            {
+                var (arrived, seconds) = await RunAsync(client, router, messages, warmup);
+                rates[(client, router)] = arrived / seconds;
+                Console.WriteLine($"| {client} | {router} | {arrived / seconds:N0} | {arrived:N0} | {seconds:F2} |");
+            }
+        }
+
+        Console.WriteLine();
+        foreach (var client in Clients.Where(c => c != ProtonC && rates.ContainsKey((c, "qpid-dispatch")) && rates.ContainsKey((ProtonC, "qpid-dispatch"))))
+        {
+            Console.WriteLine($"- {client} vs Proton C clients, both through Qpid Dispatch: {rates[(client, "qpid-dispatch")] / rates[(ProtonC, "qpid-dispatch")]:F2}x");
+        }
+
+        foreach (var client in Clients.Where(c => rates.ContainsKey((c, "embedded")) && rates.ContainsKey((c, "qpid-dispatch"))))
+        {
+            Console.WriteLine($"- embedded router vs Qpid Dispatch, both driven by {client}: {rates[(client, "embedded")] / rates[(client, "qpid-dispatch")]:F2}x");
+        }
+
+        return 0;
+    }
+
+    private static async Task<(long Arrived, double Seconds)> RunAsync(string client, string router, int messages, int warmup)
+    {
+        var port = Loopback.FreePort();
+        await using var running = router == "embedded"
+            ? await StartEmbeddedAsync(port)
+            : (IAsyncDisposable)await QpidDispatchFixture.StartAsync(port, QpidDispatchConfig.Standalone(port, DotnetClients.Address));
+        return client == ProtonC
+            ? await ProtonPairAsync(port, messages)
+            : await DotnetPairAsync(client, $"amqp://127.0.0.1:{port}", messages, warmup);
+    }
+
+    private static async Task<IAsyncDisposable> StartEmbeddedAsync(int port)
+    {
+        var router = Self("--role", "router", "--port", port.ToString());
+        await router.WaitForLineAsync(l => l == "ready");
+        return router;
+    }
+
+    private static async Task<(long, double)> DotnetPairAsync(string client, string url, int messages, int warmup)
+    {
+        var common = new[] { "--client", client, "--url", url, "--messages", messages.ToString(), "--warmup", warmup.ToString() };
+        await using var receiver = Self(["--role", "receive", .. common]);
+        await receiver.WaitForLineAsync(l => l == "ready", TimeSpan.FromSeconds(60));
+        await using var sender = Self(["--role", "send", .. common]);
+        await Exited(sender, "sender");
+        await Exited(receiver, "receiver");
+        var received = receiver.Lines.Single(l => l.StartsWith("received ", StringComparison.Ordinal)).Split(' ');
+        return (long.Parse(received[1]), double.Parse(received[2], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Proton C's example receive and send as they ship: the receiver prints every message, which is
+    /// read in blocks; the time runs from its first byte of output to its exit after the last message.
+    /// </summary>
+    private static async Task<(long, double)> ProtonPairAsync(int port, int messages)
+    {
+        var (send, receive) = (await ProtonExamples.BuildAsync("send"), await ProtonExamples.BuildAsync("receive"));
+        var info = new ProcessStartInfo(receive) { RedirectStandardOutput = true };
+        foreach (var argument in new[] { "127.0.0.1", port.ToString(), DotnetClients.Address, messages.ToString() })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var receiver = Process.Start(info)!;
+        var output = receiver.StandardOutput.BaseStream;
+        var buffer = new byte[64 * 1024];
+        await using var sender = ExternalProcess.Start(send, "127.0.0.1", port.ToString(), DotnetClients.Address, messages.ToString());
+        var first = await output.ReadAsync(buffer);
+        var clock = Stopwatch.StartNew();
+        while (first > 0 && await output.ReadAsync(buffer) > 0)
+        {
+        }
+
+        var elapsed = clock.Elapsed;
+        await receiver.WaitForExitAsync();
+        await Exited(sender, "Proton send");
+        return receiver.ExitCode == 0
+            ? (messages, elapsed.TotalSeconds)
+            : throw new InvalidOperationException($"Proton receive exited with {receiver.ExitCode}");
+    }
+
+    private static async Task Exited(ExternalProcess process, string what)
+    {
+        var status = await process.WaitForExitAsync(RunLimit);
+        if (status != 0)
+        {
+            throw new InvalidOperationException($"The {what} exited with {status}:\n{string.Join('\n', process.Lines)}");
+        }
+    }
+
+    /// <summary>This program in another role; started with <c>dotnet run</c> or <c>dotnet X.dll</c>, the host needs the assembly named.</summary>
+    private static ExternalProcess Self(params string[] arguments)
+    {
+        var host = Environment.ProcessPath!;
+        string[] self = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [typeof(Runs).Assembly.Location] : [];
+        return ExternalProcess.Start(host, [.. self, .. arguments], new Dictionary<string, string>());
+    }
+}
