@@ -24,7 +24,7 @@ internal static class Scenarios
     public static async Task<string> DensityAsync(int sensors, TimeSpan measure)
     {
         var (routerPort, aggregatorPort) = (BenchNode.FreePort(), BenchNode.FreePort());
-        using var aggregator = BenchNode.StartAggregator(routerPort, aggregatorPort, "--max-address", "", "--credit", "5000");
+        using var aggregator = BenchNode.StartAggregator(routerPort, aggregatorPort, "--max-address", "", "--credit", "1000000");
         try
         {
             var options = SensorNodeOptions(routerPort, aggregatorPort, TimeSpan.FromSeconds(1));
@@ -68,7 +68,7 @@ internal static class Scenarios
     public static async Task<string> ThroughputAsync(int sensors, TimeSpan interval, TimeSpan measure)
     {
         var (routerPort, aggregatorPort) = (BenchNode.FreePort(), BenchNode.FreePort());
-        using var aggregator = BenchNode.StartAggregator(routerPort, aggregatorPort, "--window", "1s", "--credit", "5000");
+        using var aggregator = BenchNode.StartAggregator(routerPort, aggregatorPort, "--window", "1s", "--credit", "1000000");
         try
         {
             var options = SensorNodeOptions(routerPort, aggregatorPort, interval);

@@ -1,35 +1,66 @@
 using System.Globalization;
 using ActorDemo.Shared.Readings;
+using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using static ActorDemo.Aggregator.AggregatorProtocol;
 
 namespace ActorDemo.Aggregator;
 
-/// <summary>
-/// The cluster-wide view of the windows: a singleton on the aggregator role that every aggregator
-/// node sends its window maxima to. It keeps each node's latest window, a bounded history, and
-/// logs one line per window.
-/// </summary>
-public sealed class AggregatorActor : ReceiveActor
+/// <summary>How the singleton merges the nodes' partial windows.</summary>
+/// <param name="GracePeriod">How long past a window's end it waits for an aggregator that has not reported.</param>
+public sealed record AggregatorSettings(int HistoryLimit, TimeSpan GracePeriod)
 {
-    private readonly int _historyLimit;
-    private readonly TimeSpan _windowLength;
-    private readonly Dictionary<Address, WindowMaximum> _latest = [];
-    private readonly Queue<NodeWindow> _history = new();
+    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often open windows are checked against the grace period.</summary>
+    public TimeSpan CheckInterval => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Math.Min(GracePeriod.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks)));
+}
+
+/// <summary>
+/// The cluster-wide view of the windows: a singleton on the aggregator role. Every aggregator node
+/// sends it its partial of each aligned window; it emits one maximum per window once every
+/// aggregator that was Up during it reported, or the grace period passed; it keeps a bounded
+/// history, logs one line per window, sends it to <c>max</c> and tells subscribers. A partial that
+/// comes after its window was emitted is counted as late and logged, and added to the history.
+/// Each node learns that its partial was recorded, and only then settles the readings it counts.
+/// </summary>
+public sealed class AggregatorActor : ReceiveActor, IWithTimers
+{
+    private const string CheckTimer = "check";
+
+    private readonly AggregatorSettings _settings;
+    private readonly Sink<WindowMaximum, NotUsed>? _maxima;
+    private readonly Func<DateTimeOffset> _clock;
+    private readonly SortedDictionary<long, Dictionary<Address, (PartialWindow Partial, IActorRef Reporter)>> _open = [];
+    private readonly LinkedList<RecordedWindow> _history = new();
     private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly Dictionary<Address, DateTimeOffset> _aggregatorsUpSince = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ISourceQueueWithComplete<WindowMaximum>? _maximaQueue;
+    private long _lastEmitted = long.MinValue;
     private long _windows;
+    private long _late;
 
-    public AggregatorActor(int historyLimit, TimeSpan windowLength)
+    /// <param name="maxima">Where window maxima go (the address <c>max</c>); none to send them nowhere.</param>
+    /// <param name="clock">The singleton's clock, against which the grace period runs.</param>
+    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock)
     {
-        _historyLimit = historyLimit;
-        _windowLength = windowLength;
+        _settings = settings;
+        _maxima = maxima;
+        _clock = clock;
 
-        Receive<WindowClosed>(Record);
-        Receive<ClusterEvent.MemberRemoved>(removed => _latest.Remove(removed.Member.Address));
-        Receive<GetSummary>(_ => Sender.Tell(Summarize()));
+        Receive<PartialWindow>(OnPartial);
+        Receive<Check>(_ => EmitDue());
+        Receive<ClusterEvent.MemberUp>(up => MemberUp(up.Member, _clock()));
+        Receive<ClusterEvent.IMemberEvent>(changed => _aggregatorsUpSince.Remove(changed.Member.Address));
+        Receive<ClusterEvent.UnreachableMember>(unreachable => _aggregatorsUpSince.Remove(unreachable.Member.Address));
+        Receive<ClusterEvent.ReachableMember>(reachable => MemberUp(reachable.Member, DateTimeOffset.MinValue));
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<GetSummary>(_ => Sender.Tell(new Summary(_history.Last?.Value, _windows, _late)));
         Receive<GetHistory>(get => Sender.Tell(new History(_history.TakeLast(Math.Max(0, get.Count)).ToList())));
         Receive<SubscribeWindows>(subscribe =>
         {
@@ -39,50 +70,160 @@ public sealed class AggregatorActor : ReceiveActor
         Receive<Terminated>(terminated => _subscribers.Remove(terminated.ActorRef));
     }
 
-    public static Props Props(int historyLimit, TimeSpan windowLength) =>
-        Akka.Actor.Props.Create(() => new AggregatorActor(historyLimit, windowLength));
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>The log line of a window: <c>07:40:05-07:40:10  max 24.0 °C (sensor-n1-3)  50 readings</c>.</summary>
+    public static Props Props(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null) =>
+        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow)));
+
+    /// <summary>The log line of a window: <c>07:40:05-07:40:10  max 24.9 °C (sensor-a-0003)  1,000 readings from 2 nodes</c>.</summary>
     public static string Describe(WindowMaximum window) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{window.WindowStart.ToLocalTime():HH:mm:ss}-{window.WindowEnd.ToLocalTime():HH:mm:ss}  max {window.Max:0.0} °C ({window.DeviceId})  {window.Count} readings");
+        $"{window.WindowStart.ToLocalTime():HH:mm:ss}-{window.WindowEnd.ToLocalTime():HH:mm:ss}  max {window.Max:0.0} °C ({window.DeviceId})  {window.Count:N0} readings from {window.Nodes} {(window.Nodes == 1 ? "node" : "nodes")}");
 
-    protected override void PreStart() =>
-        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+    protected override void PreStart()
+    {
+        var cluster = Cluster.Get(Context.System);
+        // The members already Up were Up during every window still to come in: they are waited for.
+        foreach (var member in cluster.State.Members.Where(m => m.Status == MemberStatus.Up && !cluster.State.Unreachable.Contains(m)))
+        {
+            MemberUp(member, DateTimeOffset.MinValue);
+        }
 
-    protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
+        cluster.Subscribe(
+            Self,
+            ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            typeof(ClusterEvent.IMemberEvent),
+            typeof(ClusterEvent.IReachabilityEvent));
+        if (_maxima is not null)
+        {
+            _maximaQueue = Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead).To(_maxima).Run(Context.Materializer());
+        }
 
-    private void Record(WindowClosed closed)
+        Timers.StartPeriodicTimer(CheckTimer, Check.Instance, _settings.CheckInterval);
+    }
+
+    protected override void PostStop()
+    {
+        Cluster.Get(Context.System).Unsubscribe(Self);
+        _maximaQueue?.Complete();
+    }
+
+    private void MemberUp(Member member, DateTimeOffset since)
+    {
+        if (member.HasRole(AggregatorRole.RoleName) && member.Status == MemberStatus.Up)
+        {
+            _aggregatorsUpSince[member.Address] = since;
+        }
+    }
+
+    private void OnPartial(PartialWindow partial)
+    {
+        if (partial.Interval <= _lastEmitted)
+        {
+            RecordLate(partial);
+            Sender.Tell(new PartialRecorded(partial.Interval));
+            return;
+        }
+
+        if (!_open.TryGetValue(partial.Interval, out var partials))
+        {
+            _open[partial.Interval] = partials = [];
+        }
+
+        // A node sends a partial again until it hears it was recorded: the last copy stands.
+        partials[partial.Node] = (partial, Sender);
+        EmitDue();
+    }
+
+    /// <summary>Emits, oldest first, every open window that all expected nodes reported or whose grace period is over.</summary>
+    private void EmitDue()
+    {
+        var now = _clock();
+        while (_open.Count > 0)
+        {
+            var (interval, partials) = _open.First();
+            var end = partials.Values.First().Partial.WindowEnd;
+            var waitingFor = _aggregatorsUpSince.Where(node => node.Value <= end && !partials.ContainsKey(node.Key));
+            if (waitingFor.Any() && now < end + _settings.GracePeriod)
+            {
+                return;
+            }
+
+            _open.Remove(interval);
+            Emit(interval, partials.Values.ToList());
+        }
+    }
+
+    private void Emit(long interval, IReadOnlyList<(PartialWindow Partial, IActorRef Reporter)> reports)
+    {
+        _lastEmitted = interval;
+        var partials = reports.Select(r => r.Partial).OrderBy(p => p.Node.ToString(), StringComparer.Ordinal).ToList();
+        var count = partials.Sum(p => p.Count);
+        if (count > 0)
+        {
+            var highest = partials.Select(p => p.Max is { } max ? new ReadingMaximum(max, p.DeviceId!) : null).Aggregate(ReadingMaximum.Higher)!;
+            var window = new WindowMaximum(partials[0].WindowStart, partials[0].WindowEnd, highest.Temperature, highest.DeviceId, count, partials.Count);
+            Record(new RecordedWindow(window, partials, 0));
+            _log.Info(Describe(window));
+            _maximaQueue?.OfferAsync(window);
+        }
+
+        foreach (var (_, reporter) in reports)
+        {
+            reporter.Tell(new PartialRecorded(interval));
+        }
+    }
+
+    private void Record(RecordedWindow recorded)
     {
         _windows++;
-        _latest[closed.Node] = closed.Window;
-        var recorded = new NodeWindow(closed.Node, closed.Window);
-        _history.Enqueue(recorded);
-        while (_history.Count > _historyLimit)
+        _history.AddLast(recorded);
+        while (_history.Count > _settings.HistoryLimit)
         {
-            _history.Dequeue();
+            _history.RemoveFirst();
         }
 
         foreach (var subscriber in _subscribers)
         {
             subscriber.Tell(new WindowRecorded(recorded));
         }
-
-        _log.Info(_latest.Count > 1 ? $"{Describe(closed.Window)}  [{closed.Node.Host}:{closed.Node.Port}]" : Describe(closed.Window));
     }
 
-    private Summary Summarize()
+    /// <summary>A partial after its window was emitted: added to the history's window, logged, counted; never dropped silently.</summary>
+    private void RecordLate(PartialWindow partial)
     {
-        var latest = _latest.Select(pair => new NodeWindow(pair.Key, pair.Value)).ToList();
-        NodeWindow? recent = null;
-        if (latest.Count > 0)
+        _late++;
+        var entry = _history.Last;
+        while (entry is not null && entry.Value.Window.WindowStart != partial.WindowStart)
         {
-            var since = latest.Max(window => window.Window.WindowEnd) - _windowLength;
-            recent = _history
-                .Where(entry => entry.Window.WindowEnd > since)
-                .MaxBy(entry => entry.Window.Max);
+            entry = entry.Previous;
         }
 
-        return new Summary(latest, recent, _windows);
+        if (entry?.Value is { } recorded && partial.Count > 0 && recorded.Partials.All(p => p.Node != partial.Node))
+        {
+            var window = recorded.Window;
+            var highest = ReadingMaximum.Higher(new ReadingMaximum(window.Max, window.DeviceId), new ReadingMaximum(partial.Max!.Value, partial.DeviceId!))!;
+            entry.Value = new RecordedWindow(
+                window with { Max = highest.Temperature, DeviceId = highest.DeviceId, Count = window.Count + partial.Count, Nodes = window.Nodes + 1 },
+                [.. recorded.Partials, partial],
+                recorded.Late + 1);
+        }
+
+        if (partial.Count == 0)
+        {
+            return;
+        }
+
+        _log.Warning(
+            "A partial window from {0} came after {1:HH:mm:ss}-{2:HH:mm:ss} was emitted ({3} readings): added to the history, not sent to 'max' again; a longer grace period (--grace) waits for it.",
+            partial.Node,
+            partial.WindowStart.ToLocalTime(),
+            partial.WindowEnd.ToLocalTime(),
+            partial.Count);
+    }
+
+    private sealed class Check
+    {
+        public static readonly Check Instance = new();
     }
 }

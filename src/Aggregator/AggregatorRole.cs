@@ -1,3 +1,4 @@
+using ActorDemo.Sensors;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Hosting;
@@ -21,9 +22,12 @@ namespace ActorDemo.Aggregator;
 /// </summary>
 public sealed class AggregatorRole : INodeRole
 {
-    public const string RoleName = "aggregator";
+    public const string RoleName = NodeOptions.AggregatorRole;
 
     public const string SingletonName = "aggregator";
+
+    /// <summary>This node's <see cref="WindowReporter"/> under /user.</summary>
+    public const string ReporterName = "window-reporter";
 
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
@@ -45,54 +49,63 @@ public sealed class AggregatorRole : INodeRole
             new RejectedReadings(provider.GetRequiredService<ILogger<RejectedReadings>>(), options.Amqp.Address)));
     }
 
-    public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
-        akka.WithSingleton<AggregatorActor>(
+    public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services)
+    {
+        var metrics = services.GetRequiredService<AggregatorLinkMetrics>();
+        var amqp = options.Amqp;
+        Sink<Shared.Readings.WindowMaximum, NotUsed>? maxima = null;
+        if (amqp.SendsMaxima)
+        {
+            // Only the singleton sends to 'max', one cluster-wide maximum per window; it opens the link where it runs.
+            var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password);
+            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery }, metrics.Maxima));
+        }
+
+        akka.WithCustomSerializer(AggregatorMessageSerializer.Name, [typeof(IAggregatorMessage)], system => new AggregatorMessageSerializer(system))
+            // Its inspection asks the sensor nodes too.
+            .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
+            .WithSingleton<AggregatorActor>(
                 SingletonName,
-                AggregatorActor.Props(options.Aggregator.History, options.Aggregator.Window),
+                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima),
                 new ClusterSingletonOptions { Role = RoleName },
                 createProxyToo: true)
             .WithActors((system, registry) =>
             {
-                var aggregator = registry.Get<AggregatorActor>();
-                var metrics = services.GetRequiredService<AggregatorLinkMetrics>();
+                var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), self), ReporterName);
                 var links = services.GetRequiredService<AmqpLinks>();
-                links.Add("readings-in", options.Amqp.Address, metrics.Readings);
-                if (options.Amqp.SendsMaxima)
+                links.Add("readings-in", amqp.Address, metrics.Readings);
+                if (amqp.SendsMaxima)
                 {
-                    links.Add("maxima-out", options.Amqp.MaxAddress, metrics.Maxima);
+                    links.Add("maxima-out", amqp.MaxAddress, metrics.Maxima);
                 }
 
                 NodeHealth.Get(system).AddReadinessCondition("readings-link", () =>
-                    metrics.Readings.State == LinkStatus.Attached ? null : $"the AMQP link to '{options.Amqp.Address}' is {metrics.Readings.State}");
-                var (readingsSwitch, completion) = RunWindows(system, options, metrics, aggregator);
+                    metrics.Readings.State == LinkStatus.Attached ? null : $"the AMQP link to '{amqp.Address}' is {metrics.Readings.State}");
+                var (readingsSwitch, completion) = RunWindows(system, options, metrics, reporter);
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-readings", async () =>
                 {
-                    // Stops taking readings; the window in progress still closes and is reported.
+                    // Stops taking readings; the window in progress still closes, is recorded, and its readings settled.
                     readingsSwitch.Shutdown();
-                    await Task.WhenAny(completion, Task.Delay(DrainTimeout));
+                    var drained = completion.ContinueWith(_ => reporter.Ask<WindowReporterProtocol.Drained>(WindowReporterProtocol.Drain.Instance, DrainTimeout), TaskScheduler.Default).Unwrap();
+                    await Task.WhenAny(drained, Task.Delay(DrainTimeout));
                     return Done.Instance;
                 });
             });
+    }
 
-    private static (UniqueKillSwitch, Task<Done>) RunWindows(ActorSystem system, ActorDemoOptions options, AggregatorLinkMetrics metrics, IActorRef aggregator)
+    private static (UniqueKillSwitch, Task<Done>) RunWindows(ActorSystem system, ActorDemoOptions options, AggregatorLinkMetrics metrics, IActorRef reporter)
     {
         var amqp = options.Amqp;
         var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
         var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password, containerId: $"actordemo-aggregator-{self.Host}-{self.Port}");
         var log = Logging.GetLogger(system, "readings");
 
-        var windows = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit }, metrics.Readings)
+        var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit }, metrics.Readings)
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
             .Via(WindowStream.Readings(metrics.Rejections, () => DateTimeOffset.UtcNow))
-            .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, () => DateTimeOffset.UtcNow));
-        if (amqp.SendsMaxima)
-        {
-            var maxSink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery }, metrics.Maxima);
-            windows = windows.AlsoToMaterialized(WindowStream.MaxPublisher(maxSink), Keep.Left);
-        }
-
-        var (readingsSwitch, completion) = windows
-            .ToMaterialized(Sink.ForEach<Shared.Readings.WindowMaximum>(window => aggregator.Tell(new AggregatorProtocol.WindowClosed(self, window))), Keep.Both)
+            .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, () => DateTimeOffset.UtcNow))
+            .ToMaterialized(Sink.ForEach<ClosedWindow>(window => reporter.Tell(window)), Keep.Both)
             .Run(system.Materializer());
         completion.ContinueWith(
             done => log.Error(done.Exception!.GetBaseException(), "The readings stream stopped: {0} Fix the AMQP settings and restart this node.", done.Exception.GetBaseException().Message),

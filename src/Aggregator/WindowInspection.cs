@@ -1,5 +1,4 @@
 using ActorDemo.Shared.Inspection;
-using ActorDemo.Shared.Readings;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -10,7 +9,7 @@ using static ActorDemo.Aggregator.AggregatorProtocol;
 namespace ActorDemo.Aggregator;
 
 /// <summary>
-/// <c>GET /windows?n=N</c>: the aggregator singleton's latest windows and recent maximum;
+/// <c>GET /windows?n=N</c>: the aggregator singleton's latest windows, each with its nodes' partials;
 /// <c>GET /windows/tail</c>: every window it records from now on, one JSON line each.
 /// </summary>
 public sealed class WindowInspection : IInspectionModule
@@ -27,9 +26,9 @@ public sealed class WindowInspection : IInspectionModule
             return Results.Ok(new
             {
                 windows = history.Windows.Select(Describe),
-                recentMaximum = summary.RecentMaximum is { } recent ? Describe(recent) : null,
-                latestPerNode = summary.LatestPerNode.Select(Describe),
+                recentMaximum = summary.Latest is { } latest ? Describe(latest) : null,
                 total = summary.Windows,
+                latePartials = summary.LatePartials,
             });
         });
         endpoints.MapGet("/windows/tail", (HttpContext context, ActorSystem system, ActorRegistry registry) =>
@@ -40,10 +39,23 @@ public sealed class WindowInspection : IInspectionModule
                 relay => registry.Get<AggregatorActor>().Tell(new SubscribeWindows(relay))));
     }
 
-    private static WindowReport Describe(NodeWindow window) => Describe(window.Node, window.Window);
+    private static WindowReport Describe(RecordedWindow recorded)
+    {
+        var window = recorded.Window;
+        return new WindowReport(
+            window.WindowStart,
+            window.WindowEnd,
+            window.Max,
+            window.DeviceId,
+            window.Count,
+            window.Nodes,
+            recorded.Late,
+            recorded.Partials.Select(p => new PartialReport(p.Node.ToString(), p.Count, p.Max, p.DeviceId, p.Duplicates)).ToList());
+    }
 
-    private static WindowReport Describe(Address node, WindowMaximum window) =>
-        new(node.ToString(), window.WindowStart, window.WindowEnd, window.Max, window.DeviceId, window.Count);
+    private sealed record WindowReport(
+        DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes, int Late, IReadOnlyList<PartialReport> Partials);
 
-    private sealed record WindowReport(string Node, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count);
+    /// <summary>One node's share of a window.</summary>
+    private sealed record PartialReport(string Node, int Count, double? Max, string? DeviceId, int Duplicates);
 }

@@ -9,14 +9,22 @@ namespace ActorDemo.Aggregator;
 /// <summary>The stages between the AMQP source and the aggregator actor.</summary>
 public static class WindowStream
 {
+    /// <summary>The longest <c>GroupedWithin</c> holds a reading before the window stage sees it.</summary>
+    public static TimeSpan GroupingInterval(TimeSpan window) =>
+        TimeSpan.FromTicks(Math.Clamp(window.Ticks / 10, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(200).Ticks));
+
     /// <summary>
     /// Decodes each message; one that is no reading is rejected with its reason and counted, the
-    /// stream goes on. A reading is accepted as it enters the next stage (the window): from there on
-    /// it is ours, and its credit goes back to the sender, so credit never limits a window's size.
+    /// stream goes on. A valid reading stays unsettled: it is accepted once the window that counts it
+    /// has been recorded, so that a node that dies first has it redelivered to another.
     /// </summary>
-    public static Flow<ReceivedMessage, TemperatureReading, NotUsed> Readings(RejectedReadings rejected, Func<DateTimeOffset> clock) =>
+    public static Flow<ReceivedMessage, ArrivedReading, NotUsed> Readings(RejectedReadings rejected, Func<DateTimeOffset> clock) =>
         Flow.Create<ReceivedMessage>()
-            .Select(message => (Message: message, Decoded: ReadingCodec.Decode(message.Message, clock()))).Named("decode-reading")
+            .Select(message =>
+            {
+                var arrived = clock();
+                return (Message: message, Arrived: arrived, Decoded: ReadingCodec.Decode(message.Message, arrived));
+            }).Named("decode-reading")
             .Where(candidate =>
             {
                 if (candidate.Decoded.Error is { } error)
@@ -28,39 +36,22 @@ public static class WindowStream
 
                 return true;
             }).Named("reject-invalid")
-            .Select(valid =>
-            {
-                valid.Message.Accept();
-                return valid.Decoded.Reading!;
-            }).Named("accept-reading");
+            .Select(valid => new ArrivedReading(valid.Decoded.Reading!, valid.Arrived, valid.Message)).Named("arrived-reading");
 
     /// <summary>
-    /// Groups readings into windows of <paramref name="length"/>, or fewer readings when
-    /// <paramref name="maxBatch"/> is reached first, and gives each window's maximum. A window starts
-    /// where the previous one ended, or one length before its end after a quiet spell.
+    /// Cuts the readings with <c>GroupedWithin</c> (at most <paramref name="maxBatch"/> readings or
+    /// <see cref="GroupingInterval"/> a group) and folds the groups into windows of
+    /// <paramref name="length"/> aligned to the clock, each with this node's maximum and count.
     /// </summary>
-    public static Flow<TemperatureReading, WindowMaximum, NotUsed> Windows(TimeSpan length, int maxBatch, Func<DateTimeOffset> clock) =>
-        Flow.Create<TemperatureReading>()
-            .GroupedWithin(maxBatch, length).Named("window")
-            .StatefulSelectMany<TemperatureReading, IEnumerable<TemperatureReading>, WindowMaximum, NotUsed>(() =>
-            {
-                DateTimeOffset? previousEnd = null;
-                return readings =>
-                {
-                    var end = clock();
-                    var start = previousEnd is { } previous && previous > end - length ? previous : end - length;
-                    previousEnd = end;
-                    return [WindowMaximum.Of(readings.ToList(), start, end)];
-                };
-            }).Named("window-maximum");
+    public static Flow<ArrivedReading, ClosedWindow, NotUsed> Windows(TimeSpan length, int maxBatch, Func<DateTimeOffset> clock)
+    {
+        var grouping = GroupingInterval(length);
+        return Flow.Create<ArrivedReading>()
+            .GroupedWithin(maxBatch, grouping).Named("window")
+            .Via(new AlignedWindows(length, grouping + grouping, clock)).Named("aligned-windows");
+    }
 
-    /// <summary>
-    /// Sends window maxima to an AMQP address without ever holding the pipeline back: when the
-    /// address gives no credit, the oldest maxima waiting are dropped.
-    /// </summary>
-    public static Sink<WindowMaximum, NotUsed> MaxPublisher(Sink<Amqp.Message, Task<Done>> sink, int backlog = 100) =>
-        Flow.Create<WindowMaximum>()
-            .Buffer(backlog, OverflowStrategy.DropHead).Named("max-backlog")
-            .Select(ReadingCodec.EncodeWindow).Named("encode-window")
-            .To(sink);
+    /// <summary>Window maxima, JSON-encoded, to an AMQP sink (the address <c>max</c>).</summary>
+    public static Sink<WindowMaximum, NotUsed> MaxPublisher(Sink<Amqp.Message, Task<Done>> sink) =>
+        Flow.Create<WindowMaximum>().Select(ReadingCodec.EncodeWindow).Named("encode-window").To(sink);
 }

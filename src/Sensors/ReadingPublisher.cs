@@ -27,6 +27,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     private ReadingQueue _queue = null!;
     private Task<Done> _completion = null!;
     private long _droppedReported;
+    private long _abandoned;
 
     public ReadingPublisher(Sink<Message, Task<Done>> sink, int capacity, string address, AmqpLinkMetrics link, TimeSpan dropReportInterval)
     {
@@ -53,7 +54,12 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(ReportDrops), ReportDrops.Instance, _dropReportInterval);
     }
 
-    protected override void PostStop() => _queue.Complete();
+    protected override void PostStop()
+    {
+        _queue.Complete();
+        var counts = Counts();
+        _log.Info("Publisher stopped: {0} readings offered, {1} accepted by the router, {2} dropped", counts.Offered, counts.Accepted, counts.Dropped);
+    }
 
     private void Publishing()
     {
@@ -70,6 +76,19 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     {
         Publishes();
         Receive<ReadingPublisherProtocol.Drain>(_ => ReplyWhenDrained());
+        Receive<ReadingPublisherProtocol.Abandon>(_ =>
+        {
+            // The node stops without a link: what is buffered or unsettled now will never be sent, so it is dropped, and counted.
+            var (buffered, unsettled) = (_queue.Buffered, _link.Unsettled);
+            _abandoned = buffered + unsettled;
+            _log.Warning(
+                "Stopping without a working link to '{0}' ({1}): {2} buffered and {3} unsent or unsettled readings are dropped",
+                _address,
+                _link.State,
+                buffered,
+                unsettled);
+            Sender.Tell(new ReadingPublisherProtocol.Abandoned(buffered + unsettled));
+        });
     }
 
     // Late readings still go to the queue, which counts them as dropped once it is complete.
@@ -84,7 +103,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         _completion.PipeTo(Sender, success: _ => Done.Instance, failure: e => new Status.Failure(e));
 
     private ReadingPublisherProtocol.Counts Counts() =>
-        new(_queue.Offered, _queue.Dropped, _queue.Buffered, _link.Sent, _link.Accepted, _link.Unsettled, _link.State.ToString());
+        new(_queue.Offered, _queue.Dropped + _abandoned, _queue.Buffered, _link.Sent, _link.Accepted, _link.Unsettled, _link.State.ToString());
 
     private void Report()
     {
@@ -116,11 +135,19 @@ public static class ReadingPublisherProtocol
         public static readonly Drain Instance = new();
     }
 
-    public sealed record GetCounts
+    /// <summary>While draining: give up on what is left, count it as dropped; answered with <see cref="Abandoned"/>.</summary>
+    public sealed record Abandon
+    {
+        public static readonly Abandon Instance = new();
+    }
+
+    public sealed record Abandoned(long Readings);
+
+    public sealed record GetCounts : ISensorMessage
     {
         public static readonly GetCounts Instance = new();
     }
 
     /// <param name="Sent">Readings sent on the AMQP link (resends included); <paramref name="Accepted"/> by the peer.</param>
-    public sealed record Counts(long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Unsettled, string Link);
+    public sealed record Counts(long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Unsettled, string Link) : ISensorMessage;
 }

@@ -64,18 +64,18 @@ public sealed record FleetSettings(string Prefix, string Node, TimeSpan Interval
     public TemperatureModel Model(int index) => TemperatureModel.For(index, SteadyTemperature);
 }
 
-/// <summary>The protocol of <see cref="SensorFleetActor"/>.</summary>
+/// <summary>The protocol of <see cref="SensorFleetActor"/>; inspection sends it from other nodes.</summary>
 public static class SensorFleet
 {
     /// <summary>Run <paramref name="Count"/> sensors: new ones are added after the last, the last ones stop first.</summary>
-    public sealed record Resize(int Count);
+    public sealed record Resize(int Count) : ISensorMessage;
 
-    public sealed record Resized(int Count);
+    public sealed record Resized(int Count) : ISensorMessage;
 
-    public sealed record GetFleet
+    public sealed record GetFleet : ISensorMessage
     {
         public static readonly GetFleet Instance = new();
     }
 
-    public sealed record Fleet(IReadOnlyList<string> DeviceIds);
+    public sealed record Fleet(IReadOnlyList<string> DeviceIds) : ISensorMessage;
 }

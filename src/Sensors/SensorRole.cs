@@ -30,7 +30,8 @@ public sealed class SensorRole : INodeRole
         services.AddSingleton(new SensorLinkMetrics(new AmqpLinkMetrics()));
 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
-        akka.WithActors((system, registry) =>
+        akka.WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
+            .WithActors((system, registry) =>
         {
             var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
             var node = options.Node.Name ?? NodeName(self.Port ?? 0);
@@ -44,6 +45,10 @@ public sealed class SensorRole : INodeRole
             var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);
             registry.Register<ReadingPublisher>(publisher);
             registry.Register<SensorFleetActor>(fleet);
+            if (!Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(NodeOptions.AggregatorRole))
+            {
+                system.ActorOf(AggregatorWatch.Props(options.Sensors.RejoinAfter), "aggregator-watch");
+            }
 
             var shutdown = CoordinatedShutdown.Get(system);
             shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-sensors", async () =>
@@ -59,7 +64,7 @@ public sealed class SensorRole : INodeRole
                 }
                 catch (AskTimeoutException)
                 {
-                    system.Log.Warning("The publisher did not drain within {0}: readings still unsettled are lost to this node.", DrainTimeout);
+                    await publisher.Ask<ReadingPublisherProtocol.Abandoned>(ReadingPublisherProtocol.Abandon.Instance, DrainTimeout);
                 }
 
                 return Akka.Done.Instance;

@@ -1,93 +1,222 @@
-using System.Collections.Immutable;
-using ActorDemo.Aggregator;
 using ActorDemo.Shared.Readings;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.Streams.Dsl;
+using Akka.TestKit;
 using Xunit;
 using Xunit.Abstractions;
 using static ActorDemo.Aggregator.AggregatorProtocol;
 
 namespace ActorDemo.Aggregator.Tests;
 
-public sealed class AggregatorActorSpecs(ITestOutputHelper output)
-    : Akka.TestKit.Xunit2.TestKit("akka.actor.provider = cluster\nakka.remote.dot-netty.tcp.port = 0", output)
+/// <summary>
+/// The singleton's merge, on a real cluster of aggregator nodes (actor systems in this process,
+/// joined over real remoting on loopback); the partials come from probes that stand for the nodes' reporters.
+/// </summary>
+public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(NodeConfig, "actordemo-test", output)
 {
+    private static readonly Config NodeConfig = ConfigurationFactory.ParseString("""
+        akka.loglevel = INFO
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.cluster { roles = [aggregator], gossip-interval = 200ms, leader-actions-interval = 200ms }
+        """);
+
     private static readonly TimeSpan Length = TimeSpan.FromSeconds(5);
-    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 7, 40, 0, TimeSpan.Zero);
-    private static readonly Address NodeA = new("akka.tcp", "actordemo", "10.0.0.1", 4053);
-    private static readonly Address NodeB = new("akka.tcp", "actordemo", "10.0.0.2", 4053);
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+    private static readonly WindowInterval First = WindowInterval.Containing(new DateTimeOffset(2026, 11, 25, 7, 40, 5, TimeSpan.Zero), Length);
+    private readonly List<ActorSystem> _others = [];
+    private DateTimeOffset _now = First.End;
 
-    private static WindowMaximum Window(int index, double max, string device = "sensor-n1-0003", int count = 50) =>
-        new(T0 + (Length * index), T0 + (Length * (index + 1)), max, device, count, ImmutableDictionary<string, double>.Empty.Add(device, max));
-
-    [Fact]
-    public void It_keeps_the_latest_window_of_each_node()
+    protected override void AfterAll()
     {
-        var aggregator = Sys.ActorOf(AggregatorActor.Props(10, Length));
-
-        aggregator.Tell(new WindowClosed(NodeA, Window(0, 21)));
-        aggregator.Tell(new WindowClosed(NodeB, Window(0, 23)));
-        aggregator.Tell(new WindowClosed(NodeA, Window(1, 22)));
-        aggregator.Tell(GetSummary.Instance);
-
-        var latest = ExpectMsg<Summary>().LatestPerNode.ToDictionary(w => w.Node, w => w.Window.Max);
-        Assert.Equal(new Dictionary<Address, double> { [NodeA] = 22, [NodeB] = 23 }, latest);
-    }
-
-    [Fact]
-    public void The_recent_maximum_is_the_highest_of_the_latest_window_length_across_nodes()
-    {
-        var aggregator = Sys.ActorOf(AggregatorActor.Props(10, Length));
-
-        aggregator.Tell(new WindowClosed(NodeA, Window(0, 30, "sensor-old")));
-        aggregator.Tell(new WindowClosed(NodeA, Window(1, 22, "sensor-a")));
-        aggregator.Tell(new WindowClosed(NodeB, Window(1, 24, "sensor-b")));
-        aggregator.Tell(GetSummary.Instance);
-
-        var summary = ExpectMsg<Summary>();
-        Assert.Equal("sensor-b", summary.RecentMaximum?.Window.DeviceId);
-        Assert.Equal(NodeB, summary.RecentMaximum?.Node);
-        Assert.Equal(3, summary.Windows);
-    }
-
-    [Fact]
-    public void The_history_keeps_only_the_configured_number_of_windows_newest_last()
-    {
-        var aggregator = Sys.ActorOf(AggregatorActor.Props(3, Length));
-
-        for (var i = 0; i < 10; i++)
+        foreach (var other in _others)
         {
-            aggregator.Tell(new WindowClosed(NodeA, Window(i, 20 + i)));
+            other.Terminate().Wait(TimeSpan.FromSeconds(10));
+        }
+
+        base.AfterAll();
+    }
+
+    [Fact]
+    public void Partials_of_two_nodes_become_one_maximum_once_both_reported()
+    {
+        var (a, b) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+        var (reporterA, reporterB) = (CreateTestProbe(), CreateTestProbe());
+
+        aggregator.Tell(Partial(a, First, 21.5, "sensor-a-0001", 300), reporterA);
+        aggregator.Tell(new GetHistory(10));
+        Assert.Empty(ExpectMsg<History>().Windows);
+
+        aggregator.Tell(Partial(b, First, 24.9, "sensor-b-0003", 700), reporterB);
+
+        var window = subscriber.ExpectMsg<WindowRecorded>().Window.Window;
+        Assert.Equal((First.Start, First.End, 24.9, "sensor-b-0003", 1000, 2), (window.WindowStart, window.WindowEnd, window.Max, window.DeviceId, window.Count, window.Nodes));
+        Assert.Equal(First.Index, reporterA.ExpectMsg<PartialRecorded>().Interval);
+        Assert.Equal(First.Index, reporterB.ExpectMsg<PartialRecorded>().Interval);
+    }
+
+    [Fact]
+    public void Partials_of_three_nodes_are_merged_when_the_last_one_reports()
+    {
+        var (a, b, c) = (Self(), Join(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+
+        aggregator.Tell(Partial(a, First, 22, "sensor-a-0001", 10), ActorRefs.Nobody);
+        aggregator.Tell(Partial(b, First, 23, "sensor-b-0001", 20), ActorRefs.Nobody);
+        aggregator.Tell(new GetHistory(10));
+        Assert.Empty(ExpectMsg<History>().Windows);
+        aggregator.Tell(Partial(c, First, 21, "sensor-c-0001", 30), ActorRefs.Nobody);
+
+        var recorded = subscriber.ExpectMsg<WindowRecorded>().Window;
+        Assert.Equal((23.0, "sensor-b-0001", 60, 3), (recorded.Window.Max, recorded.Window.DeviceId, recorded.Window.Count, recorded.Window.Nodes));
+        Assert.Equal(new[] { a, b, c }.Order(), recorded.Partials.Select(p => p.Node).Order());
+    }
+
+    [Fact]
+    public void A_node_that_has_not_reported_is_waited_for_until_the_grace_period_is_over()
+    {
+        var (a, _) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+        var reporterA = CreateTestProbe();
+
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), reporterA);
+        _now = First.End + Grace;
+
+        var window = subscriber.ExpectMsg<WindowRecorded>(TimeSpan.FromSeconds(5)).Window.Window;
+        Assert.Equal((21.0, 10, 1), (window.Max, window.Count, window.Nodes));
+        reporterA.ExpectMsg<PartialRecorded>();
+    }
+
+    [Fact]
+    public void A_partial_after_its_window_was_emitted_is_counted_as_late_and_added_to_the_history()
+    {
+        var (a, b) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+        _now = First.End + Grace;
+        subscriber.ExpectMsg<WindowRecorded>(TimeSpan.FromSeconds(5));
+        var reporterB = CreateTestProbe();
+
+        EventFilter.Warning(contains: "came after").ExpectOne(() => aggregator.Tell(Partial(b, First, 25, "sensor-b-0001", 5), reporterB));
+
+        reporterB.ExpectMsg<PartialRecorded>();
+        aggregator.Tell(GetSummary.Instance);
+        var summary = ExpectMsg<Summary>();
+        Assert.Equal(1, summary.LatePartials);
+        Assert.Equal((25.0, 15, 2, 1), (summary.Latest!.Window.Max, summary.Latest.Window.Count, summary.Latest.Window.Nodes, summary.Latest.Late));
+    }
+
+    [Fact]
+    public void A_node_that_left_is_not_waited_for()
+    {
+        var a = Self();
+        var leaving = JoinSystem();
+        var (aggregator, subscriber) = Start(history: 10);
+
+        Cluster.Get(leaving).Leave(Cluster.Get(leaving).SelfAddress);
+        AwaitAssert(() => Assert.Single(Cluster.Get(Sys).State.Members), TimeSpan.FromSeconds(20));
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+
+        Assert.Equal(1, subscriber.ExpectMsg<WindowRecorded>().Window.Window.Nodes);
+    }
+
+    [Fact]
+    public void A_partial_sent_again_is_counted_once()
+    {
+        var (a, b) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+        aggregator.Tell(Partial(b, First, 22, "sensor-b-0001", 10), ActorRefs.Nobody);
+
+        var window = subscriber.ExpectMsg<WindowRecorded>().Window.Window;
+        Assert.Equal((20, 2), (window.Count, window.Nodes));
+    }
+
+    [Fact]
+    public void Windows_are_emitted_in_order_and_a_window_without_readings_is_not()
+    {
+        var a = Self();
+        var (aggregator, subscriber) = Start(history: 10);
+
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+        aggregator.Tell(Partial(a, First.Next, null, null, 0), ActorRefs.Nobody);
+        aggregator.Tell(Partial(a, First.Next.Next, 23, "sensor-a-0001", 10), ActorRefs.Nobody);
+
+        Assert.Equal(First.Start, subscriber.ExpectMsg<WindowRecorded>().Window.Window.WindowStart);
+        Assert.Equal(First.Next.Next.Start, subscriber.ExpectMsg<WindowRecorded>().Window.Window.WindowStart);
+    }
+
+    [Fact]
+    public void The_history_keeps_the_latest_windows_only()
+    {
+        var a = Self();
+        var (aggregator, subscriber) = Start(history: 3);
+        var interval = First;
+        for (var i = 0; i < 5; i++, interval = interval.Next)
+        {
+            aggregator.Tell(Partial(a, interval, 20 + i, "sensor-a-0001", 1), ActorRefs.Nobody);
+            subscriber.ExpectMsg<WindowRecorded>();
         }
 
         aggregator.Tell(new GetHistory(100));
-        Assert.Equal([27.0, 28, 29], ExpectMsg<History>().Windows.Select(w => w.Window.Max));
-        aggregator.Tell(new GetHistory(1));
-        Assert.Equal([29.0], ExpectMsg<History>().Windows.Select(w => w.Window.Max));
+        Assert.Equal([22.0, 23, 24], ExpectMsg<History>().Windows.Select(w => w.Window.Max));
     }
 
     [Fact]
-    public void Subscribers_are_told_every_window_recorded()
+    public void Each_window_goes_to_max_and_to_the_log()
     {
-        var aggregator = Sys.ActorOf(AggregatorActor.Props(3, Length));
+        var a = Self();
+        var maxima = CreateTestProbe();
+        var aggregator = Sys.ActorOf(AggregatorActor.Props(new AggregatorSettings(10, Grace), Sink.ActorRef<WindowMaximum>(maxima, "done", _ => "failed"), () => _now));
+
+        EventFilter.Info(contains: "max 24.9 °C (sensor-a-0003)  1,000 readings from 1 node").ExpectOne(() =>
+            aggregator.Tell(Partial(a, First, 24.9, "sensor-a-0003", 1000), ActorRefs.Nobody));
+
+        Assert.Equal(24.9, maxima.ExpectMsg<WindowMaximum>().Max);
+    }
+
+    [Fact]
+    public void The_log_line_reads_like_the_one_operators_know() =>
+        Assert.Matches(
+            @"^\d\d:\d\d:05-\d\d:\d\d:10  max 24\.9 °C \(sensor-a-0003\)  1,000 readings from 2 nodes$",
+            AggregatorActor.Describe(new WindowMaximum(First.Start, First.End, 24.9, "sensor-a-0003", 1000, 2)));
+
+    private static PartialWindow Partial(Address node, WindowInterval interval, double? max, string? device, int count) =>
+        new(node, interval.Index, interval.Start, interval.End, max, device, count, 0);
+
+    private (IActorRef Aggregator, TestProbe Subscriber) Start(int history)
+    {
+        var aggregator = Sys.ActorOf(AggregatorActor.Props(new AggregatorSettings(history, Grace), clock: () => _now));
         var subscriber = CreateTestProbe();
         aggregator.Tell(new SubscribeWindows(subscriber));
-
-        aggregator.Tell(new WindowClosed(NodeA, Window(0, 21)));
-        aggregator.Tell(new WindowClosed(NodeB, Window(0, 22)));
-
-        Assert.Equal(21, subscriber.ExpectMsg<WindowRecorded>().Window.Window.Max);
-        Assert.Equal(NodeB, subscriber.ExpectMsg<WindowRecorded>().Window.Node);
+        return (aggregator, subscriber);
     }
 
-    [Fact]
-    public void It_logs_one_line_per_window()
+    /// <summary>This test's own system forms a cluster of one aggregator node.</summary>
+    private Address Self()
     {
-        var aggregator = Sys.ActorOf(AggregatorActor.Props(3, Length));
-        var window = Window(1, 24, "sensor-n1-3");
-
-        EventFilter.Info(contains: "max 24.0 °C (sensor-n1-3)  50 readings").ExpectOne(() => aggregator.Tell(new WindowClosed(NodeA, window)));
+        var cluster = Cluster.Get(Sys);
+        cluster.Join(cluster.SelfAddress);
+        AwaitAssert(() => Assert.Equal(MemberStatus.Up, cluster.SelfMember.Status), TimeSpan.FromSeconds(20));
+        return cluster.SelfAddress;
     }
 
-    [Fact]
-    public void The_log_line_reads_like_the_design_card() =>
-        Assert.Matches(@"^\d\d:\d\d:05-\d\d:\d\d:10  max 24\.0 °C \(sensor-n1-3\)  50 readings$", AggregatorActor.Describe(Window(1, 24, "sensor-n1-3")));
+    private Address Join() => Cluster.Get(JoinSystem()).SelfAddress;
+
+    /// <summary>Another aggregator node, joined and seen Up by this test's node.</summary>
+    private ActorSystem JoinSystem()
+    {
+        var other = ActorSystem.Create(Sys.Name, NodeConfig);
+        _others.Add(other);
+        Cluster.Get(other).Join(Cluster.Get(Sys).SelfAddress);
+        var address = Cluster.Get(other).SelfAddress;
+        AwaitAssert(
+            () => Assert.Contains(Cluster.Get(Sys).State.Members, m => m.Address == address && m.Status == MemberStatus.Up),
+            TimeSpan.FromSeconds(20));
+        return other;
+    }
 }

@@ -13,12 +13,12 @@ namespace ActorDemo.Aggregator.Tests;
 
 public sealed class ReadingValidationSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
-    private (TestSubscriber.Probe<TemperatureReading> Probe, RejectedReadings Rejected) Subscribe()
+    private (TestSubscriber.Probe<ArrivedReading> Probe, RejectedReadings Rejected) Subscribe()
     {
         var rejected = new RejectedReadings(NullLogger<RejectedReadings>.Instance, Address);
         var probe = AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address))
             .Via(WindowStream.Readings(rejected, () => DateTimeOffset.UtcNow))
-            .RunWith(this.SinkProbe<TemperatureReading>(), Materializer);
+            .RunWith(this.SinkProbe<ArrivedReading>(), Materializer);
         return (probe, rejected);
     }
 
@@ -35,24 +35,29 @@ public sealed class ReadingValidationSpecs(ITestOutputHelper output) : RouterSpe
         var outcome = Assert.IsType<Rejected>(await bad.WaitAsync(Wait));
         Assert.Equal("amqp:invalid-field", outcome.Error.Condition.ToString());
         Assert.Contains("hot", outcome.Error.Description);
-        Assert.Equal(23.0, probe.ExpectNext(Wait).Temperature);
+        var arrived = probe.ExpectNext(Wait);
+        Assert.Equal(23.0, arrived.Reading.Temperature);
+        arrived.Delivery!.Accept();
         Assert.IsType<Accepted>(await good.WaitAsync(Wait));
         Assert.Equal(1, rejected.Count);
         probe.Cancel();
     }
 
     [Fact]
-    public async Task A_reading_is_accepted_as_soon_as_it_enters_the_next_stage()
+    public async Task A_valid_reading_leaves_the_stage_unsettled_with_its_delivery_and_arrival_time()
     {
         var (probe, _) = Subscribe();
         var sender = await Router.SenderAsync(Address);
+        var before = DateTimeOffset.UtcNow;
 
-        var outcome = sender.SendWithOutcome(new Message { BodySection = new Data { Binary = "{\"device-id\":\"sensor-x-0001\",\"temperature\":22.4}"u8.ToArray() } });
-        await Task.Delay(200);
-        Assert.False(outcome.IsCompleted, "nothing took the reading yet, so it must not be accepted");
-
+        var outcome = sender.SendWithOutcome(new Message { BodySection = new Data { Binary = "{\"device-id\":\"sensor-x-0001\",\"temperature\":22.4,\"seq\":7}"u8.ToArray() } });
         probe.Request(1);
-        Assert.Equal("sensor-x-0001", probe.ExpectNext(Wait).DeviceId);
+        var arrived = probe.ExpectNext(Wait);
+
+        Assert.Equal(("sensor-x-0001", 7L), (arrived.Reading.DeviceId, arrived.Reading.Seq));
+        Assert.InRange(arrived.ArrivedAt, before, DateTimeOffset.UtcNow);
+        Assert.False(arrived.Delivery!.IsSettled);
+        arrived.Delivery.Accept();
         Assert.IsType<Accepted>(await outcome.WaitAsync(Wait));
         probe.Cancel();
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ActorDemo.Testing;
 
 namespace ActorDemo.EndToEnd.Tests;
@@ -74,6 +75,37 @@ public sealed class Nodes : IAsyncDisposable
         await using var client = ExternalProcess.Start(Aggregator, ["cmd", endpoint, .. command], new Dictionary<string, string>());
         var status = await client.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (status, client.Lines);
+    }
+
+    /// <summary>Waits until <paramref name="node"/> has its readings link attached.</summary>
+    public static Task AttachedAsync(ExternalProcess node) =>
+        node.WaitForLineAsync(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached"), TimeSpan.FromSeconds(60));
+
+    /// <summary>
+    /// Stops the sensors of the cluster's only sensor node through <c>cmd sensors scale 0</c> against
+    /// <paramref name="inspection"/>, waits until nothing is left buffered or unsettled, and returns
+    /// what the aggregators accepted.
+    /// </summary>
+    public static async Task<long> StopSensorsAndCountAcceptedAsync(string inspection)
+    {
+        async Task<JsonElement> SensorNode()
+        {
+            var (_, lines) = await CmdAt(inspection, "sensors", "show", "--json");
+            return JsonDocument.Parse(string.Join('\n', lines)).RootElement.GetProperty("nodes").EnumerateArray().Single();
+        }
+
+        var node = (await SensorNode()).GetProperty("node").GetString()!;
+        var (status, output) = await CmdAt(inspection, "sensors", "scale", "0", "--node", node);
+        Xunit.Assert.True(status == 0, string.Join('\n', output));
+        long accepted = 0;
+        await Eventually.Assert(async () =>
+        {
+            var report = await SensorNode();
+            Xunit.Assert.Equal(0, report.GetProperty("buffered").GetInt32());
+            Xunit.Assert.Equal(0, report.GetProperty("unsettled").GetInt64());
+            accepted = report.GetProperty("accepted").GetInt64();
+        }, TimeSpan.FromSeconds(60));
+        return accepted;
     }
 
     public ExternalProcess StartSensors(params string[] extra) => StartSensorsOn(RouterUrl, extra);

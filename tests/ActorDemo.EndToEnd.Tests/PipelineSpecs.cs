@@ -75,7 +75,8 @@ public sealed class PipelineSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit
         _nodes.Start("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "proton_publisher.py"), _nodes.RouterUrl, "temperature", "0.05", "21", "23", "22.5"]);
 
         await Eventually.Assert(() => Assert.Contains(Maxima(), w => w is { Max: 23, DeviceId: "unknown" } && w.Count >= 3), Formation);
-        Assert.All(Maxima(), w => Assert.Equal(23, w.Max));
+        // A window may hold only some of the values (the first one often does); its maximum is one of them.
+        Assert.All(Maxima(), w => Assert.Contains(w.Max, new[] { 21, 23, 22.5 }));
     }
 
     private static double SteadyReading(string deviceId) => WindowOnWire.SteadyReading(deviceId, deviceId.Split('-')[1] switch

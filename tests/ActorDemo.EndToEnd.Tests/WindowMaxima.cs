@@ -50,9 +50,11 @@ public sealed class WindowMaxima
 }
 
 public sealed record WindowOnWire(
+    [property: JsonPropertyName("window-start")] DateTimeOffset WindowStart,
     [property: JsonPropertyName("max")] double Max,
     [property: JsonPropertyName("device-id")] string DeviceId,
-    [property: JsonPropertyName("count")] int Count)
+    [property: JsonPropertyName("count")] int Count,
+    [property: JsonPropertyName("nodes")] int Nodes)
 {
     /// <summary>
     /// What a sensor started with <c>--steady-temperature <paramref name="steady"/></c> reads: a

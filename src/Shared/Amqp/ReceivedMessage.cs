@@ -26,6 +26,9 @@ public sealed class ReceivedMessage
 
     public Message Message { get; }
 
+    /// <summary>Whether it was accepted, rejected or released already.</summary>
+    public bool IsSettled => Volatile.Read(ref _settled) == 1;
+
     /// <summary>Settles the message as processed. False when it was settled before or its link is gone.</summary>
     public bool Accept() => Settle(() => _link.Accept(Message), _metrics.OnAccepted);
 

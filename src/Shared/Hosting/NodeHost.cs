@@ -32,7 +32,7 @@ public interface INodeRole
 
 /// <summary>
 /// Runs a node: flags, appsettings.json and environment into <see cref="ActorDemoOptions"/>, then
-/// one actor system <c>actordemo</c> with remoting, cluster (keep-majority) and the roles, until
+/// one actor system <c>actordemo</c> with remoting, cluster (split brain resolver keep-oldest among aggregators) and the roles, until
 /// SIGTERM or Ctrl+C, which leave the cluster gracefully through CoordinatedShutdown.
 /// </summary>
 public static partial class NodeHost
@@ -127,12 +127,14 @@ public static partial class NodeHost
         }
 
         await host.WaitForShutdownAsync(cancellation);
-        return 0;
+        // Downed by the split brain resolver, or stopped by the cluster: the status says so (Akka's exit
+        // code), so that a supervisor restarts the node; a shutdown that was asked for exits 0.
+        return CoordinatedShutdown.Get(host.Services.GetRequiredService<ActorSystem>()).ShutdownReason?.ExitCode ?? 0;
     }
 
     /// <summary>
     /// Adds a node with <paramref name="roles"/> to a host's services: the options, each role's
-    /// services, and the actor system with remoting, cluster (keep-majority) and the roles' actors.
+    /// services, and the actor system with remoting, cluster (split brain resolver keep-oldest among aggregators) and the roles' actors.
     /// </summary>
     public static void AddNode(IServiceCollection services, ActorDemoOptions options, IReadOnlyList<INodeRole> roles)
     {
@@ -160,8 +162,12 @@ public static partial class NodeHost
                 {
                     Roles = roles.Select(role => role.Name).ToArray(),
                     SeedNodes = ClusterFormation.StaticSeeds(options).ToArray(),
-                    SplitBrainResolver = new KeepMajorityOption(),
+                    // The oldest node's side survives a partition, unless the oldest is alone: then the
+                    // others go on without it. So one node killed, even the singleton's host, never takes
+                    // the rest down (from three members up; of two, the one left cannot tell and downs itself).
+                    SplitBrainResolver = new KeepOldestOption { DownIfAlone = true },
                 })
+                .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {NodeOptions.StableAfter.TotalSeconds}s", HoconAddMode.Prepend)
                 .WithActors((system, _) => system.ActorOf(MembershipLog.Props(), "membership-log"));
             ClusterFormation.Configure(akka, options);
             foreach (var role in roles)

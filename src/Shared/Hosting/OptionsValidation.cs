@@ -60,9 +60,11 @@ public static class OptionsValidation
             "Sensors:SteadyTemperature",
             $"{sensors.SteadyTemperature} °C is outside {Readings.TemperatureReading.AbsoluteZero}..{Readings.TemperatureReading.Ceiling}");
 
+        Require(options.Sensors.RejoinAfter > TimeSpan.Zero, "Sensors:RejoinAfter", $"{options.Sensors.RejoinAfter} is not a positive time; use 30s");
         var aggregator = options.Aggregator;
         Require(aggregator.Window > TimeSpan.Zero, "Aggregator:Window", $"{aggregator.Window} is not a positive time; use 5s");
         Require(aggregator.MaxBatch > 0, "Aggregator:MaxBatch", $"{aggregator.MaxBatch} is not a positive number of readings");
+        Require(aggregator.Grace >= TimeSpan.Zero, "Aggregator:Grace", $"{aggregator.Grace} is negative; use 2s");
         Require(aggregator.History > 0, "Aggregator:History", $"{aggregator.History} is not a positive number of windows");
         foreach (var (name, endpoint) in new[] { ("Inspection", options.Inspection), ("Management", options.Management) })
         {

@@ -59,7 +59,7 @@ internal static class Render
                 : [Text(n, "node"), Number(n, "sensors"), Number(n, "offered"), Number(n, "dropped"), Number(n, "buffered"), Number(n, "sent"), Number(n, "accepted"), Number(n, "unsettled"), Text(n, "link")]));
 
     public static string Window(JsonElement window) =>
-        $"{Time(window, "windowStart")}-{Time(window, "windowEnd")}  max {window.GetProperty("max").GetDouble().ToString("0.0", CultureInfo.InvariantCulture)} °C ({Text(window, "deviceId")})  {Number(window, "count")} readings  [{Text(window, "node")}]";
+        $"{Time(window, "windowStart")}-{Time(window, "windowEnd")}  max {window.GetProperty("max").GetDouble().ToString("0.0", CultureInfo.InvariantCulture)} °C ({Text(window, "deviceId")})  {Number(window, "count")} readings from {Number(window, "nodes")} {(window.GetProperty("nodes").GetInt32() == 1 ? "node" : "nodes")}";
 
     public static string Windows(JsonElement body)
     {

@@ -1,41 +1,31 @@
-using System.Collections.Immutable;
-
 namespace ActorDemo.Shared.Readings;
 
-/// <summary>The maximum temperature of one window of readings, and who measured it.</summary>
+/// <summary>The maximum temperature of one window across the cluster: what <c>max</c> receives and the log shows.</summary>
 /// <param name="DeviceId">The device of the maximum; the first to reach it when several did.</param>
-/// <param name="DeviceMaxima">Each device's own maximum in the window.</param>
-public sealed record WindowMaximum(
-    DateTimeOffset WindowStart,
-    DateTimeOffset WindowEnd,
-    double Max,
-    string DeviceId,
-    int Count,
-    ImmutableDictionary<string, double> DeviceMaxima)
+/// <param name="Count">Readings counted in the window, on all nodes.</param>
+/// <param name="Nodes">Aggregator nodes whose share of the readings the window merges.</param>
+public sealed record WindowMaximum(DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes);
+
+/// <summary>The highest reading of a window, and the device that sent it.</summary>
+public sealed record ReadingMaximum(double Temperature, string DeviceId)
 {
-    /// <summary>The maximum of a non-empty window.</summary>
-    /// <exception cref="ArgumentException">The window holds no reading.</exception>
-    public static WindowMaximum Of(IReadOnlyCollection<TemperatureReading> readings, DateTimeOffset windowStart, DateTimeOffset windowEnd)
-    {
-        if (readings.Count == 0)
-        {
-            throw new ArgumentException("A window maximum needs at least one reading.", nameof(readings));
-        }
+    /// <summary>The higher of two; on a tie the first, so that the device that reached it first keeps it.</summary>
+    public static ReadingMaximum? Higher(ReadingMaximum? first, ReadingMaximum? second) =>
+        second is null || (first is not null && first.Temperature >= second.Temperature) ? first : second;
+}
 
-        TemperatureReading? highest = null;
-        var perDevice = ImmutableDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
-        foreach (var reading in readings)
-        {
-            if (highest is null || reading.Temperature > highest.Temperature)
-            {
-                highest = reading;
-            }
+/// <summary>
+/// One of the tumbling windows aligned to the clock: interval k is [k·L, (k+1)·L) counted from the
+/// Unix epoch, so that every node cuts the same windows, as Spark Streaming's batch intervals did.
+/// </summary>
+public readonly record struct WindowInterval(long Index, TimeSpan Length)
+{
+    public DateTimeOffset Start => DateTimeOffset.UnixEpoch + (Length * Index);
 
-            perDevice[reading.DeviceId] = perDevice.TryGetValue(reading.DeviceId, out var max)
-                ? Math.Max(max, reading.Temperature)
-                : reading.Temperature;
-        }
+    public DateTimeOffset End => Start + Length;
 
-        return new WindowMaximum(windowStart, windowEnd, highest!.Temperature, highest.DeviceId, readings.Count, perDevice.ToImmutable());
-    }
+    public WindowInterval Next => this with { Index = Index + 1 };
+
+    public static WindowInterval Containing(DateTimeOffset time, TimeSpan length) =>
+        new(Math.DivRem((time - DateTimeOffset.UnixEpoch).Ticks, length.Ticks, out var remainder) - (remainder < 0 ? 1 : 0), length);
 }

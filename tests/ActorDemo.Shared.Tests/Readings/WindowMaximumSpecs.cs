@@ -5,39 +5,41 @@ namespace ActorDemo.Shared.Tests.Readings;
 
 public sealed class WindowMaximumSpecs
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 25, 7, 40, 5, TimeSpan.Zero);
-    private static readonly DateTimeOffset End = Start.AddSeconds(5);
-
-    private static TemperatureReading Reading(string device, double temperature, long seq = 0) =>
-        new(device, temperature, Start.AddSeconds(seq), seq);
+    private static readonly TimeSpan Five = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public void The_maximum_names_its_device_and_counts_the_window()
+    public void An_interval_is_aligned_to_the_clock_from_the_unix_epoch()
     {
-        var window = WindowMaximum.Of(
-            [Reading("sensor-n1-1", 21.0), Reading("sensor-n1-3", 24.0), Reading("sensor-n1-2", 22.5)], Start, End);
+        var interval = WindowInterval.Containing(new DateTimeOffset(2026, 11, 25, 7, 40, 7, 350, TimeSpan.Zero), Five);
 
-        Assert.Equal(24.0, window.Max);
-        Assert.Equal("sensor-n1-3", window.DeviceId);
-        Assert.Equal(3, window.Count);
-        Assert.Equal((Start, End), (window.WindowStart, window.WindowEnd));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 7, 40, 5, TimeSpan.Zero), interval.Start);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 7, 40, 10, TimeSpan.Zero), interval.End);
+        Assert.Equal(0, interval.Start.ToUnixTimeMilliseconds() % 5000);
     }
 
     [Fact]
-    public void Each_device_keeps_its_own_maximum()
+    public void A_time_on_a_boundary_starts_the_next_interval()
     {
-        var window = WindowMaximum.Of(
-            [Reading("a", 21.0, 1), Reading("b", 19.0, 1), Reading("a", 23.0, 2), Reading("b", 18.0, 2)], Start, End);
+        var boundary = new DateTimeOffset(2026, 11, 25, 7, 40, 10, TimeSpan.Zero);
 
-        Assert.Equal(23.0, window.DeviceMaxima["a"]);
-        Assert.Equal(19.0, window.DeviceMaxima["b"]);
+        Assert.Equal(boundary, WindowInterval.Containing(boundary, Five).Start);
+        Assert.Equal(boundary, WindowInterval.Containing(boundary.AddTicks(-1), Five).End);
+    }
+
+    [Fact]
+    public void The_next_interval_starts_where_one_ends()
+    {
+        var interval = WindowInterval.Containing(DateTimeOffset.UtcNow, Five);
+
+        Assert.Equal(interval.End, interval.Next.Start);
+        Assert.Equal(interval.Index + 1, interval.Next.Index);
     }
 
     [Fact]
     public void A_tie_goes_to_the_first_device_that_reached_the_maximum() =>
-        Assert.Equal("first", WindowMaximum.Of([Reading("first", 24.0), Reading("second", 24.0)], Start, End).DeviceId);
+        Assert.Equal("first", ReadingMaximum.Higher(new ReadingMaximum(24, "first"), new ReadingMaximum(24, "second"))!.DeviceId);
 
     [Fact]
-    public void An_empty_window_has_no_maximum() =>
-        Assert.Throws<ArgumentException>(() => WindowMaximum.Of([], Start, End));
+    public void A_window_without_readings_has_no_maximum_to_beat() =>
+        Assert.Equal("only", ReadingMaximum.Higher(null, new ReadingMaximum(-5, "only"))!.DeviceId);
 }

@@ -38,6 +38,13 @@ public sealed class QpidDispatchFixture : TestRouter
         return router;
     }
 
+    /// <summary>The router of <c>deploy/k8s/router</c>, as it ships but for its listeners.</summary>
+    public static Task<QpidDispatchFixture> StartRouterOverlayAsync()
+    {
+        var port = Loopback.FreePort();
+        return StartAsync(port, QpidDispatchConfig.RouterOverlay(port, Loopback.FreePort()));
+    }
+
     /// <summary>A standalone router with a <c>balanced</c> (anycast) address for each prefix given.</summary>
     public static Task<QpidDispatchFixture> StartStandaloneAsync(params string[] addresses)
     {

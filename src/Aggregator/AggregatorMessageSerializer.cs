@@ -1,0 +1,25 @@
+using ActorDemo.Shared.Serialization;
+using Akka.Actor;
+using static ActorDemo.Aggregator.AggregatorProtocol;
+
+namespace ActorDemo.Aggregator;
+
+/// <summary>Writes every <see cref="IAggregatorMessage"/>: the partial windows, their confirmations, and what inspection asks the singleton.</summary>
+public sealed class AggregatorMessageSerializer(ExtendedActorSystem system) : JsonMessageSerializer(system, Manifests)
+{
+    public const string Name = "actordemo-aggregator";
+
+    public static readonly IReadOnlyDictionary<Type, string> Manifests = new Dictionary<Type, string>
+    {
+        [typeof(PartialWindow)] = "partial",
+        [typeof(PartialRecorded)] = "recorded",
+        [typeof(GetSummary)] = "get-summary",
+        [typeof(Summary)] = "summary",
+        [typeof(GetHistory)] = "get-history",
+        [typeof(History)] = "history",
+        [typeof(SubscribeWindows)] = "subscribe",
+        [typeof(WindowRecorded)] = "window",
+    };
+
+    public override int Identifier => 40531;
+}

@@ -1,0 +1,141 @@
+using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Readings;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace ActorDemo.Aggregator;
+
+/// <summary>A reading as it reached this node, with the delivery to settle once its window is recorded.</summary>
+/// <param name="Delivery">None where the reading did not come over AMQP (specs).</param>
+public sealed record ArrivedReading(TemperatureReading Reading, DateTimeOffset ArrivedAt, ReceivedMessage? Delivery = null);
+
+/// <summary>This node's share of one aligned window, and the deliveries it holds until the window is recorded.</summary>
+/// <param name="Highest">None when no reading arrived in the interval.</param>
+/// <param name="Duplicates">Readings that arrived again and were not counted twice.</param>
+public sealed record ClosedWindow(WindowInterval Interval, ReadingMaximum? Highest, int Count, int Duplicates, IReadOnlyList<ReceivedMessage> Deliveries);
+
+/// <summary>
+/// Folds the groups that <c>GroupedWithin</c> cuts into windows aligned to the clock, by arrival
+/// time: a group spanning a boundary is split there. Window k closes when a reading of a later window
+/// arrives, or once the clock has passed its end by <paramref name="closeDelay"/> (how long the
+/// grouping may hold a reading), so that a node with no readings still reports every interval.
+/// </summary>
+public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<DateTimeOffset> clock)
+    : GraphStage<FlowShape<IEnumerable<ArrivedReading>, ClosedWindow>>
+{
+    private readonly Inlet<IEnumerable<ArrivedReading>> _in = new("aligned-windows.in");
+    private readonly Outlet<ClosedWindow> _out = new("aligned-windows.out");
+
+    public override FlowShape<IEnumerable<ArrivedReading>, ClosedWindow> Shape => new(_in, _out);
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : TimerGraphStageLogic
+    {
+        private const string CloseTimer = "close";
+
+        private readonly AlignedWindows _stage;
+        private readonly Queue<ClosedWindow> _closed = new();
+        private readonly RecentReadings _recent = new();
+        private readonly List<ReceivedMessage> _deliveries = [];
+        private WindowInterval _open;
+        private ReadingMaximum? _highest;
+        private int _count;
+        private int _duplicates;
+
+        public Logic(AlignedWindows stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            SetHandler(stage._in, onPush: OnGroup, onUpstreamFinish: OnFinish);
+            SetHandler(stage._out, onPull: PushClosed);
+        }
+
+        public override void PreStart()
+        {
+            _open = WindowInterval.Containing(_stage._clock(), _stage._length);
+            ScheduleClose();
+            Pull(_stage._in);
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            // Every window whose end the clock passed (by the grouping's delay) is complete, readings or not.
+            while (_open.End + _stage._closeDelay <= _stage._clock())
+            {
+                Close();
+            }
+
+            ScheduleClose();
+            PushClosed();
+        }
+
+        private void OnGroup()
+        {
+            foreach (var arrived in Grab(_stage._in))
+            {
+                // A reading held back longer than the close delay belongs to a window already closed: the open one counts it.
+                while (arrived.ArrivedAt >= _open.End)
+                {
+                    Close();
+                }
+
+                if (arrived.Delivery is { } delivery)
+                {
+                    _deliveries.Add(delivery);
+                }
+
+                if (!_recent.IsNew(arrived.Reading))
+                {
+                    _duplicates++;
+                    continue;
+                }
+
+                _count++;
+                _highest = ReadingMaximum.Higher(_highest, new ReadingMaximum(arrived.Reading.Temperature, arrived.Reading.DeviceId));
+            }
+
+            PushClosed();
+            Pull(_stage._in);
+        }
+
+        private void OnFinish()
+        {
+            // Stopping: the open window is reported as it is, so that its readings can still be settled.
+            Close();
+            PushClosed();
+        }
+
+        private void Close()
+        {
+            _closed.Enqueue(new ClosedWindow(_open, _highest, _count, _duplicates, [.. _deliveries]));
+            _open = _open.Next;
+            _highest = null;
+            _count = 0;
+            _duplicates = 0;
+            _deliveries.Clear();
+        }
+
+        private void PushClosed()
+        {
+            if (_closed.Count > 0 && IsAvailable(_stage._out))
+            {
+                Push(_stage._out, _closed.Dequeue());
+            }
+
+            if (_closed.Count == 0 && IsClosed(_stage._in))
+            {
+                CompleteStage();
+            }
+        }
+
+        private void ScheduleClose() =>
+            ScheduleOnce(CloseTimer, Max(TimeSpan.Zero, _open.End + _stage._closeDelay - _stage._clock()));
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    }
+
+    private readonly TimeSpan _length = length;
+    private readonly TimeSpan _closeDelay = closeDelay;
+    private readonly Func<DateTimeOffset> _clock = clock;
+}
