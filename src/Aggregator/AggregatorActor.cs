@@ -40,8 +40,9 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly Dictionary<Address, DateTimeOffset> _aggregatorsUpSince = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<long> _emitted = [];
+    private readonly Queue<long> _emittedOrder = new();
     private ISourceQueueWithComplete<WindowMaximum>? _maximaQueue;
-    private long _lastEmitted = long.MinValue;
     private long _windows;
     private long _late;
 
@@ -118,7 +119,9 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
 
     private void OnPartial(PartialWindow partial)
     {
-        if (partial.Interval <= _lastEmitted)
+        // Late only if this singleton emitted the window: after a hand-over, older windows that the
+        // previous singleton never emitted come in again from the nodes and still go out.
+        if (_emitted.Contains(partial.Interval))
         {
             RecordLate(partial);
             Sender.Tell(new PartialRecorded(partial.Interval));
@@ -135,7 +138,10 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
         EmitDue();
     }
 
-    /// <summary>Emits, oldest first, every open window that all expected nodes reported or whose grace period is over.</summary>
+    /// <summary>
+    /// Emits, oldest first, every open window that all expected nodes reported or whose grace period is
+    /// over. Windows go out in order, but for older ones that reach a new singleton after a hand-over.
+    /// </summary>
     private void EmitDue()
     {
         var now = _clock();
@@ -156,7 +162,13 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
 
     private void Emit(long interval, IReadOnlyList<(PartialWindow Partial, IActorRef Reporter)> reports)
     {
-        _lastEmitted = interval;
+        _emitted.Add(interval);
+        _emittedOrder.Enqueue(interval);
+        while (_emittedOrder.Count > Math.Max(_settings.HistoryLimit, 1000))
+        {
+            _emitted.Remove(_emittedOrder.Dequeue());
+        }
+
         var partials = reports.Select(r => r.Partial).OrderBy(p => p.Node.ToString(), StringComparer.Ordinal).ToList();
         var count = partials.Sum(p => p.Count);
         if (count > 0)

@@ -151,6 +151,22 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     }
 
     [Fact]
+    public void After_a_hand_over_an_older_window_this_singleton_never_emitted_still_goes_out()
+    {
+        var a = Self();
+        var (aggregator, subscriber) = Start(history: 10);
+
+        // A fresh singleton hears of a new window first, then of an older one that its predecessor never emitted.
+        aggregator.Tell(Partial(a, First.Next, 22, "sensor-a-0001", 10), ActorRefs.Nobody);
+        subscriber.ExpectMsg<WindowRecorded>();
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+
+        Assert.Equal(First.Start, subscriber.ExpectMsg<WindowRecorded>().Window.Window.WindowStart);
+        aggregator.Tell(GetSummary.Instance);
+        Assert.Equal(0, ExpectMsg<Summary>().LatePartials);
+    }
+
+    [Fact]
     public void The_history_keeps_the_latest_windows_only()
     {
         var a = Self();

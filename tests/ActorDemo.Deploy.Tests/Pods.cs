@@ -58,6 +58,10 @@ public sealed class Pods(string overlay) : IAsyncDisposable
             };
         }
 
+        // A pod has a host name of its own (the pod's name), which the node names its devices after;
+        // the processes here share this machine's, so each gets the name its pod would have.
+        environment["ActorDemo__Node__Name"] = $"{deployment}-{podIp.Replace('.', '-')}";
+
         // A pod binds 0.0.0.0 in its own network namespace; a process here binds its own loopback address.
         foreach (var name in environment.Keys.Where(k => k.EndsWith("__Hostname", StringComparison.Ordinal) && environment[k] == "0.0.0.0").ToList())
         {

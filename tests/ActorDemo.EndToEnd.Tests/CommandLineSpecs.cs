@@ -63,6 +63,19 @@ public sealed class CommandLineSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_node_on_the_remoting_port_of_a_running_node_is_refused_with_what_to_do()
+    {
+        var running = _nodes.StartAggregator();
+        await running.WaitForLineAsync(l => l.Contains("Cluster member up:"), TimeSpan.FromSeconds(60));
+
+        var second = _nodes.Start(Nodes.Aggregator, ["--amqp-url", _nodes.RouterUrl, "--port", _nodes.SeedPort.ToString(), "--inspection-port", "0", "--management-port", "0"]);
+
+        Assert.Equal(1, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(second.Lines, l => l.Contains("could not start") && l.Contains($"127.0.0.1:{_nodes.SeedPort} is in use") && l.Contains("--port"));
+        Assert.False(running.HasExited);
+    }
+
+    [Fact]
     public async Task An_unreachable_amqp_endpoint_is_retried_and_the_sensor_node_keeps_running()
     {
         var sensors = _nodes.Start(Nodes.Sensors, ["--amqp-url", $"amqp://127.0.0.1:{Loopback.FreePort()}"]);

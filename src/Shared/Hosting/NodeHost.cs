@@ -105,6 +105,12 @@ public static partial class NodeHost
             return await Refuse(problems.Select(problem => problem.ToString()));
         }
 
+        if (RemotingPortTaken(options.Node) is { } taken)
+        {
+            await Console.Error.WriteLineAsync(taken);
+            return StartFailed;
+        }
+
         AddNode(builder.Services, options, chooseRoles(options));
         builder.WebHost.UseKestrel(kestrel =>
         {
@@ -187,6 +193,31 @@ public static partial class NodeHost
 
         await Console.Error.WriteLineAsync("Run with --help to list the options.");
         return InvalidOptions;
+    }
+
+    /// <summary>
+    /// Akka.Remote binds with SO_REUSEADDR, which on Linux lets a second node listen on a port a
+    /// running node holds, and both form clusters under one address. A plain listener is refused
+    /// there, so one is tried first.
+    /// </summary>
+    private static string? RemotingPortTaken(NodeOptions node)
+    {
+        if (node.Port == 0 || !IPAddress.TryParse(node.Hostname, out var address))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(address, node.Port);
+            probe.Start();
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return $"The node could not start: remoting port {node.Hostname}:{node.Port} is in use ({e.Message}); another node may run there. " +
+                "Stop it, or choose another port with --port (ActorDemo__Node__Port; 0 takes any free port).";
+        }
     }
 
     // Our own exceptions say what to do; the socket errors beneath them do not.
