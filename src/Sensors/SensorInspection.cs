@@ -1,3 +1,4 @@
+using ActorDemo.Shared.Hosting;
 using ActorDemo.Shared.Inspection;
 using Akka.Actor;
 using Akka.Cluster;
@@ -26,9 +27,10 @@ public sealed class SensorInspection : IInspectionModule
         {
             var cluster = Cluster.Get(system);
             var sensorNodes = SensorNodes(cluster).ToList();
-            if (count is not >= 0)
+            if (count is not (>= 0 and <= SensorOptions.MaxCount))
             {
-                return InspectionEndpoints.Error(StatusCodes.Status400BadRequest, "Give the number of sensors, 0 or more: PUT /sensors?count=N.");
+                return InspectionEndpoints.Error(
+                    StatusCodes.Status400BadRequest, $"Give the number of sensors, 0 to {SensorOptions.MaxCount:N0} a node: PUT /sensors?count=N.");
             }
 
             var target = node is null

@@ -108,6 +108,24 @@ public sealed class CommandLineSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cmd_with_a_port_out_of_range_is_refused_with_status_2()
+    {
+        var client = _nodes.Start(Nodes.Aggregator, ["cmd", "127.0.0.1:99999", "cluster", "show"]);
+
+        Assert.Equal(2, await client.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(client.Lines, l => l.Contains("'127.0.0.1:99999' is not a node's inspection endpoint") && l.Contains("1..65535"));
+    }
+
+    [Fact]
+    public async Task A_password_without_a_user_is_refused_with_status_2_for_the_embedded_router_too()
+    {
+        var aggregator = _nodes.StartAggregator("--amqp-password", "s3cret");
+
+        Assert.Equal(2, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(aggregator.Lines, l => l.Contains("--amqp-user") && l.Contains("a password is set but no user"));
+    }
+
+    [Fact]
     public async Task Cmd_against_an_unreachable_host_says_so_and_fails()
     {
         var port = Loopback.FreePort();

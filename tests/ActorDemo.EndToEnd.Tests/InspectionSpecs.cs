@@ -174,6 +174,22 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scaling_a_fleet_beyond_the_bound_is_refused_and_the_fleet_stays_as_it_was()
+    {
+        var aggregator = _nodes.StartAggregator("--with-sensors", "--sensors", "2");
+        await aggregator.WaitForLineAsync(l => l.Contains($"Now listening on: http://{_nodes.Inspection}"), Formation);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{_nodes.Inspection}/") };
+
+        using var response = await http.PutAsync("sensors?count=100000000", null);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("0 to 250,000 a node", await response.Content.ReadAsStringAsync());
+        var (_, shown) = await _nodes.Cmd("sensors", "show", "--json");
+        using var json = JsonDocument.Parse(string.Join('\n', shown));
+        Assert.Equal(2, json.RootElement.GetProperty("nodes")[0].GetProperty("sensors").GetInt32());
+    }
+
+    [Fact]
     public async Task Amqp_show_lists_the_links_of_the_node_and_the_embedded_router()
     {
         var aggregator = _nodes.StartAggregator("--with-sensors", "--sensors", "1");

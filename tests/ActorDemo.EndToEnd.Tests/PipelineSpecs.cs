@@ -32,7 +32,7 @@ public sealed class PipelineSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit
         Assert.All(Maxima(), w => Assert.Equal(SteadyReading(w.DeviceId), w.Max));
 
         high.Kill();
-        // Unreachable, then downed by the split brain resolver (keep-majority: 2 of 3 remain) and removed.
+        // Unreachable, then downed by the split brain resolver (keep-oldest: the aggregator, oldest, stays) and removed.
         await aggregator.WaitForLineAsync(l => l.Contains("Cluster member removed:") && l.Contains("(was Down)"), Formation);
         var seen = Maxima().Count;
         await Eventually.Assert(() => Assert.Contains(Maxima().Skip(seen), w => w is { Max: 20.2, DeviceId: "sensor-low-0002" }), Formation);

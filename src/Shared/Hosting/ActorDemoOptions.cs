@@ -140,6 +140,9 @@ public sealed class AmqpOptions
 /// <summary>The sensor fleet of a node.</summary>
 public sealed class SensorOptions
 {
+    /// <summary>The most sensors one node runs: each costs about 2 KiB, and a bound keeps a typo from exhausting the node.</summary>
+    public const int MaxCount = 250_000;
+
     /// <summary>Sensors on this node.</summary>
     public int Count { get; set; } = 10;
 

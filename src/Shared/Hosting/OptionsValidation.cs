@@ -44,6 +44,15 @@ public static class OptionsValidation
             }
         }
 
+        else
+        {
+            // The embedded router takes the same pair for its SASL PLAIN user.
+            Require(
+                string.IsNullOrEmpty(amqp.Password) || !string.IsNullOrEmpty(amqp.User),
+                "Amqp:User",
+                "a password is set but no user; set both for SASL PLAIN, or neither for ANONYMOUS");
+        }
+
         Require(amqp.RouterPort is >= 1 and <= 65535, "Amqp:RouterPort", $"{amqp.RouterPort} is outside 1..65535");
         Require(!string.IsNullOrWhiteSpace(amqp.Address), "Amqp:Address", "it is empty; the readings need an address such as temperature");
         Require(amqp.Credit > 0, "Amqp:Credit", $"{amqp.Credit} is not a positive number of messages");
@@ -51,7 +60,7 @@ public static class OptionsValidation
         Require(Enum.IsDefined(amqp.Delivery), "Amqp:Delivery", "use at-least-once or at-most-once");
 
         var sensors = options.Sensors;
-        Require(sensors.Count >= 0, "Sensors:Count", $"{sensors.Count} is negative");
+        Require(sensors.Count is >= 0 and <= SensorOptions.MaxCount, "Sensors:Count", $"{sensors.Count} is outside 0..{SensorOptions.MaxCount:N0}");
         Require(sensors.Interval > TimeSpan.Zero, "Sensors:Interval", $"{sensors.Interval} is not a positive time; use 1s or 500ms");
         Require(!string.IsNullOrWhiteSpace(sensors.Prefix), "Sensors:Prefix", "it is empty");
         Require(sensors.Buffer > 0, "Sensors:Buffer", $"{sensors.Buffer} is not a positive number of readings");

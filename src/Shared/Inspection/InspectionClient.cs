@@ -44,6 +44,11 @@ public static partial class InspectionClient
         {
             endpoint = words[0];
             words.RemoveAt(0);
+            if (!Uri.TryCreate($"http://{endpoint}/", UriKind.Absolute, out _))
+            {
+                await errors.WriteLineAsync($"'{endpoint}' is not a node's inspection endpoint: give HOST:PORT with a port in 1..65535 (default {DefaultEndpoint}).");
+                return 2;
+            }
         }
 
         var command = Commands.Select(c => c.Words).Where(c => words.Take(c.Split(' ').Length).SequenceEqual(c.Split(' '))).MaxBy(c => c.Length);
