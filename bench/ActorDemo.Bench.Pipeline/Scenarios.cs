@@ -74,7 +74,7 @@ internal static class Scenarios
             var options = SensorNodeOptions(routerPort, aggregatorPort, interval);
             options.Sensors.Count = sensors;
             options.Sensors.Buffer = 100_000;
-            options.Amqp.MaxInFlight = 5000;
+            options.Amqp.MaxInFlight = 1_000_000;
             await using var node = await BenchNode.StartAsync(options, new SensorRole());
             var publisher = node.Registry.Get<ReadingPublisher>();
             var windows = new List<(DateTimeOffset End, int Count)>();

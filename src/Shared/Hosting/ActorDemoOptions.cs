@@ -125,7 +125,12 @@ public sealed class AmqpOptions
     public int Credit { get; set; } = 20_000;
 
     /// <summary>Unsettled sends a sender keeps in flight.</summary>
-    public int MaxInFlight { get; set; } = 1000;
+    /// <remarks>
+    /// A reading stays unsettled until the aggregator has recorded its window, so a sensor node sends at
+    /// most MaxInFlight / (window + grace) readings a second: give it the node's readings per second
+    /// times (window + grace + 1 s).
+    /// </remarks>
+    public int MaxInFlight { get; set; } = 20_000;
 
     public DeliveryMode Delivery { get; set; } = DeliveryMode.AtLeastOnce;
 

@@ -33,7 +33,7 @@ public static partial class NodeCommandLine
         new("--address", "ActorDemo:Amqp:Address", "address the readings travel to", o => o.Amqp.Address),
         new("--max-address", "ActorDemo:Amqp:MaxAddress", "address the window maxima are sent to; empty disables", o => o.Amqp.MaxAddress),
         new("--credit", "ActorDemo:Amqp:Credit", "credit window of the aggregator's receiver; readings stay unsettled until their window is recorded, so give at least readings/s of the node x (window + grace + 1 s)", o => o.Amqp.Credit),
-        new("--max-in-flight", "ActorDemo:Amqp:MaxInFlight", "unsettled sends a sender keeps in flight", o => o.Amqp.MaxInFlight),
+        new("--max-in-flight", "ActorDemo:Amqp:MaxInFlight", "unsettled sends a sender keeps in flight; readings stay unsettled until their window is recorded, so give at least the node's readings/s x (window + grace + 1 s)", o => o.Amqp.MaxInFlight),
         new("--delivery", "ActorDemo:Amqp:Delivery", "at-least-once or at-most-once", o => Kebab(o.Amqp.Delivery.ToString()), value => value.Replace("-", "", StringComparison.Ordinal)),
         new("--hostname", "ActorDemo:Node:Hostname", "interface remoting binds", o => o.Node.Hostname),
         new("--public-hostname", "ActorDemo:Node:PublicHostname", "host other nodes reach this one at", o => o.Node.PublicHostname ?? "(the hostname)"),

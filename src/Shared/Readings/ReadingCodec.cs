@@ -24,6 +24,8 @@ public static class ReadingCodec
     /// <summary>The largest body taken; anything larger is no reading.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
     public static Message Encode(TemperatureReading reading)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(new WireReading(reading.DeviceId, reading.Temperature, reading.Timestamp.UtcDateTime, reading.Seq), WireJson.Options);
@@ -70,10 +72,12 @@ public static class ReadingCodec
             return TooLarge(body.Length);
         }
 
-        var first = Array.FindIndex(body, b => !char.IsWhiteSpace((char)b));
-        return first >= 0 && body[first] == (byte)'{'
-            ? FromJson(body, receivedAt)
-            : FromNumberText(Encoding.UTF8.GetString(body), receivedAt);
+        // Some writers start UTF-8 with a byte-order mark; it says nothing about the reading.
+        var text = body.AsSpan().StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body;
+        var first = Array.FindIndex(text, b => !char.IsWhiteSpace((char)b));
+        return first >= 0 && text[first] == (byte)'{'
+            ? FromJson(text, receivedAt)
+            : FromNumberText(Encoding.UTF8.GetString(text), receivedAt);
     }
 
     private static DecodedReading FromJson(byte[] body, DateTimeOffset receivedAt)
@@ -85,7 +89,8 @@ public static class ReadingCodec
         }
         catch (JsonException e)
         {
-            return DecodedReading.Invalid($"the JSON body is malformed ({e.Message})");
+            // The serializer's own message names our internal types; the position is what the sender needs.
+            return DecodedReading.Invalid($"the JSON body is malformed or has a value of the wrong kind at {e.Path ?? "$"} (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}); send {{\"device-id\":\"...\",\"temperature\":22.4}}");
         }
 
         if (wire?.Temperature is not { } temperature)

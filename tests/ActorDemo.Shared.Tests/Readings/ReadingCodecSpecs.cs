@@ -97,4 +97,18 @@ public sealed class ReadingCodecSpecs
     [Fact]
     public void An_amqp_value_of_another_type_is_rejected() =>
         Assert.Contains("not a temperature", Invalid(new Message(true)));
+
+    [Fact]
+    public void A_json_reading_that_starts_with_a_byte_order_mark_is_read() =>
+        Assert.Equal(22.4, Valid(new Message { BodySection = new Data { Binary = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("{\"device-id\":\"sensor-a-0001\",\"temperature\":22.4}")] } }).Temperature);
+
+    [Fact]
+    public void A_json_value_of_the_wrong_kind_is_rejected_with_where_not_with_our_type_names()
+    {
+        var error = Invalid(DataBody("{\"device-id\":\"sensor-a-0001\",\"temperature\":\"warm\"}"));
+
+        Assert.Contains("$.temperature", error);
+        Assert.DoesNotContain("ReadingCodec", error);
+        Assert.DoesNotContain("ActorDemo", error);
+    }
 }
