@@ -63,6 +63,28 @@ public sealed class FailoverSpecs(ITestOutputHelper output) : QpidDispatchSpec(o
     }
 
     [Fact]
+    public async Task A_restarted_aggregator_given_more_than_one_seed_rejoins_the_surviving_members()
+    {
+        var (first, second) = (Nodes.SeedPort, Loopback.FreePort());
+        var seeds = $"akka.tcp://actordemo@127.0.0.1:{first},akka.tcp://actordemo@127.0.0.1:{second}";
+        ExternalProcess Aggregator(int port) => Nodes.Start(Nodes.Aggregator, [
+            "--amqp-url", Router.Url, "--port", port.ToString(), "--seeds", seeds, "--window", "1s", "--inspection-port", "0", "--management-port", "0"]);
+        var killed = Aggregator(first);
+        await killed.WaitForLineAsync(l => l.Contains("Cluster member up:"), Formation);
+        var surviving = Aggregator(second);
+        Nodes.StartSensors("--sensors", "2", "--node-name", "kept");
+        await surviving.WaitForLineAsync(_ => surviving.Lines.Count(l => l.Contains("Cluster member up:")) == 3, Formation);
+
+        killed.Kill();
+        await surviving.WaitForLineAsync(l => l.Contains($"Cluster member removed: akka.tcp://actordemo@127.0.0.1:{first}") && l.Contains("(was Down)"), Formation);
+        var restarted = Aggregator(first);
+
+        // The first seed asks the other seeds before it would form a cluster of its own.
+        await restarted.WaitForLineAsync(l => l.Contains($"Welcome from [akka.tcp://actordemo@127.0.0.1:{second}]"), Formation);
+        await surviving.WaitForLineAsync(l => l.Contains($"Cluster member up: akka.tcp://actordemo@127.0.0.1:{first}"), Formation);
+    }
+
+    [Fact]
     public async Task A_sensor_node_stopped_without_a_link_counts_every_reading_it_could_not_deliver_as_dropped()
     {
         var port = Loopback.FreePort();

@@ -39,6 +39,13 @@ public sealed class ReconnectSpecs(ITestOutputHelper output) : RouterSpec(output
             await queue.OfferAsync(i.ToString());
         }
 
+        // Both links up and readings flowing first: the spec is about links that break, not links that never came.
+        await Eventually.Assert(() =>
+        {
+            Assert.Equal(LinkStatus.Attached, sinkMetrics.State);
+            Assert.NotEmpty(seen);
+        });
+
         // The router goes away with readings in flight, and more are offered while it is down.
         await Router.RestartAsync(async () =>
         {
