@@ -32,44 +32,44 @@ public sealed class SensorRole : INodeRole
     public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
         akka.WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithActors((system, registry) =>
-        {
-            var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
-            var node = options.Node.Name ?? NodeName(self.Port ?? 0);
-            var amqp = options.Amqp;
-            var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password, containerId: $"actordemo-sensors-{node}");
-            var link = services.GetRequiredService<SensorLinkMetrics>().Link;
-            services.GetRequiredService<AmqpLinks>().Add("readings-out", amqp.Address, link);
-            var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }, link);
-            var publisher = system.ActorOf(ReadingPublisher.Props(sink, options.Sensors.Buffer, amqp.Address, link), PublisherName);
-            var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
-            var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);
-            registry.Register<ReadingPublisher>(publisher);
-            registry.Register<SensorFleetActor>(fleet);
-            if (!Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(NodeOptions.AggregatorRole))
             {
-                system.ActorOf(AggregatorWatch.Props(options.Sensors.RejoinAfter), "aggregator-watch");
-            }
-
-            var shutdown = CoordinatedShutdown.Get(system);
-            shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-sensors", async () =>
-            {
-                await fleet.Ask<SensorFleet.Resized>(new SensorFleet.Resize(0), DrainTimeout);
-                return Akka.Done.Instance;
-            });
-            shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "drain-publisher", async () =>
-            {
-                try
+                var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+                var node = options.Node.Name ?? NodeName(self.Port ?? 0);
+                var amqp = options.Amqp;
+                var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password, containerId: $"actordemo-sensors-{node}");
+                var link = services.GetRequiredService<SensorLinkMetrics>().Link;
+                services.GetRequiredService<AmqpLinks>().Add("readings-out", amqp.Address, link);
+                var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }, link);
+                var publisher = system.ActorOf(ReadingPublisher.Props(sink, options.Sensors.Buffer, amqp.Address, link), PublisherName);
+                var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
+                var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);
+                registry.Register<ReadingPublisher>(publisher);
+                registry.Register<SensorFleetActor>(fleet);
+                if (!Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(NodeOptions.AggregatorRole))
                 {
-                    await publisher.Ask<Akka.Done>(ReadingPublisherProtocol.Drain.Instance, DrainTimeout);
-                }
-                catch (AskTimeoutException)
-                {
-                    await publisher.Ask<ReadingPublisherProtocol.Abandoned>(ReadingPublisherProtocol.Abandon.Instance, DrainTimeout);
+                    system.ActorOf(AggregatorWatch.Props(options.Sensors.RejoinAfter), "aggregator-watch");
                 }
 
-                return Akka.Done.Instance;
+                var shutdown = CoordinatedShutdown.Get(system);
+                shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-sensors", async () =>
+                {
+                    await fleet.Ask<SensorFleet.Resized>(new SensorFleet.Resize(0), DrainTimeout);
+                    return Akka.Done.Instance;
+                });
+                shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "drain-publisher", async () =>
+                {
+                    try
+                    {
+                        await publisher.Ask<Akka.Done>(ReadingPublisherProtocol.Drain.Instance, DrainTimeout);
+                    }
+                    catch (AskTimeoutException)
+                    {
+                        await publisher.Ask<ReadingPublisherProtocol.Abandoned>(ReadingPublisherProtocol.Abandon.Instance, DrainTimeout);
+                    }
+
+                    return Akka.Done.Instance;
+                });
             });
-        });
 
     // The host name alone where the port is the well-known one (a pod), else host and port, so that
     // several sensor processes on one machine never share device ids.

@@ -190,6 +190,36 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_query_value_of_the_wrong_kind_gets_400_with_json_naming_it()
+    {
+        var aggregator = _nodes.StartAggregator();
+        await aggregator.WaitForLineAsync(l => l.Contains($"Now listening on: http://{_nodes.Inspection}"), Formation);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{_nodes.Inspection}/") };
+
+        using var response = await http.GetAsync("windows?n=abc");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("\"abc\"", json.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_form_too_large_gets_400_with_json_not_an_empty_500()
+    {
+        var aggregator = _nodes.StartAggregator();
+        await aggregator.WaitForLineAsync(l => l.Contains($"Now listening on: http://{_nodes.Inspection}"), Formation);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{_nodes.Inspection}/") };
+        var huge = new FormUrlEncodedContent([new KeyValuePair<string, string>("operation", new string('x', 10 * 1024 * 1024))]);
+
+        using var response = await http.PutAsync($"cluster/members/{Uri.EscapeDataString(_nodes.Seed)}", huge);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.StartsWith("Bad request body", json.RootElement.GetProperty("error").GetString());
+        Assert.False(aggregator.HasExited);
+    }
+
+    [Fact]
     public async Task Amqp_show_lists_the_links_of_the_node_and_the_embedded_router()
     {
         var aggregator = _nodes.StartAggregator("--with-sensors", "--sensors", "1");

@@ -112,6 +112,8 @@ public static partial class NodeHost
         }
 
         AddNode(builder.Services, options, chooseRoles(options));
+        // A request that does not bind throws, so that the inspection endpoint answers it with JSON that says why.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Parse(options.Inspection.Hostname), options.Inspection.Port);

@@ -31,6 +31,15 @@ public static class InspectionEndpoints
             {
                 await Error(StatusCodes.Status503ServiceUnavailable, $"The cluster did not answer in time ({e.Message}); try again.").ExecuteAsync(context);
             }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                // A query value of the wrong kind, or a body too large: the caller learns which, not an empty answer.
+                await Error(e.StatusCode, $"Bad request: {e.Message} The commands and their arguments: cmd help.").ExecuteAsync(context);
+            }
+            catch (InvalidDataException e) when (!context.Response.HasStarted)
+            {
+                await Error(StatusCodes.Status400BadRequest, $"Bad request body: {e.Message} The routes take small forms or query values.").ExecuteAsync(context);
+            }
         });
         app.MapGet("/cluster/members", (ActorSystem system) => Results.Ok(ClusterView.Of(Cluster.Get(system))));
         app.MapGet("/cluster/members/{address}", (string address, ActorSystem system) =>
