@@ -110,12 +110,16 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         var dropped = _queue.Dropped;
         if (dropped > _droppedReported)
         {
+            // Why nothing leaves: with the link up, no receiver gives credit; with it down, the router is the matter.
+            var why = _link.State == LinkStatus.Attached
+                ? $"'{_address}' is anycast, so no reading can leave while no receiver is attached; start an aggregator."
+                : $"the AMQP link to '{_address}' is {_link.State} ({_link.LastError ?? "no answer yet"}); check --amqp-url, the credentials and the router.";
             _log.Warning(
-                "Dropped {0} readings in the last {1:0} s: the buffer of {2} was full. '{3}' is anycast, so no reading can leave while no receiver is attached; start an aggregator.",
+                "Dropped {0} readings in the last {1:0} s: the buffer of {2} was full; {3}",
                 dropped - _droppedReported,
                 _dropReportInterval.TotalSeconds,
                 _capacity,
-                _address);
+                why);
             _droppedReported = dropped;
         }
     }

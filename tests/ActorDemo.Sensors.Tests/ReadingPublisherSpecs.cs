@@ -79,20 +79,33 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Dropped_readings_are_reported_in_the_log_with_their_count_and_the_reason()
     {
-        var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Sys.ActorOf(ReadingPublisher.Props(
-            Sink.FromSubscriber(sink).MapMaterializedValue(_ => Task.FromResult(Done.Instance)), 2, "temperature", new AmqpLinkMetrics(), TimeSpan.FromMilliseconds(200)));
-        sink.ExpectSubscription();
+        var link = new AmqpLinkMetrics();
+        link.SetState(LinkStatus.Attached);
 
         // Nothing is taken downstream (as while no receiver gives credit): a buffer of 2 keeps the newest.
         EventFilter.Warning(new System.Text.RegularExpressions.Regex("^Dropped (7|8) readings in the last .* no reading can leave while no receiver is attached")).ExpectOne(
-            TimeSpan.FromSeconds(5),
-            () =>
-            {
-                for (var seq = 1; seq <= 10; seq++)
-                {
-                    publisher.Tell(Reading(seq));
-                }
-            });
+            TimeSpan.FromSeconds(5), () => OfferTenWithNothingTaken(link));
+    }
+
+    [Fact]
+    public void Drops_while_the_link_is_down_name_the_link_and_what_to_check_not_a_missing_aggregator()
+    {
+        var link = new AmqpLinkMetrics();
+        link.SetState(LinkStatus.Reconnecting, "amqp:unauthorized-access: wrong password");
+
+        EventFilter.Warning(new System.Text.RegularExpressions.Regex("^Dropped (7|8) readings .* the AMQP link to 'temperature' is Reconnecting \\(amqp:unauthorized-access: wrong password\\); check --amqp-url")).ExpectOne(
+            TimeSpan.FromSeconds(5), () => OfferTenWithNothingTaken(link));
+    }
+
+    private void OfferTenWithNothingTaken(AmqpLinkMetrics link)
+    {
+        var sink = this.CreateManualSubscriberProbe<Message>();
+        var publisher = Sys.ActorOf(ReadingPublisher.Props(
+            Sink.FromSubscriber(sink).MapMaterializedValue(_ => Task.FromResult(Done.Instance)), 2, "temperature", link, TimeSpan.FromMilliseconds(200)));
+        sink.ExpectSubscription();
+        for (var seq = 1; seq <= 10; seq++)
+        {
+            publisher.Tell(Reading(seq));
+        }
     }
 }
