@@ -5,13 +5,16 @@ namespace ActorDemo.Aggregator;
 
 /// <summary>
 /// Counts the messages rejected as no reading and logs them at a bounded rate: the first at once,
-/// then one line per interval saying how many followed and the latest reason, so that a flood of bad
-/// messages cannot flood the log.
+/// then, at the end of each interval in which more came, one line saying how many and the latest
+/// reason, so that a flood of bad messages cannot flood the log, nor go unlogged once it stops.
 /// </summary>
-public sealed class RejectedReadings(ILogger<RejectedReadings> log, string address, TimeSpan? interval = null)
+public sealed class RejectedReadings(ILogger<RejectedReadings> log, string address, TimeSpan? interval = null) : IDisposable
 {
     private readonly TimeSpan _interval = interval ?? TimeSpan.FromSeconds(10);
     private readonly object _gate = new();
+    private Timer? _summary;
+    private bool _summaryDue;
+    private string _latest = "";
     private long _count;
     private long _unreported;
     private long _lastReport = long.MinValue;
@@ -21,28 +24,52 @@ public sealed class RejectedReadings(ILogger<RejectedReadings> log, string addre
     public void Record(string reason)
     {
         Interlocked.Increment(ref _count);
-        long unreported;
         lock (_gate)
         {
             _unreported++;
-            var now = Stopwatch.GetTimestamp();
-            if (_lastReport != long.MinValue && Stopwatch.GetElapsedTime(_lastReport, now) < _interval)
+            _latest = reason;
+            var sinceReport = _lastReport == long.MinValue ? TimeSpan.MaxValue : Stopwatch.GetElapsedTime(_lastReport);
+            if (sinceReport < _interval)
+            {
+                if (!_summaryDue)
+                {
+                    _summaryDue = true;
+                    (_summary ??= new Timer(_ => Report())).Change(_interval - sinceReport, Timeout.InfiniteTimeSpan);
+                }
+
+                return;
+            }
+        }
+
+        Report();
+    }
+
+    public void Dispose() => _summary?.Dispose();
+
+    private void Report()
+    {
+        long unreported;
+        string latest;
+        lock (_gate)
+        {
+            _summaryDue = false;
+            if (_unreported == 0)
             {
                 return;
             }
 
-            _lastReport = now;
-            unreported = _unreported;
+            (unreported, latest) = (_unreported, _latest);
             _unreported = 0;
+            _lastReport = Stopwatch.GetTimestamp();
         }
 
         if (unreported == 1)
         {
-            log.LogWarning("Rejected a message on '{Address}': {Reason}", address, reason);
+            log.LogWarning("Rejected a message on '{Address}': {Reason}", address, latest);
         }
         else
         {
-            log.LogWarning("Rejected {Count} messages on '{Address}' since the last report; the latest: {Reason}", unreported, address, reason);
+            log.LogWarning("Rejected {Count} messages on '{Address}' since the last report; the latest: {Reason}", unreported, address, latest);
         }
     }
 }

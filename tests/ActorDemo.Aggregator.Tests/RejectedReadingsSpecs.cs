@@ -10,7 +10,7 @@ public sealed class RejectedReadingsSpecs
     public void Every_rejection_is_counted_but_a_flood_logs_one_line()
     {
         var log = new RecordingLogger();
-        var rejected = new RejectedReadings(log, "temperature", interval: TimeSpan.FromHours(1));
+        using var rejected = new RejectedReadings(log, "temperature", interval: TimeSpan.FromHours(1));
 
         for (var i = 0; i < 1000; i++)
         {
@@ -26,7 +26,7 @@ public sealed class RejectedReadingsSpecs
     public void After_the_interval_the_next_line_says_how_many_were_rejected_meanwhile()
     {
         var log = new RecordingLogger();
-        var rejected = new RejectedReadings(log, "temperature", interval: TimeSpan.Zero);
+        using var rejected = new RejectedReadings(log, "temperature", interval: TimeSpan.Zero);
 
         rejected.Record("first");
         rejected.Record("second");
@@ -35,16 +35,47 @@ public sealed class RejectedReadingsSpecs
         Assert.Contains("second", log.Lines[1]);
     }
 
+    [Fact]
+    public async Task Rejections_held_back_are_reported_at_the_end_of_the_interval_though_no_more_come()
+    {
+        var log = new RecordingLogger();
+        using var rejected = new RejectedReadings(log, "temperature", interval: TimeSpan.FromMilliseconds(100));
+
+        rejected.Record("first");
+        rejected.Record("second");
+        rejected.Record("third");
+
+        await ActorDemo.Testing.Eventually.Assert(() => Assert.Equal(2, log.Lines.Count), TimeSpan.FromSeconds(5));
+        Assert.Contains("Rejected 2 messages", log.Lines[1]);
+        Assert.Contains("third", log.Lines[1]);
+    }
+
     private sealed class RecordingLogger : ILogger<RejectedReadings>
     {
-        public List<string> Lines { get; } = [];
+        private readonly List<string> _lines = [];
+
+        public List<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_lines)
+            {
+                _lines.Add(formatter(state, exception));
+            }
+        }
     }
 }
