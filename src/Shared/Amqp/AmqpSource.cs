@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -35,17 +36,64 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
 
     private sealed class Logic : AmqpLinkLogic
     {
+        private const string SettledCheck = "settled-check";
+        private const string SettleTimeout = "settle-timeout";
+
         private readonly AmqpSourceStage _stage;
         private readonly Queue<ReceivedMessage> _buffer = new();
         private readonly Action<(int Generation, ReceivedMessage Message)> _onMessage;
         private ReceiverLink? _link;
+
+        // Messages of the current link not yet settled, counted without entering the stage (it only
+        // looks while it finishes); each link has its own, so late settlements of a dead one miscount nothing.
+        private StrongBox<long> _unsettled = new();
+        private bool _finishing;
 
         public Logic(AmqpSourceStage stage)
             : base(stage.Shape, stage.Settings.Endpoint, stage.Settings.Address, stage.Settings.Reconnect, stage.Metrics)
         {
             _stage = stage;
             _onMessage = GetAsyncCallback<(int, ReceivedMessage)>(OnMessage);
-            SetHandler(stage._out, onPull: PushBuffered, onDownstreamFinish: _ => CompleteStage());
+            SetHandler(stage._out, onPull: PushBuffered, onDownstreamFinish: _ => Finish());
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            if (timerKey is SettledCheck or SettleTimeout)
+            {
+                if (timerKey is SettleTimeout || Interlocked.Read(ref _unsettled.Value) <= 0)
+                {
+                    CompleteStage();
+                }
+
+                return;
+            }
+
+            base.OnTimer(timerKey);
+        }
+
+        /// <summary>
+        /// Downstream is done: no new messages (credit to zero, those not yet pushed handed back), but
+        /// the link stays until what was pushed is settled, so that a stopping consumer's last
+        /// acceptances still reach the peer instead of its messages going round again.
+        /// </summary>
+        private void Finish()
+        {
+            _finishing = true;
+            _link?.SetCredit(0);
+            while (_buffer.TryDequeue(out var unpushed))
+            {
+                unpushed.Release();
+            }
+
+            if (_link is null || Interlocked.Read(ref _unsettled.Value) <= 0)
+            {
+                CompleteStage();
+                return;
+            }
+
+            ScheduleRepeatedly(SettledCheck, TimeSpan.FromMilliseconds(50));
+            ScheduleOnce(SettleTimeout, _stage.Settings.SettleTimeout);
         }
 
         protected override void OpenLink(Session session, OnAttached onAttached)
@@ -56,11 +104,13 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
             _link = new ReceiverLink(session, name, new global::Amqp.Framing.Source { Address = settings.Address }, onAttached);
             _link.AddClosedCallback(LostCallback(generation));
             var link = _link;
+            var unsettled = _unsettled = new StrongBox<long>();
             // Credit is restored as messages are settled, so the peer is never more than the window ahead.
             _link.Start(settings.Credit, (_, message) =>
             {
                 Metrics.OnReceived();
-                _onMessage((generation, new ReceivedMessage(link, message, Metrics)));
+                Interlocked.Increment(ref unsettled.Value);
+                _onMessage((generation, new ReceivedMessage(link, message, Metrics, () => Interlocked.Decrement(ref unsettled.Value))));
             });
         }
 
@@ -69,12 +119,24 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
             // The peer releases what the dead link held and delivers it again; pushing it would duplicate it.
             _buffer.Clear();
             _link = null;
+            if (_finishing)
+            {
+                // Nothing pushed can be settled any more: there is nothing left to wait for.
+                CompleteStage();
+            }
         }
 
         private void OnMessage((int Generation, ReceivedMessage Message) received)
         {
             if (received.Generation != Generation)
             {
+                return;
+            }
+
+            if (_finishing)
+            {
+                // Sent on credit given before the finish: back to the peer, for another receiver.
+                received.Message.Release();
                 return;
             }
 

@@ -54,9 +54,20 @@ public sealed record AmqpSourceSettings(AmqpEndpoint Endpoint, string Address)
 
     public ReconnectSettings Reconnect { get; init; } = ReconnectSettings.Default;
 
+    /// <summary>
+    /// When downstream cancels, the link stays open this long at most for the messages already pushed
+    /// to be settled (an aggregator's last window); it takes no new ones meanwhile.
+    /// </summary>
+    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     internal void Validate()
     {
         LinkSettingsValidation.Address(Address);
+        if (SettleTimeout < TimeSpan.Zero)
+        {
+            throw new AmqpSettingsException(nameof(SettleTimeout), $"{SettleTimeout} is negative.");
+        }
+
         if (Credit < 2)
         {
             throw new AmqpSettingsException(nameof(Credit), $"{Credit} is too small; use at least 2 (default {DefaultCredit}).");

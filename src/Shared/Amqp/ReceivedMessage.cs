@@ -15,12 +15,15 @@ public sealed class ReceivedMessage
 
     private readonly ReceiverLink _link;
     private readonly AmqpLinkMetrics _metrics;
+    private readonly Action? _onSettled;
     private int _settled;
 
-    internal ReceivedMessage(ReceiverLink link, Message message, AmqpLinkMetrics metrics)
+    /// <param name="onSettled">Told once the message is settled, from whichever thread settles it.</param>
+    internal ReceivedMessage(ReceiverLink link, Message message, AmqpLinkMetrics metrics, Action? onSettled = null)
     {
         _link = link;
         _metrics = metrics;
+        _onSettled = onSettled;
         Message = message;
     }
 
@@ -54,6 +57,10 @@ public sealed class ReceivedMessage
         {
             // The link broke first: the peer redelivers the message elsewhere, so nothing is lost.
             return false;
+        }
+        finally
+        {
+            _onSettled?.Invoke();
         }
 
         count();

@@ -2,6 +2,7 @@ using ActorDemo.Shared.Amqp;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 using Akka.Streams;
+using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using Amqp.Framing;
 using Xunit;
@@ -100,6 +101,28 @@ public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(outpu
 
         probe.Cancel();
 
+        await Eventually.Assert(() => Assert.Equal(0, Router.Stats(Address).Consumers));
+    }
+
+    [Fact]
+    public async Task Cancelled_it_keeps_its_link_until_what_it_pushed_is_settled_so_a_late_acceptance_still_counts()
+    {
+        var received = CreateTestProbe();
+        var killSwitch = AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address))
+            .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
+            .To(Sink.ActorRef<ReceivedMessage>(received, "done", _ => "failed"))
+            .Run(Materializer);
+        var sender = await Router.SenderAsync(Address);
+        var outcome = sender.SendWithOutcome("21");
+        var pushed = received.ExpectMsg<ReceivedMessage>(Wait);
+
+        // Downstream stops (as an aggregator that leaves), then settles the last reading it took.
+        killSwitch.Shutdown();
+        received.ExpectMsg("done");
+        Assert.Equal(1, Router.Stats(Address).Consumers);
+        pushed.Accept();
+
+        Assert.IsType<Accepted>(await outcome.WaitAsync(Wait));
         await Eventually.Assert(() => Assert.Equal(0, Router.Stats(Address).Consumers));
     }
 
