@@ -1,4 +1,3 @@
-using System.Globalization;
 using ActorDemo.Shared.Readings;
 using Akka;
 using Akka.Actor;
@@ -14,8 +13,6 @@ namespace ActorDemo.Aggregator;
 /// <param name="GracePeriod">How long past a window's end it waits for an aggregator that has not reported.</param>
 public sealed record AggregatorSettings(int HistoryLimit, TimeSpan GracePeriod)
 {
-    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(2);
-
     /// <summary>How often open windows are checked against the grace period.</summary>
     public TimeSpan CheckInterval => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Math.Min(GracePeriod.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks)));
 }
@@ -75,11 +72,6 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
 
     public static Props Props(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null) =>
         Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow)));
-
-    /// <summary>The log line of a window: <c>07:40:05-07:40:10  max 24.9 °C (sensor-a-0003)  1,000 readings from 2 nodes</c>.</summary>
-    public static string Describe(WindowMaximum window) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{window.WindowStart.ToLocalTime():HH:mm:ss}-{window.WindowEnd.ToLocalTime():HH:mm:ss}  max {window.Max:0.0} °C ({window.DeviceId})  {window.Count:N0} readings from {window.Nodes} {(window.Nodes == 1 ? "node" : "nodes")}");
 
     protected override void PreStart()
     {
@@ -176,7 +168,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
             var highest = partials.Select(p => p.Max is { } max ? new ReadingMaximum(max, p.DeviceId!) : null).Aggregate(ReadingMaximum.Higher)!;
             var window = new WindowMaximum(partials[0].WindowStart, partials[0].WindowEnd, highest.Temperature, highest.DeviceId, count, partials.Count);
             Record(new RecordedWindow(window, partials, 0));
-            _log.Info(Describe(window));
+            _log.Info(window.Describe());
             _maximaQueue?.OfferAsync(window);
         }
 

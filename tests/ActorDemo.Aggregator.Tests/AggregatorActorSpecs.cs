@@ -199,7 +199,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     public void The_log_line_reads_like_the_one_operators_know() =>
         Assert.Matches(
             @"^\d\d:\d\d:05-\d\d:\d\d:10  max 24\.9 °C \(sensor-a-0003\)  1,000 readings from 2 nodes$",
-            AggregatorActor.Describe(new WindowMaximum(First.Start, First.End, 24.9, "sensor-a-0003", 1000, 2)));
+            new WindowMaximum(First.Start, First.End, 24.9, "sensor-a-0003", 1000, 2).Describe());
 
     private static PartialWindow Partial(Address node, WindowInterval interval, double? max, string? device, int count) =>
         new(node, interval.Index, interval.Start, interval.End, max, device, count, 0);

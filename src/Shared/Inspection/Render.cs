@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ActorDemo.Shared.Readings;
 
 namespace ActorDemo.Shared.Inspection;
 
@@ -58,8 +59,13 @@ internal static class Render
                 ? new[] { Text(n, "node"), "-", "-", "-", "-", "-", "-", "-", error }
                 : [Text(n, "node"), Number(n, "sensors"), Number(n, "offered"), Number(n, "dropped"), Number(n, "buffered"), Number(n, "sent"), Number(n, "accepted"), Number(n, "unsettled"), Text(n, "link")]));
 
-    public static string Window(JsonElement window) =>
-        $"{Time(window, "windowStart")}-{Time(window, "windowEnd")}  max {window.GetProperty("max").GetDouble().ToString("0.0", CultureInfo.InvariantCulture)} °C ({Text(window, "deviceId")})  {Number(window, "count")} readings from {Number(window, "nodes")} {(window.GetProperty("nodes").GetInt32() == 1 ? "node" : "nodes")}";
+    public static string Window(JsonElement window) => new WindowMaximum(
+        window.GetProperty("windowStart").GetDateTimeOffset(),
+        window.GetProperty("windowEnd").GetDateTimeOffset(),
+        window.GetProperty("max").GetDouble(),
+        Text(window, "deviceId"),
+        window.GetProperty("count").GetInt32(),
+        window.GetProperty("nodes").GetInt32()).Describe();
 
     public static string Windows(JsonElement body)
     {

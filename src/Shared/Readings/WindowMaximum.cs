@@ -1,10 +1,21 @@
+using System.Globalization;
+
 namespace ActorDemo.Shared.Readings;
 
 /// <summary>The maximum temperature of one window across the cluster: what <c>max</c> receives and the log shows.</summary>
 /// <param name="DeviceId">The device of the maximum; the first to reach it when several did.</param>
 /// <param name="Count">Readings counted in the window, on all nodes.</param>
 /// <param name="Nodes">Aggregator nodes whose share of the readings the window merges.</param>
-public sealed record WindowMaximum(DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes);
+public sealed record WindowMaximum(DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes)
+{
+    /// <summary>
+    /// The line operators read, in the singleton's log and from <c>cmd windows</c> alike:
+    /// <c>07:40:05-07:40:10  max 24.9 °C (sensor-a-0003)  1,000 readings from 2 nodes</c>.
+    /// </summary>
+    public string Describe() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{WindowStart.ToLocalTime():HH:mm:ss}-{WindowEnd.ToLocalTime():HH:mm:ss}  max {Max:0.0} °C ({DeviceId})  {Count:N0} readings from {Nodes} {(Nodes == 1 ? "node" : "nodes")}");
+}
 
 /// <summary>The highest reading of a window, and the device that sent it.</summary>
 public sealed record ReadingMaximum(double Temperature, string DeviceId)
