@@ -105,12 +105,13 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
             _link.AddClosedCallback(LostCallback(generation));
             var link = _link;
             var unsettled = _unsettled = new StrongBox<long>();
+            Action settled = () => Interlocked.Decrement(ref unsettled.Value);
             // Credit is restored as messages are settled, so the peer is never more than the window ahead.
             _link.Start(settings.Credit, (_, message) =>
             {
                 Metrics.OnReceived();
                 Interlocked.Increment(ref unsettled.Value);
-                _onMessage((generation, new ReceivedMessage(link, message, Metrics, () => Interlocked.Decrement(ref unsettled.Value))));
+                _onMessage((generation, new ReceivedMessage(link, message, Metrics, settled)));
             });
         }
 
