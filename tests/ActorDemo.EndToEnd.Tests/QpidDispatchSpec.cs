@@ -1,3 +1,4 @@
+using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 using Xunit;
 using Xunit.Abstractions;

@@ -9,6 +9,9 @@ namespace ActorDemo.Shared.Amqp;
 /// </summary>
 public sealed record AmqpEndpoint
 {
+    /// <summary>The largest frame our connections take; a message must fit in one (see <see cref="TransferScreen"/>).</summary>
+    internal const int MaxFrameSize = 256 * 1024;
+
     private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout, TimeSpan idleTimeout)
     {
         IdleTimeout = idleTimeout;
@@ -105,9 +108,9 @@ public sealed record AmqpEndpoint
     /// <summary>Opens a connection; never blocks the caller's thread.</summary>
     internal async Task<Connection> ConnectAsync(CancellationToken cancellationToken = default)
     {
-        var factory = new ConnectionFactory();
+        var factory = new ConnectionFactory([new ScreenedTcpTransport(MaxFrameSize, ConnectTimeout)]);
         factory.AMQP.ContainerId = ContainerId;
-        factory.AMQP.MaxFrameSize = 256 * 1024;
+        factory.AMQP.MaxFrameSize = MaxFrameSize;
         factory.AMQP.IdleTimeout = (int)IdleTimeout.TotalMilliseconds;
         if (User is null)
         {

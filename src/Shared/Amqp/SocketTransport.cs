@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net.Sockets;
 using Amqp;
 
@@ -6,15 +7,25 @@ namespace ActorDemo.Shared.Amqp;
 /// <summary>
 /// An AMQP transport over a connected TCP socket. Reads go into one buffer that serves many
 /// frames, so a small frame costs no receive of its own; what is read ahead during a protocol
-/// handshake stays in the buffer for the connection that follows.
+/// handshake stays in the buffer for the connection that follows. With a <see cref="TransferScreen"/>
+/// every frame is whole in the buffer and screened before AMQPNetLite reads any of it.
 /// </summary>
-internal sealed class SocketTransport(Socket socket) : IAsyncTransport
+internal sealed class SocketTransport(Socket socket, TransferScreen? screen = null) : IAsyncTransport
 {
     private const int ReadBufferSize = 64 * 1024;
+    private const int FrameHeaderSize = 8;
+    private const int MinimumReceive = 4096;
 
-    private readonly byte[] _read = new byte[ReadBufferSize];
+    private byte[] _read = new byte[ReadBufferSize];
     private int _readStart;
     private int _readEnd;
+    private TransferScreen? _screen = screen;
+
+    /// <summary>Bytes from <see cref="_readStart"/> on that were screened and may be handed out.</summary>
+    private int _screened;
+
+    /// <summary>A frame the screen rewrote, handed out before anything still in the buffer.</summary>
+    private ReadOnlyMemory<byte> _rewritten;
 
     public Socket Socket { get; } = socket;
 
@@ -24,12 +35,12 @@ internal sealed class SocketTransport(Socket socket) : IAsyncTransport
     {
         while (destination.Length > 0)
         {
-            if (_readStart == _readEnd && await FillAsync(cancellationToken).ConfigureAwait(false) == 0)
+            var count = Serve(destination.Span, out var needed);
+            if (count == 0 && await FillAsync(needed, cancellationToken).ConfigureAwait(false) == 0)
             {
                 throw new SocketException((int)SocketError.ConnectionReset);
             }
 
-            var count = Take(destination.Span);
             destination = destination[count..];
         }
     }
@@ -60,12 +71,26 @@ internal sealed class SocketTransport(Socket socket) : IAsyncTransport
 
     async Task<int> IAsyncTransport.ReceiveAsync(byte[] buffer, int offset, int count)
     {
-        if (_readStart == _readEnd && await FillAsync(CancellationToken.None).ConfigureAwait(false) == 0)
+        while (true)
         {
-            return 0;
+            var served = Serve(buffer.AsSpan(offset, count), out var needed);
+            if (served > 0 || await FillAsync(needed, CancellationToken.None).ConfigureAwait(false) == 0)
+            {
+                return served;
+            }
         }
+    }
 
-        return Take(buffer.AsSpan(offset, count));
+    int ITransport.Receive(byte[] buffer, int offset, int count)
+    {
+        while (true)
+        {
+            var served = Serve(buffer.AsSpan(offset, count), out var needed);
+            if (served > 0 || Fill(needed) == 0)
+            {
+                return served;
+            }
+        }
     }
 
     async Task IAsyncTransport.SendAsync(IList<ByteBuffer> bufferList, int listSize)
@@ -88,37 +113,132 @@ internal sealed class SocketTransport(Socket socket) : IAsyncTransport
 
     void ITransport.Send(ByteBuffer buffer) => WriteAsync(buffer.Buffer.AsMemory(buffer.Offset, buffer.Length), CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
-    int ITransport.Receive(byte[] buffer, int offset, int count)
-    {
-        if (_readStart == _readEnd)
-        {
-            _readStart = 0;
-            _readEnd = Socket.Receive(_read);
-            if (_readEnd == 0)
-            {
-                return 0;
-            }
-        }
-
-        return Take(buffer.AsSpan(offset, count));
-    }
-
     public void Close() => Socket.Dispose();
 
     void ITransport.Close() => Close();
 
-    private async ValueTask<int> FillAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies what may be handed out into <paramref name="destination"/>. When nothing may,
+    /// returns 0 and how many unread bytes the buffer must hold before more can be.
+    /// </summary>
+    private int Serve(Span<byte> destination, out int needed)
     {
-        _readStart = 0;
-        _readEnd = await Socket.ReceiveAsync(_read.AsMemory(), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        return _readEnd;
+        needed = 1;
+        if (!_rewritten.IsEmpty)
+        {
+            var count = Math.Min(destination.Length, _rewritten.Length);
+            _rewritten.Span[..count].CopyTo(destination);
+            _rewritten = _rewritten[count..];
+            return count;
+        }
+
+        if (_screen is null)
+        {
+            return Take(destination, _readEnd - _readStart);
+        }
+
+        if (_screened == 0 && !TryScreenNextFrame(out needed))
+        {
+            return _rewritten.IsEmpty ? 0 : Serve(destination, out needed);
+        }
+
+        var taken = Take(destination, _screened);
+        _screened -= taken;
+        return taken;
     }
 
-    private int Take(Span<byte> destination)
+    /// <summary>Screens the next protocol header or frame once it is whole in the buffer.</summary>
+    private bool TryScreenNextFrame(out int needed)
     {
-        var count = Math.Min(destination.Length, _readEnd - _readStart);
+        var available = _readEnd - _readStart;
+        needed = FrameHeaderSize;
+        if (available < FrameHeaderSize)
+        {
+            return false;
+        }
+
+        var unit = _read.AsSpan(_readStart, available);
+        if (unit.StartsWith("AMQP"u8))
+        {
+            _screened = FrameHeaderSize;
+            return true;
+        }
+
+        var size = BinaryPrimitives.ReadInt32BigEndian(unit);
+        if (size < FrameHeaderSize || size > _screen!.MaxFrameSize)
+        {
+            // Not a frame this connection may receive: AMQPNetLite closes the connection over it.
+            _screen = null;
+            _screened = available;
+            return true;
+        }
+
+        needed = size;
+        if (available < size)
+        {
+            return false;
+        }
+
+        if (_screen.Screen(_read, _readStart, size) is { } rewritten)
+        {
+            _readStart += size;
+            _rewritten = rewritten;
+            return false;
+        }
+
+        _screened = size;
+        return true;
+    }
+
+    private int Take(Span<byte> destination, int limit)
+    {
+        var count = Math.Min(destination.Length, limit);
         _read.AsSpan(_readStart, count).CopyTo(destination);
         _readStart += count;
         return count;
+    }
+
+    private int Fill(int needed)
+    {
+        MakeRoom(needed);
+        var received = Socket.Receive(_read, _readEnd, _read.Length - _readEnd, SocketFlags.None);
+        _readEnd += received;
+        return received;
+    }
+
+    private async ValueTask<int> FillAsync(int needed, CancellationToken cancellationToken)
+    {
+        MakeRoom(needed);
+        var received = await Socket.ReceiveAsync(_read.AsMemory(_readEnd), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        _readEnd += received;
+        return received;
+    }
+
+    /// <summary>
+    /// Makes room for <paramref name="needed"/> unread bytes in all and a receive of a useful
+    /// size behind them: moves the unread bytes to the front, or into a larger buffer for a frame
+    /// larger than this one.
+    /// </summary>
+    private void MakeRoom(int needed)
+    {
+        var unread = _readEnd - _readStart;
+        if (unread == 0)
+        {
+            _readStart = _readEnd = 0;
+        }
+
+        var required = Math.Max(needed, Math.Min(unread + MinimumReceive, _read.Length));
+        if (_readStart + required <= _read.Length)
+        {
+            return;
+        }
+
+        var target = required <= _read.Length
+            ? _read
+            : new byte[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)required)];
+        _read.AsSpan(_readStart, unread).CopyTo(target);
+        _read = target;
+        _readStart = 0;
+        _readEnd = unread;
     }
 }

@@ -1,3 +1,4 @@
+using ActorDemo.Shared.Amqp;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -50,7 +51,9 @@ public static class ReadingCodec
     /// <param name="receivedAt">The timestamp of a reading that carries none.</param>
     public static DecodedReading Decode(Message message, DateTimeOffset receivedAt) => message.BodySection switch
     {
+        _ when MalformedMessage.Problem(message) is { } problem => DecodedReading.Invalid(problem),
         Data data => DecodeData(data.Binary, receivedAt),
+        DataList sections => DecodeData(sections, receivedAt),
         AmqpValue { Value: string text } => text.Length > MaxBodyBytes
             ? TooLarge(Encoding.UTF8.GetByteCount(text))
             : FromNumberText(text, receivedAt),
@@ -59,6 +62,31 @@ public static class ReadingCodec
         null => DecodedReading.Invalid("the message has no body; send a number or JSON with \"temperature\""),
         var other => DecodedReading.Invalid($"a {other.GetType().Name} body is not a reading; send a Data body of JSON or an AmqpValue number"),
     };
+
+    /// <summary>AMQP lets a writer split a body over several Data sections; together they are one.</summary>
+    private static DecodedReading DecodeData(DataList sections, DateTimeOffset receivedAt)
+    {
+        var length = 0L;
+        for (var i = 0; i < sections.Count; i++)
+        {
+            length += sections[i].Binary?.Length ?? 0;
+        }
+
+        if (length > MaxBodyBytes)
+        {
+            return TooLarge((int)Math.Min(length, int.MaxValue));
+        }
+
+        var body = new byte[length];
+        var offset = 0;
+        for (var i = 0; i < sections.Count; i++)
+        {
+            sections[i].Binary?.CopyTo(body, offset);
+            offset += sections[i].Binary?.Length ?? 0;
+        }
+
+        return DecodeData(body, receivedAt);
+    }
 
     private static DecodedReading DecodeData(byte[]? body, DateTimeOffset receivedAt)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Readings;
 using Amqp;
 using Amqp.Framing;
@@ -77,6 +78,26 @@ public sealed class ReadingCodecSpecs
     [InlineData("1000.5", "outside -273.15..1000")]
     public void A_value_that_is_no_plausible_temperature_is_rejected_with_its_reason(string body, string reason) =>
         Assert.Contains(reason, Invalid(new Message(body)));
+
+    [Fact]
+    public void A_json_reading_split_over_several_data_sections_is_one_reading()
+    {
+        var sections = new DataList();
+        sections.Add(new Data { Binary = Encoding.UTF8.GetBytes("""{"device-id":"sensor-1","temp""") });
+        sections.Add(new Data { Binary = Encoding.UTF8.GetBytes("""erature":22.5}""") });
+
+        var reading = Valid(new Message { BodySection = sections });
+
+        Assert.Equal(("sensor-1", 22.5), (reading.DeviceId, reading.Temperature));
+    }
+
+    [Fact]
+    public void A_stand_in_for_a_transfer_that_was_no_message_is_rejected_with_the_problem_it_carries()
+    {
+        var standIn = new Message { DeliveryAnnotations = new DeliveryAnnotations { [MalformedMessage.Annotation] = "the payload is not an AMQP message" } };
+
+        Assert.Equal("the payload is not an AMQP message", Invalid(standIn));
+    }
 
     [Fact]
     public void Json_without_a_temperature_is_rejected() =>

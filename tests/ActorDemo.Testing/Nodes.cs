@@ -1,7 +1,6 @@
 using System.Text.Json;
-using ActorDemo.Testing;
 
-namespace ActorDemo.EndToEnd.Tests;
+namespace ActorDemo.Testing;
 
 /// <summary>
 /// The two executables as built beside this test project, started as real processes on loopback:
