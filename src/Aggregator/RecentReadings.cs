@@ -8,11 +8,24 @@ namespace ActorDemo.Aggregator;
 /// keeps the highest seq seen and which of the 64 below it were seen, as anti-replay windows do; a
 /// seq far below that is taken as a restarted sensor, not as a duplicate.
 /// </summary>
-public sealed class RecentReadings
+/// <remarks>
+/// Memory is bounded whatever device ids arrive: devices are kept in two generations of at most
+/// <c>capacity / 2</c> each; when the current one is full the older is dropped. A device seen in
+/// either is remembered, so only devices silent for a whole generation are forgotten, and a
+/// duplicate is a resend from seconds ago.
+/// </remarks>
+public sealed class RecentReadings(int capacity = RecentReadings.DefaultCapacity)
 {
+    /// <summary>Devices remembered: above the largest fleet a cluster runs at once.</summary>
+    public const int DefaultCapacity = 1_000_000;
+
     private const int Span = 64;
 
-    private readonly Dictionary<string, (long Highest, ulong Seen)> _devices = new(StringComparer.Ordinal);
+    private Dictionary<string, (long Highest, ulong Seen)> _devices = new(StringComparer.Ordinal);
+    private Dictionary<string, (long Highest, ulong Seen)> _older = new(StringComparer.Ordinal);
+
+    /// <summary>Devices remembered now, at most the capacity.</summary>
+    public int Count => _devices.Count + _older.Count;
 
     /// <summary>True the first time a reading is seen; false for a duplicate. Readings without a device id are always new.</summary>
     public bool IsNew(TemperatureReading reading)
@@ -22,18 +35,19 @@ public sealed class RecentReadings
             return true;
         }
 
-        if (!_devices.TryGetValue(reading.DeviceId, out var device) || reading.Seq > device.Highest)
+        var known = _devices.TryGetValue(reading.DeviceId, out var device) || _older.TryGetValue(reading.DeviceId, out device);
+        if (!known || reading.Seq > device.Highest)
         {
-            var shift = device == default ? Span : reading.Seq - device.Highest;
+            var shift = known ? reading.Seq - device.Highest : Span;
             var seen = shift >= Span ? 0UL : device.Seen << (int)shift;
-            _devices[reading.DeviceId] = (reading.Seq, seen | 1UL);
+            Remember(reading.DeviceId, (reading.Seq, seen | 1UL));
             return true;
         }
 
         var behind = device.Highest - reading.Seq;
         if (behind >= Span)
         {
-            _devices[reading.DeviceId] = (reading.Seq, 1UL);
+            Remember(reading.DeviceId, (reading.Seq, 1UL));
             return true;
         }
 
@@ -43,7 +57,19 @@ public sealed class RecentReadings
             return false;
         }
 
-        _devices[reading.DeviceId] = device with { Seen = device.Seen | bit };
+        Remember(reading.DeviceId, device with { Seen = device.Seen | bit });
         return true;
+    }
+
+    private void Remember(string deviceId, (long Highest, ulong Seen) device)
+    {
+        if (!_devices.ContainsKey(deviceId) && _devices.Count >= Math.Max(1, capacity / 2))
+        {
+            (_older, _devices) = (_devices, _older);
+            _devices.Clear();
+        }
+
+        _older.Remove(deviceId);
+        _devices[deviceId] = device;
     }
 }

@@ -29,4 +29,35 @@ public sealed class RecentReadingsSpecs
     [Fact]
     public void Readings_without_a_device_id_are_never_duplicates() =>
         Assert.Equal([true, true], [IsNew(TemperatureReading.UnknownDevice, 0), IsNew(TemperatureReading.UnknownDevice, 0)]);
+
+    [Fact]
+    public void However_many_device_ids_arrive_no_more_than_the_capacity_are_remembered()
+    {
+        var recent = new RecentReadings(capacity: 100);
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            recent.IsNew(new TemperatureReading($"device-{i}", 21, T0, 1));
+        }
+
+        Assert.InRange(recent.Count, 1, 100);
+    }
+
+    [Fact]
+    public void A_device_that_keeps_sending_is_remembered_while_others_come_and_go()
+    {
+        var recent = new RecentReadings(capacity: 100);
+        recent.IsNew(new TemperatureReading("steady", 21, T0, 1));
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            recent.IsNew(new TemperatureReading($"passing-{i}", 21, T0, 1));
+            if (i % 40 == 0)
+            {
+                recent.IsNew(new TemperatureReading("steady", 21, T0, 2 + (i / 40)));
+            }
+        }
+
+        Assert.False(recent.IsNew(new TemperatureReading("steady", 21, T0, 2 + (960 / 40))));
+    }
 }

@@ -113,6 +113,24 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_join_of_a_node_already_in_another_cluster_is_refused_and_says_how_to_move_it()
+    {
+        var aggregator = _nodes.StartAggregator();
+        await aggregator.WaitForLineAsync(l => l.Contains("Cluster member up:"), Formation);
+        var (port, inspection) = (Loopback.FreePort(), Loopback.FreePort());
+        var other = _nodes.Start(Nodes.Aggregator, [
+            "--router-port", Loopback.FreePort().ToString(), "--port", port.ToString(), "--seeds", $"akka.tcp://actordemo@127.0.0.1:{port}",
+            "--inspection-port", inspection.ToString(), "--management-port", "0"]);
+        await other.WaitForLineAsync(l => l.Contains("Cluster member up:"), Formation);
+        await other.WaitForLineAsync(l => l.Contains($"Now listening on: http://127.0.0.1:{inspection}"), Formation);
+
+        var (status, lines) = await Nodes.CmdAt($"127.0.0.1:{inspection}", "cluster", "join", _nodes.Seed);
+
+        Assert.Equal(1, status);
+        Assert.Contains(lines, l => l.Contains("already a member of a cluster") && l.Contains("--seeds"));
+    }
+
+    [Fact]
     public async Task Cluster_tail_follows_members_as_they_join()
     {
         var aggregator = _nodes.StartAggregator();

@@ -20,7 +20,7 @@ public sealed class ActorDemoOptions
 
     public AggregatorOptions Aggregator { get; set; } = new();
 
-    public EndpointOptions Inspection { get; set; } = new() { Port = 9110 };
+    public InspectionOptions Inspection { get; set; } = new() { Port = 9110 };
 
     public EndpointOptions Management { get; set; } = new() { Port = 8558 };
 
@@ -57,13 +57,23 @@ public sealed class DiscoveryOptions
 }
 
 /// <summary>Where an HTTP endpoint of the node listens: inspection (9110) or Akka.Management health (8558).</summary>
-public sealed class EndpointOptions
+public class EndpointOptions
 {
     /// <summary>The interface to bind: loopback locally, 0.0.0.0 in a pod.</summary>
     public string Hostname { get; set; } = "127.0.0.1";
 
     /// <summary>0 picks a free port (and logs it).</summary>
     public int Port { get; set; }
+}
+
+/// <summary>The inspection endpoint, whose routes that change the cluster need a token off loopback.</summary>
+public sealed class InspectionOptions : EndpointOptions
+{
+    /// <summary>
+    /// The bearer token that leave, down, join and scale need. Without one they answer only when
+    /// the endpoint is bound to loopback, so that a pod never serves them open to its network.
+    /// </summary>
+    public string? Token { get; set; }
 }
 
 /// <summary>Where this node is in the cluster.</summary>

@@ -52,6 +52,7 @@ public static partial class NodeCommandLine
         new("--history", "ActorDemo:Aggregator:History", "window maxima the aggregator keeps", o => o.Aggregator.History),
         new("--inspection-hostname", "ActorDemo:Inspection:Hostname", "interface of the inspection endpoint (the cmd commands)", o => o.Inspection.Hostname),
         new("--inspection-port", "ActorDemo:Inspection:Port", "port of the inspection endpoint; 0 picks a free one", o => o.Inspection.Port),
+        new("--inspection-token", "ActorDemo:Inspection:Token", "bearer token that leave, down, join and scale need (give it from a Secret); without one they answer on loopback only", _ => null),
         new("--management-hostname", "ActorDemo:Management:Hostname", "interface of Akka.Management (/alive, /ready)", o => o.Management.Hostname),
         new("--management-port", "ActorDemo:Management:Port", "port of Akka.Management; 0 picks a free one", o => o.Management.Port),
         new("--discovery", "ActorDemo:Discovery:Method", "how to find the cluster: empty (the seeds), kubernetes or config (cluster bootstrap)", o => o.Discovery.Method is "" ? "(the seeds)" : o.Discovery.Method),

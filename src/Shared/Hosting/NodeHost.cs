@@ -116,14 +116,20 @@ public static partial class NodeHost
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Parse(options.Inspection.Hostname), options.Inspection.Port);
+            var inspection = IPAddress.Parse(options.Inspection.Hostname);
+            kestrel.Listen(inspection, options.Inspection.Port);
+            if (!IPAddress.IsLoopback(inspection) && !inspection.Equals(IPAddress.Any) && !inspection.Equals(IPAddress.IPv6Any) && options.Inspection.Port != 0)
+            {
+                // Bound to a pod's IP: loopback too, which kubectl port-forward and exec reach.
+                kestrel.Listen(IPAddress.Loopback, options.Inspection.Port);
+            }
             kestrel.Listen(IPAddress.Parse(options.Management.Hostname), options.Management.Port);
         });
 
         await using var host = builder.Build();
         HealthEndpoints.Map(host, options.Management.Port);
         ClusterFormation.MapSeedNodes(host);
-        InspectionEndpoints.Map(host, inspection);
+        InspectionEndpoints.Map(host, options.Inspection, inspection);
         try
         {
             await host.StartAsync(cancellation);

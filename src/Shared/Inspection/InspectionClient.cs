@@ -15,6 +15,9 @@ public static partial class InspectionClient
 
     public const string DefaultEndpoint = "127.0.0.1:9110";
 
+    /// <summary>Where <c>cmd</c> finds the inspection token when <c>--token</c> is not given.</summary>
+    public const string TokenVariable = "ACTORDEMO_INSPECTION_TOKEN";
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Every command: its words, its arguments, what it does.</summary>
@@ -39,6 +42,18 @@ public static partial class InspectionClient
     {
         var json = args.Contains("--json");
         var words = args.Where(a => a != "--json").ToList();
+        var token = Environment.GetEnvironmentVariable(TokenVariable);
+        if (words.IndexOf("--token") is var at and >= 0)
+        {
+            if (at + 1 >= words.Count || string.IsNullOrWhiteSpace(words[at + 1]))
+            {
+                await errors.WriteLineAsync($"--token needs a value: the node's inspection token (or set {TokenVariable}).");
+                return 2;
+            }
+
+            token = words[at + 1];
+            words.RemoveRange(at, 2);
+        }
         var endpoint = DefaultEndpoint;
         if (words.Count > 0 && Endpoint().IsMatch(words[0]))
         {
@@ -67,6 +82,11 @@ public static partial class InspectionClient
         }
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://{endpoint}/"), Timeout = Timeout };
+        if (!string.IsNullOrEmpty(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
         var call = new Call(http, output, errors, json, cancellation);
         try
         {
@@ -164,7 +184,7 @@ public static partial class InspectionClient
     {
         var width = Commands.Max(c => $"{c.Words} {c.Arguments}".Length);
         var lines = Commands.Select(c => $"  {$"{c.Words} {c.Arguments}".PadRight(width)}  {c.Description}");
-        return $"Usage: cmd [HOST:PORT] COMMAND [--json]   (HOST:PORT of a node's inspection endpoint, default {DefaultEndpoint})\nCommands:\n{string.Join('\n', lines)}";
+        return $"Usage: cmd [HOST:PORT] COMMAND [--json] [--token TOKEN]\n  HOST:PORT  a node's inspection endpoint (default {DefaultEndpoint})\n  --token    the node's inspection token, which commands that change the cluster need off loopback (default: ${TokenVariable})\nCommands:\n{string.Join('\n', lines)}";
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9.\-\[\]:]+:\d+$")]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using ActorDemo.Shared.Hosting;
 using ActorDemo.Shared.Routing;
 using Akka.Actor;
 using Akka.Cluster;
@@ -18,8 +19,9 @@ namespace ActorDemo.Shared.Inspection;
 /// </summary>
 public static class InspectionEndpoints
 {
-    public static void Map(WebApplication app, IReadOnlyList<IInspectionModule> modules)
+    public static void Map(WebApplication app, InspectionOptions options, IReadOnlyList<IInspectionModule> modules)
     {
+        app.Use(new InspectionAccess(options).Guard);
         // Every view asks actors; one that does not answer (a singleton moving, a node going) is a 503 that says so.
         app.Use(async (context, next) =>
         {
@@ -73,7 +75,24 @@ public static class InspectionEndpoints
                 return Error(StatusCodes.Status400BadRequest, $"'{text}' is not a node address; write akka.tcp://actordemo@HOST:PORT.");
             }
 
-            Cluster.Get(system).Join(address);
+            var cluster = Cluster.Get(system);
+            if (address.System != system.Name)
+            {
+                return Error(StatusCodes.Status400BadRequest, $"'{address}' is a node of actor system '{address.System}'; this node's cluster is '{system.Name}'.");
+            }
+
+            if (cluster.State.Members.Any(m => m.Address == address) && cluster.State.Members.Any(m => m.UniqueAddress == cluster.SelfUniqueAddress))
+            {
+                return Results.Ok(new { message = $"Already in the cluster of {address}" });
+            }
+
+            if (cluster.State.Members.Any(m => m.UniqueAddress == cluster.SelfUniqueAddress))
+            {
+                // Akka ignores a join once the node is a member; a 200 would say it had moved.
+                return Error(StatusCodes.Status409Conflict, $"This node is already a member of a cluster of {cluster.State.Members.Count}, which {address} is not part of; a node joins once. To move it, make it leave (cmd cluster leave) and start it again with --seeds {address}.");
+            }
+
+            cluster.Join(address);
             return Results.Ok(new { message = $"Joining {address}" });
         });
         app.MapPost("/cluster/down-unreachable", (ActorSystem system) =>

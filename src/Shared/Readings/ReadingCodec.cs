@@ -10,7 +10,11 @@ namespace ActorDemo.Shared.Readings;
 /// <summary>What decoding a message gave: a reading, or why the message is not one.</summary>
 public readonly record struct DecodedReading(TemperatureReading? Reading, string? Error)
 {
-    public static DecodedReading Invalid(string error) => new(null, error);
+    /// <summary>
+    /// Control characters of the sender's text are escaped here, once for all: the reason goes to
+    /// the sender, into the log and to terminals, where they could forge lines or move the cursor.
+    /// </summary>
+    public static DecodedReading Invalid(string error) => new(null, Printable.Escape(error));
 }
 
 /// <summary>
@@ -127,6 +131,11 @@ public static class ReadingCodec
         }
 
         var device = string.IsNullOrWhiteSpace(wire.DeviceId) ? TemperatureReading.UnknownDevice : wire.DeviceId;
+        if (TemperatureReading.DeviceIdProblem(device) is { } problem)
+        {
+            return DecodedReading.Invalid(problem);
+        }
+
         var timestamp = wire.Timestamp is { } sent ? new DateTimeOffset(sent.ToUniversalTime()) : receivedAt;
         return Validated(device, temperature, timestamp, wire.Seq ?? 0);
     }

@@ -100,6 +100,23 @@ public sealed class ReadingCodecSpecs
     }
 
     [Fact]
+    public void A_device_id_longer_than_128_characters_is_rejected() =>
+        Assert.Contains("more than the 128", Invalid(DataBody($$"""{"device-id":"{{new string('d', 129)}}","temperature":21}""")));
+
+    [Fact]
+    public void A_device_id_with_a_control_character_is_rejected() =>
+        Assert.Contains("control character (U+001B)", Invalid(DataBody("""{"device-id":"sensor\u001b[2J","temperature":21}""")));
+
+    [Fact]
+    public void A_rejection_reason_quoting_the_sender_escapes_its_control_characters()
+    {
+        var reason = Invalid(DataBody("hot\nFAKE LOG LINE \u001b[31m"));
+
+        Assert.Equal(-1, Printable.IndexOfControl(reason));
+        Assert.Contains("hot\\u000aFAKE LOG LINE \\u001b[31m", reason);
+    }
+
+    [Fact]
     public void Json_without_a_temperature_is_rejected() =>
         Assert.Contains("no \"temperature\"", Invalid(DataBody("""{"device-id":"sensor-1"}""")));
 
