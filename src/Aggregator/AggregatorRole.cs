@@ -80,8 +80,7 @@ public sealed class AggregatorRole : INodeRole
                     links.Add("maxima-out", amqp.MaxAddress, metrics.Maxima);
                 }
 
-                NodeHealth.Get(system).AddReadinessCondition("readings-link", () =>
-                    metrics.Readings.State == LinkStatus.Attached ? null : $"the AMQP link to '{amqp.Address}' is {metrics.Readings.State}");
+                NodeHealth.Get(system).RequireAttached("readings-link", amqp.Address, metrics.Readings);
                 var (readingsSwitch, completion) = RunWindows(system, options, metrics, reporter);
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-readings", async () =>
                 {

@@ -94,7 +94,8 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     // Late readings still go to the queue, which counts them as dropped once it is complete.
     private void Publishes()
     {
-        Receive<TemperatureReading>(reading => _queue.Offer(reading));
+        // An action, not a predicate: a reading the full buffer drops is counted there, not "unhandled" into dead letters.
+        Receive<TemperatureReading>(reading => { _queue.Offer(reading); });
         Receive<ReadingPublisherProtocol.GetCounts>(_ => Sender.Tell(Counts()));
         Receive<ReportDrops>(_ => Report());
     }

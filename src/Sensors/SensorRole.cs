@@ -1,5 +1,6 @@
 using System.Net;
 using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Hosting;
 using ActorDemo.Shared.Inspection;
 using Akka.Actor;
@@ -39,6 +40,7 @@ public sealed class SensorRole : INodeRole
                 var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password, containerId: $"actordemo-sensors-{node}");
                 var link = services.GetRequiredService<SensorLinkMetrics>().Link;
                 services.GetRequiredService<AmqpLinks>().Add("readings-out", amqp.Address, link);
+                NodeHealth.Get(system).RequireAttached("readings-out-link", amqp.Address, link);
                 var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }, link);
                 var publisher = system.ActorOf(ReadingPublisher.Props(sink, options.Sensors.Buffer, amqp.Address, link), PublisherName);
                 var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);

@@ -166,12 +166,13 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
 
     private void Retry(Error? error, string what)
     {
-        var description = error is null ? "closed by the peer" : $"{error.Condition}: {error.Description}";
+        var description = Describe(error);
         if (error is not null && Unrecoverable.Contains(error.Condition.ToString()))
         {
             Metrics.SetState(LinkStatus.Failed, description);
-            Fail(new AmqpLinkException(
-                $"AMQP link to '{Address}' at {_endpoint} failed for good ({description}); check the URL, the credentials and the address."));
+            var failure = new AmqpLinkException($"AMQP link to '{Address}' at {_endpoint} failed for good ({description}); {Remedy(error)}");
+            Log.Error(failure.Message);
+            Fail(failure);
             return;
         }
 
@@ -190,6 +191,18 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
         Metrics.SetState(LinkStatus.Reconnecting, description);
         ScheduleOnce(ReconnectTimer, delay);
     }
+
+    private static string Describe(Error? error) => error is null ? "closed by the peer" : $"{error.Condition}: {error.Description}";
+
+    /// <summary>What to do about an error no retry cures, in the terms of our options.</summary>
+    private static string Remedy(Error error) => error.Condition.ToString() switch
+    {
+        ErrorCode.UnauthorizedAccess =>
+            "the router refused the credentials: check --amqp-user and --amqp-password (or the URL's user:password) against the router's users",
+        ErrorCode.NotImplemented when error.Description?.Contains("sasl-mechanisms", StringComparison.Ordinal) == true =>
+            "the router offers none of the SASL mechanisms we use (PLAIN with --amqp-user, ANONYMOUS without): give a user if the router requires one, or none if it only allows anonymous access",
+        _ => "check the URL, the credentials and the address",
+    };
 }
 
 /// <summary>An AMQP link failed in a way that retrying cannot cure.</summary>

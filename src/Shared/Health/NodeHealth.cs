@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ActorDemo.Shared.Amqp;
 using Akka.Actor;
 using Akka.Cluster;
 
@@ -21,6 +22,12 @@ public sealed class NodeHealth : IExtension
 
     /// <summary>A readiness condition: <paramref name="problem"/> returns null when it holds, else why not.</summary>
     public void AddReadinessCondition(string name, Func<string?> problem) => _readiness[name] = problem;
+
+    /// <summary>Ready only while <paramref name="link"/> is attached; otherwise why not, with the link's last error.</summary>
+    public void RequireAttached(string name, string address, AmqpLinkMetrics link) =>
+        AddReadinessCondition(name, () => link.State == LinkStatus.Attached
+            ? null
+            : $"the AMQP link to '{address}' is {link.State}{(link.LastError is { } error ? $" ({error})" : "")}");
 
     /// <summary>Why the node is not ready; empty when it is.</summary>
     public IReadOnlyList<string> NotReadyBecause()
