@@ -31,6 +31,59 @@ public sealed class CommandLineSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_misspelled_environment_variable_is_refused_with_the_option_it_resembles()
+    {
+        var sensors = _nodes.Start(Nodes.Sensors, [], new Dictionary<string, string> { ["ActorDemo__Sensors__Cuont"] = "5" });
+
+        Assert.Equal(2, await sensors.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(sensors.Lines, l => l.Contains("ActorDemo:Sensors:Cuont") && l.Contains("did you mean --sensors"));
+    }
+
+    [Fact]
+    public async Task An_appsettings_file_that_is_not_json_stops_the_start_with_where_it_breaks()
+    {
+        // A copy of the executable's folder, so that the broken file is seen by this node alone.
+        var folder = Directory.CreateTempSubdirectory("actordemo-appsettings-");
+        try
+        {
+            var source = Path.GetDirectoryName(Nodes.Sensors)!;
+            foreach (var file in Directory.EnumerateFiles(source))
+            {
+                File.Copy(file, Path.Combine(folder.FullName, Path.GetFileName(file)));
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "appsettings.json"), """{ "ActorDemo": { "Sensors": { "Count": 3, } """);
+            var sensors = _nodes.Start(Path.Combine(folder.FullName, Path.GetFileName(Nodes.Sensors)), []);
+
+            Assert.Equal(2, await sensors.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains(sensors.Lines, l => l.Contains("appsettings.json") && l.Contains("LineNumber") && l.Contains("Fix its JSON"));
+            Assert.DoesNotContain(sensors.Lines, l => l.Contains("   at "));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_amqp_url_with_a_path_is_refused_because_the_address_is_its_own_option()
+    {
+        var sensors = _nodes.Start(Nodes.Sensors, ["--amqp-url", "amqp://127.0.0.1:5672/temperature"]);
+
+        Assert.Equal(2, await sensors.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(sensors.Lines, l => l.Contains("--amqp-url") && l.Contains("'/temperature'") && l.Contains("--address"));
+    }
+
+    [Fact]
+    public async Task An_address_that_is_not_this_machines_stops_the_start_naming_the_option()
+    {
+        var sensors = _nodes.Start(Nodes.Sensors, ["--management-hostname", "203.0.113.7", "--port", "0"]);
+
+        Assert.Equal(1, await sensors.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(sensors.Lines, l => l.Contains("203.0.113.7 (--management-hostname) is not an address of this machine"));
+    }
+
+    [Fact]
     public async Task An_unknown_flag_is_refused_with_a_pointer_to_help()
     {
         var aggregator = _nodes.Start(Nodes.Aggregator, ["--sensor", "3"]);

@@ -65,6 +65,11 @@ public sealed record AmqpEndpoint
             throw new AmqpSettingsException("Url", $"'{url}' has scheme '{uri.Scheme}'; use amqp:// or amqps://.");
         }
 
+        if (uri.AbsolutePath is not ("/" or "") || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            throw new AmqpSettingsException("Url", $"the URL has the path or query '{uri.PathAndQuery}{uri.Fragment}', which AMQP does not use; the address is an option of its own (--address). Give amqp://host:port.");
+        }
+
         if (!string.IsNullOrEmpty(uri.UserInfo))
         {
             if (user is not null)

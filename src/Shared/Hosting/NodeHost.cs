@@ -79,7 +79,7 @@ public static partial class NodeHost
             return (options, [new OptionProblem(failure.Groups["key"].Value, problem)]);
         }
 
-        return (options, OptionsValidation.Validate(options));
+        return (options, [.. UnknownSettings.In(configuration), .. OptionsValidation.Validate(options)]);
     }
 
     private static async Task<int> RunHostAsync(
@@ -89,7 +89,18 @@ public static partial class NodeHost
         IReadOnlyList<IInspectionModule> inspection,
         CancellationToken cancellation)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        WebApplicationBuilder builder;
+        try
+        {
+            builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        }
+        catch (InvalidDataException e)
+        {
+            // appsettings.json that does not parse: the file and the parser's position, not a stack trace.
+            var cause = e.InnerException?.InnerException ?? e.InnerException;
+            return await Refuse([$"{e.Message} {cause?.Message} Fix its JSON, or remove it: every setting also has a flag and an environment variable."]);
+        }
+
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = executableDefaults });
         builder.Configuration.AddInMemoryCollection(flags);
         builder.Logging.ClearProviders();
@@ -105,9 +116,9 @@ public static partial class NodeHost
             return await Refuse(problems.Select(problem => problem.ToString()));
         }
 
-        if (RemotingPortTaken(options.Node) is { } taken)
+        if (Unavailable(options) is { } unavailable)
         {
-            await Console.Error.WriteLineAsync(taken);
+            await Console.Error.WriteLineAsync(unavailable);
             return StartFailed;
         }
 
@@ -204,27 +215,38 @@ public static partial class NodeHost
     }
 
     /// <summary>
-    /// Akka.Remote binds with SO_REUSEADDR, which on Linux lets a second node listen on a port a
-    /// running node holds, and both form clusters under one address. A plain listener is refused
-    /// there, so one is tried first.
+    /// Tries each endpoint's address and port before anything starts, so that a failure names the
+    /// option. Akka.Remote binds with SO_REUSEADDR, which on Linux lets a second node listen on a
+    /// port a running node holds, and both form clusters under one address; a plain listener is
+    /// refused there. Kestrel's own error names neither the address nor the option.
     /// </summary>
-    private static string? RemotingPortTaken(NodeOptions node)
+    private static string? Unavailable(ActorDemoOptions options) =>
+        Unavailable("remoting", options.Node.Hostname, options.Node.Port, "--hostname", "--port", "ActorDemo__Node__Port")
+        ?? Unavailable("inspection", options.Inspection.Hostname, options.Inspection.Port, "--inspection-hostname", "--inspection-port", "ActorDemo__Inspection__Port")
+        ?? Unavailable("management", options.Management.Hostname, options.Management.Port, "--management-hostname", "--management-port", "ActorDemo__Management__Port");
+
+    private static string? Unavailable(string endpoint, string hostname, int port, string hostFlag, string portFlag, string portVariable)
     {
-        if (node.Port == 0 || !IPAddress.TryParse(node.Hostname, out var address))
+        if (!IPAddress.TryParse(hostname, out var address))
         {
             return null;
         }
 
         try
         {
-            using var probe = new System.Net.Sockets.TcpListener(address, node.Port);
+            using var probe = new System.Net.Sockets.TcpListener(address, port);
             probe.Start();
             return null;
         }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressNotAvailable)
+        {
+            return $"The node could not start: {hostname} ({hostFlag}) is not an address of this machine, so the {endpoint} endpoint cannot listen there. " +
+                "Use 127.0.0.1, 0.0.0.0 for all interfaces, or one of this machine's addresses.";
+        }
         catch (System.Net.Sockets.SocketException e)
         {
-            return $"The node could not start: remoting port {node.Hostname}:{node.Port} is in use ({e.Message}); another node may run there. " +
-                "Stop it, or choose another port with --port (ActorDemo__Node__Port; 0 takes any free port).";
+            return $"The node could not start: the {endpoint} port {hostname}:{port} is in use ({e.Message}); another node may run there. " +
+                $"Stop it, or choose another port with {portFlag} ({portVariable}; 0 takes any free port).";
         }
     }
 
