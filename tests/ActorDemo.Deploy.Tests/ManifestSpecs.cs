@@ -66,6 +66,69 @@ public sealed partial class ManifestSpecs
 
     [Theory]
     [MemberData(nameof(ActorDemoOverlays))]
+    public void Pods_use_images_loaded_into_the_cluster_and_liveness_waits_for_the_first_start(string overlay)
+    {
+        foreach (var container in ActorDemoContainers(Manifests.Load(overlay)))
+        {
+            Assert.Equal("IfNotPresent", container.ImagePullPolicy);
+            Assert.Equal(("/alive", "management"), (container.StartupProbe.HttpGet.Path, container.StartupProbe.HttpGet.Port.Value));
+            Assert.True(container.StartupProbe.PeriodSeconds * container.StartupProbe.FailureThreshold >= 60, "a slow first start would be killed");
+            Assert.Null(container.LivenessProbe.InitialDelaySeconds);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
+    public void A_disruption_takes_one_aggregator_at_a_time_and_leaves_another_taking_readings(string overlay)
+    {
+        var objects = Manifests.Load(overlay);
+        var aggregator = objects.Single<V1Deployment>("aggregator");
+        var budget = objects.Single<V1PodDisruptionBudget>("aggregator");
+
+        Assert.True(aggregator.Spec.Replicas >= 2);
+        Assert.Equal("1", budget.Spec.MaxUnavailable.Value);
+        Assert.All(budget.Spec.Selector.MatchLabels, label => Assert.Equal(label.Value, aggregator.Spec.Template.Metadata.Labels[label.Key]));
+        Assert.DoesNotContain(budget.Spec.Selector.MatchLabels, label => objects.Single<V1Deployment>("sensors").Spec.Template.Metadata.Labels.Contains(label) && label.Key == "app.kubernetes.io/name");
+    }
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
+    public void The_network_policy_admits_remoting_from_the_cluster_and_inspection_and_management_from_the_namespace_only(string overlay)
+    {
+        var objects = Manifests.Load(overlay);
+        var policy = objects.Single<V1NetworkPolicy>("actordemo");
+        var podLabels = objects.Single<V1Deployment>("aggregator").Spec.Template.Metadata.Labels;
+
+        Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
+        Assert.All(policy.Spec.PodSelector.MatchLabels, label => Assert.Equal(label.Value, podLabels[label.Key]));
+        var admitted = policy.Spec.Ingress.SelectMany(rule => rule.Ports.Select(port => (Port: port.Port.Value, From: rule.FromProperty.Single()))).ToDictionary(p => p.Port, p => p.From);
+        Assert.Equal(["remoting", "management", "inspection"], admitted.Keys);
+        Assert.Null(admitted["remoting"].NamespaceSelector);
+        Assert.Equal("actordemo", admitted["remoting"].PodSelector.MatchLabels["app.kubernetes.io/part-of"]);
+        Assert.All(new[] { "management", "inspection" }, port =>
+        {
+            Assert.Null(admitted[port].NamespaceSelector);
+            Assert.Empty(admitted[port].PodSelector.MatchLabels ?? new Dictionary<string, string>());
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
+    public void Inspection_listens_on_the_pod_IP_and_takes_its_token_from_an_optional_secret(string overlay)
+    {
+        foreach (var container in ActorDemoContainers(Manifests.Load(overlay)))
+        {
+            Assert.Equal("status.podIP", container.Env.Single(e => e.Name == "ActorDemo__Inspection__Hostname").ValueFrom.FieldRef.FieldPath);
+            var token = container.Env.Single(e => e.Name == "ActorDemo__Inspection__Token").ValueFrom.SecretKeyRef;
+            Assert.Equal(("actordemo-inspection", "token", true), (token.Name, token.Key, token.Optional));
+        }
+    }
+
+    private static IEnumerable<V1Container> ActorDemoContainers(IReadOnlyList<object> objects) =>
+        new[] { "aggregator", "sensors" }.Select(name => objects.Single<V1Deployment>(name).Spec.Template.Spec.Containers.Single());
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
     public void Labels_and_selectors_find_the_pods_the_discovery_looks_for(string overlay)
     {
         var objects = Manifests.Load(overlay);

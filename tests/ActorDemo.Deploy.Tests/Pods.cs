@@ -49,13 +49,20 @@ public sealed class Pods(string overlay) : IAsyncDisposable
 
         foreach (var variable in container.Env ?? [])
         {
-            environment[variable.Name] = variable switch
+            var value = variable switch
             {
-                { Value: { } value } => value,
+                { Value: { } literal } => literal,
                 { ValueFrom.FieldRef.FieldPath: "status.podIP" } => podIp,
-                { ValueFrom.SecretKeyRef: { } secret } => _objects.Single<V1Secret>(secret.Name).StringData[secret.Key],
+                { ValueFrom.SecretKeyRef: { } secret } => _objects.OfType<V1Secret>().SingleOrDefault(s => s.Metadata.Name == secret.Name)?.StringData[secret.Key]
+                    ?? (secret.Optional == true ? null : throw new InvalidOperationException($"{deployment}: the Secret {secret.Name} of {variable.Name} is not in the overlay")),
                 _ => throw new InvalidOperationException($"{deployment}: no way to resolve {variable.Name}"),
             };
+
+            // The kubelet leaves out a variable whose optional Secret does not exist.
+            if (value is not null)
+            {
+                environment[variable.Name] = value;
+            }
         }
 
         // A pod has a host name of its own (the pod's name), which the node names its devices after;
