@@ -38,7 +38,7 @@ public sealed class AggregatorRole : INodeRole
         if (options.Amqp.UsesEmbeddedRouter)
         {
             services.AddSingleton(provider => new AnycastRouter(
-                new RouterOptions { Port = options.Amqp.RouterPort, User = options.Amqp.User, Password = options.Amqp.Password },
+                options.Amqp.EmbeddedRouter(),
                 provider.GetRequiredService<ILogger<AnycastRouter>>()));
             services.AddHostedService<EmbeddedRouterService>();
         }
@@ -57,7 +57,7 @@ public sealed class AggregatorRole : INodeRole
         if (amqp.SendsMaxima)
         {
             // Only the singleton sends to 'max', one cluster-wide maximum per window; it opens the link where it runs.
-            var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password);
+            var endpoint = amqp.Endpoint();
             maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery }, metrics.Maxima));
         }
 
@@ -97,7 +97,7 @@ public sealed class AggregatorRole : INodeRole
     {
         var amqp = options.Amqp;
         var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
-        var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password, containerId: $"actordemo-aggregator-{self.Host}-{self.Port}");
+        var endpoint = amqp.Endpoint($"actordemo-aggregator-{self.Host}-{self.Port}");
         var log = Logging.GetLogger(system, "readings");
 
         var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit }, metrics.Readings)

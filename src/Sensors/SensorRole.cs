@@ -37,7 +37,7 @@ public sealed class SensorRole : INodeRole
                 var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
                 var node = options.Node.Name ?? NodeName(self.Port ?? 0);
                 var amqp = options.Amqp;
-                var endpoint = AmqpEndpoint.Create(amqp.EffectiveUrl, amqp.User, amqp.Password, containerId: $"actordemo-sensors-{node}");
+                var endpoint = amqp.Endpoint($"actordemo-sensors-{node}");
                 var link = services.GetRequiredService<SensorLinkMetrics>().Link;
                 services.GetRequiredService<AmqpLinks>().Add("readings-out", amqp.Address, link);
                 NodeHealth.Get(system).RequireAttached("readings-out-link", amqp.Address, link);

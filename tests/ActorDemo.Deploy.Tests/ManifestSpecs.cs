@@ -217,6 +217,23 @@ public sealed partial class ManifestSpecs
     }
 
     [Fact]
+    public void The_enmasse_overlay_trusts_the_address_spaces_CA_from_a_secret_mounted_where_the_pods_look()
+    {
+        var objects = Manifests.Load("enmasse");
+        foreach (var name in new[] { "aggregator", "sensors" })
+        {
+            var pod = objects.Single<V1Deployment>(name).Spec.Template.Spec;
+            var container = pod.Containers.Single();
+            var caFile = container.Env.Single(e => e.Name == "ActorDemo__Amqp__CaFile").Value;
+            var mount = container.VolumeMounts.Single(m => caFile.StartsWith(m.MountPath + "/", StringComparison.Ordinal));
+            var secret = pod.Volumes.Single(v => v.Name == mount.Name).Secret;
+
+            Assert.True(mount.ReadOnlyProperty);
+            Assert.Equal(("actordemo-amqp-ca", "ca.crt"), (secret.SecretName, Path.GetFileName(caFile)));
+        }
+    }
+
+    [Fact]
     public void The_router_overlay_runs_a_balanced_router_for_both_addresses_and_points_the_pods_at_it()
     {
         var objects = Manifests.Load("router");

@@ -12,8 +12,9 @@ public sealed record AmqpEndpoint
     /// <summary>The largest frame our connections take; a message must fit in one (see <see cref="TransferScreen"/>).</summary>
     internal const int MaxFrameSize = 256 * 1024;
 
-    private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout, TimeSpan idleTimeout)
+    private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout, TimeSpan idleTimeout, CertificateTrust trust)
     {
+        Trust = trust;
         IdleTimeout = idleTimeout;
         Url = url;
         User = user;
@@ -42,6 +43,9 @@ public sealed record AmqpEndpoint
 
     public bool UsesTls => Url.Scheme == "amqps";
 
+    /// <summary>Which router certificates <c>amqps</c> trusts: the system's roots, or a private CA's.</summary>
+    internal CertificateTrust Trust { get; }
+
     /// <summary>
     /// Validates every setting and names the one that is wrong. Credentials may be given
     /// in the URL (<c>amqp://user:password@host</c>) or separately, not both.
@@ -53,7 +57,8 @@ public sealed record AmqpEndpoint
         string? password = null,
         string? containerId = null,
         TimeSpan? connectTimeout = null,
-        TimeSpan? idleTimeout = null)
+        TimeSpan? idleTimeout = null,
+        string? caFile = null)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
@@ -107,24 +112,20 @@ public sealed record AmqpEndpoint
             string.IsNullOrEmpty(user) ? null : password ?? string.Empty,
             string.IsNullOrWhiteSpace(containerId) ? $"actordemo-{Guid.NewGuid():N}" : containerId,
             timeout,
-            idle);
+            idle,
+            string.IsNullOrWhiteSpace(caFile) ? CertificateTrust.System : CertificateTrust.FromPemFile(caFile));
     }
 
     /// <summary>Opens a connection; never blocks the caller's thread.</summary>
     internal async Task<Connection> ConnectAsync(CancellationToken cancellationToken = default)
     {
-        var factory = new ConnectionFactory([new ScreenedTcpTransport(MaxFrameSize, ConnectTimeout)]);
+        var factory = new ConnectionFactory([new ClientTransports(MaxFrameSize, ConnectTimeout, Trust)]);
         factory.AMQP.ContainerId = ContainerId;
         factory.AMQP.MaxFrameSize = MaxFrameSize;
         factory.AMQP.IdleTimeout = (int)IdleTimeout.TotalMilliseconds;
         if (User is null)
         {
             factory.SASL.Profile = SaslProfile.Anonymous;
-        }
-
-        if (UsesTls)
-        {
-            factory.SSL.Protocols = System.Security.Authentication.SslProtocols.None;
         }
 
         var address = new Address(Url.Host, Url.Port, User, Password, "/", Url.Scheme);

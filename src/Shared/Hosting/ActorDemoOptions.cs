@@ -123,6 +123,9 @@ public sealed class AmqpOptions
     /// <summary>The port of the embedded router, used when <see cref="Url"/> is empty.</summary>
     public int RouterPort { get; set; } = RouterOptions.DefaultPort;
 
+    /// <summary>The interface the embedded router binds: loopback, or one that sensors on other machines reach (with TLS).</summary>
+    public string RouterHostname { get; set; } = "127.0.0.1";
+
     public string Address { get; set; } = "temperature";
 
     /// <summary>Where window maxima are sent; empty disables.</summary>
@@ -144,12 +147,36 @@ public sealed class AmqpOptions
 
     public DeliveryMode Delivery { get; set; } = DeliveryMode.AtLeastOnce;
 
+    /// <summary>A PEM file of the CA that signed the router's certificate, for <c>amqps</c> to a router with a private CA.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>The embedded router's certificate (PEM); with <see cref="RouterKey"/> it serves amqps.</summary>
+    public string? RouterCertificate { get; set; }
+
+    public string? RouterKey { get; set; }
+
     public bool UsesEmbeddedRouter => string.IsNullOrWhiteSpace(Url);
 
     [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(MaxAddress))]
     public bool SendsMaxima => !string.IsNullOrWhiteSpace(MaxAddress);
 
-    public string EffectiveUrl => UsesEmbeddedRouter ? $"amqp://127.0.0.1:{RouterPort}" : Url!;
+    public string EffectiveUrl => UsesEmbeddedRouter ? $"amqp://{(RouterHostname is "0.0.0.0" or "::" ? "127.0.0.1" : RouterHostname)}:{RouterPort}" : Url!;
+
+    /// <summary>The endpoint these options name, as every link of the node connects to it.</summary>
+    /// <exception cref="AmqpSettingsException">A setting is invalid.</exception>
+    public AmqpEndpoint Endpoint(string? containerId = null) =>
+        AmqpEndpoint.Create(EffectiveUrl, User, Password, containerId, caFile: CaFile);
+
+    /// <summary>The embedded router these options describe.</summary>
+    public RouterOptions EmbeddedRouter() => new()
+    {
+        Host = RouterHostname,
+        Port = RouterPort,
+        User = User,
+        Password = Password,
+        CertificateFile = RouterCertificate,
+        KeyFile = RouterKey,
+    };
 }
 
 /// <summary>The sensor fleet of a node.</summary>

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
 namespace ActorDemo.Shared.Routing;
 
 /// <summary>Where the embedded router listens and whom it lets in.</summary>
@@ -17,6 +20,32 @@ public sealed record RouterOptions
 
     public string ContainerId { get; init; } = "actordemo-router";
 
+    /// <summary>A PEM certificate (with <see cref="KeyFile"/>): the router then takes TLS (amqps), and plain AMQP from this machine only.</summary>
+    public string? CertificateFile { get; init; }
+
+    public string? KeyFile { get; init; }
+
+    /// <summary>The router's certificate with its key, or null without one.</summary>
+    /// <exception cref="Amqp.AmqpSettingsException">The files cannot be read as a PEM certificate and its key.</exception>
+    public X509Certificate2? LoadCertificate()
+    {
+        if (string.IsNullOrWhiteSpace(CertificateFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(CertificateFile, KeyFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new Amqp.AmqpSettingsException(
+                "RouterCertificate",
+                $"'{CertificateFile}' with key '{KeyFile}' cannot be read as a PEM certificate and its private key ({e.Message}); give both in PEM.");
+        }
+    }
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(Host))
@@ -27,6 +56,11 @@ public sealed record RouterOptions
         if (Port is < 1 or > 65535)
         {
             throw new ArgumentException($"Invalid router setting 'Port': {Port} is outside 1..65535.", nameof(Port));
+        }
+
+        if (string.IsNullOrWhiteSpace(CertificateFile) != string.IsNullOrWhiteSpace(KeyFile))
+        {
+            throw new ArgumentException("Invalid router setting 'CertificateFile': give the certificate and its key together, or neither.", nameof(CertificateFile));
         }
 
         if (string.IsNullOrEmpty(User) != string.IsNullOrEmpty(Password))

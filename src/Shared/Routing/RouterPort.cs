@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Channels;
 using ActorDemo.Shared.Amqp;
@@ -19,6 +21,7 @@ namespace ActorDemo.Shared.Routing;
 /// listener with <c>authenticatePeer: no</c> does. The SASL exchange (ANONYMOUS, or PLAIN against
 /// the configured user) runs here too, each connection on its own, so that a peer that stalls in it
 /// holds up nobody else. What passes is handed to AMQPNetLite's listener as a ready transport.
+/// With a certificate the port serves <c>amqps</c>: TLS first, and plain AMQP from this machine only.
 /// </summary>
 internal sealed class RouterPort : TransportProvider
 {
@@ -38,12 +41,14 @@ internal sealed class RouterPort : TransportProvider
     private readonly RouterOptions _options;
     private readonly ILogger _logger;
     private readonly Socket _socket;
+    private readonly X509Certificate2? _certificate;
     private readonly Channel<IAsyncTransport> _ready = Channel.CreateUnbounded<IAsyncTransport>();
     private readonly CancellationTokenSource _closing = new();
 
     private RouterPort(RouterOptions options, ILogger logger, Socket socket)
     {
         _options = options;
+        _certificate = options.LoadCertificate();
         _logger = logger;
         _socket = socket;
         AddressSchemes = ["amqp"];
@@ -124,17 +129,30 @@ internal sealed class RouterPort : TransportProvider
             }
 
             client.NoDelay = true;
-            _ = HandshakeAsync(new SocketTransport(client));
+            _ = HandshakeAsync(client);
         }
     }
 
-    private async Task HandshakeAsync(SocketTransport transport)
+    private async Task HandshakeAsync(Socket client)
     {
-        var peer = transport.Socket.RemoteEndPoint;
+        var peer = client.RemoteEndPoint;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
         timeout.CancelAfter(HandshakeTimeout);
+        Stream stream = new NetworkStream(client, ownsSocket: true);
         try
         {
+            if (_certificate is not null && await SecureAsync(client, stream, timeout.Token).ConfigureAwait(false) is { } secured)
+            {
+                stream = secured;
+            }
+            else if (_certificate is not null && !FromThisMachine(client))
+            {
+                _logger.LogWarning("Connection from {Peer} refused: it did not start TLS, and this router takes connections from other machines over TLS only (amqps)", peer);
+                await stream.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+
+            var transport = new AmqpTransport(stream, peer);
             var header = new byte[8];
             await transport.ReadExactlyAsync(header, timeout.Token).ConfigureAwait(false);
             if (header.AsSpan().SequenceEqual(SaslHeader))
@@ -164,15 +182,40 @@ internal sealed class RouterPort : TransportProvider
                 transport.Close();
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or AmqpException or InvalidCastException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException
+                                      or AmqpException or InvalidCastException or System.Security.Authentication.AuthenticationException)
         {
             _logger.LogDebug("Connection from {Peer} dropped during its handshake: {Error}", peer, e.Message);
-            transport.Close();
+            await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 
+    /// <summary>
+    /// TLS for a client whose first byte is a TLS handshake record; null for one that starts with
+    /// AMQP's header instead, which only clients on this machine (the aggregator's own link) may do.
+    /// </summary>
+    private async Task<Stream?> SecureAsync(Socket client, Stream stream, CancellationToken cancellationToken)
+    {
+        const byte TlsHandshakeRecord = 0x16;
+        var first = new byte[1];
+        if (await client.ReceiveAsync(first, SocketFlags.Peek, cancellationToken).ConfigureAwait(false) != 1 || first[0] != TlsHandshakeRecord)
+        {
+            return null;
+        }
+
+        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, cancellationToken).ConfigureAwait(false);
+        return tls;
+    }
+
+    /// <summary>A client on this machine comes from loopback, or from the very address it connected to.</summary>
+    private static bool FromThisMachine(Socket client) =>
+        client.RemoteEndPoint is IPEndPoint remote
+        && (IPAddress.IsLoopback(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address)
+            || (client.LocalEndPoint is IPEndPoint local && local.Address.Equals(remote.Address)));
+
     /// <summary>The server's side of SASL: offer the mechanism, check the client's choice and answer.</summary>
-    private async Task<bool> AuthenticateAsync(SocketTransport transport, EndPoint? peer, CancellationToken cancellationToken)
+    private async Task<bool> AuthenticateAsync(AmqpTransport transport, EndPoint? peer, CancellationToken cancellationToken)
     {
         var offered = _options.User is null ? Anonymous : Plain;
         byte[] greeting = [.. SaslHeader, .. SaslFrame(new SaslMechanisms { SaslServerMechanisms = [offered] })];
@@ -190,7 +233,7 @@ internal sealed class RouterPort : TransportProvider
         return passed;
     }
 
-    private static async Task<SaslInit?> ReadSaslInitAsync(SocketTransport transport, CancellationToken cancellationToken)
+    private static async Task<SaslInit?> ReadSaslInitAsync(AmqpTransport transport, CancellationToken cancellationToken)
     {
         var size = new byte[4];
         await transport.ReadExactlyAsync(size, cancellationToken).ConfigureAwait(false);

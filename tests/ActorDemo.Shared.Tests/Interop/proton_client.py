@@ -7,7 +7,8 @@
                                          after a round trip on the connection, then at every change
 
 --no-sasl opens the connection with no SASL layer at all, as Proton C's examples and many device
-gateways do.
+gateways do. --ca FILE (with an amqps:// URL) trusts the router certificates that CA signed and
+checks the host name, as a device given its cluster's CA does.
 """
 import sys
 import uuid
@@ -15,6 +16,7 @@ import uuid
 from proton import Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
+from proton import SSLDomain
 from proton.utils import BlockingConnection
 
 
@@ -61,7 +63,12 @@ def main(args):
 
     count = int(args[3])
     sasl = "--no-sasl" not in args
-    connection = BlockingConnection(url, timeout=30, sasl_enabled=sasl, allowed_mechs="ANONYMOUS" if sasl else None)
+    ssl_domain = None
+    if "--ca" in args:
+        ssl_domain = SSLDomain(SSLDomain.MODE_CLIENT)
+        ssl_domain.set_trusted_ca_db(args[args.index("--ca") + 1])
+        ssl_domain.set_peer_authentication(SSLDomain.VERIFY_PEER_NAME)
+    connection = BlockingConnection(url, timeout=30, sasl_enabled=sasl, allowed_mechs="ANONYMOUS" if sasl else None, ssl_domain=ssl_domain)
     try:
         if mode == "send":
             sender = connection.create_sender(address)

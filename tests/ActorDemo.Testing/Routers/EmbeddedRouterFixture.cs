@@ -2,12 +2,19 @@ using ActorDemo.Shared.Routing;
 
 namespace ActorDemo.Testing.Routers;
 
-/// <summary>The embedded anycast router on a free loopback port.</summary>
+/// <summary>The embedded anycast router on a free loopback port; with certificates it takes TLS too.</summary>
 public sealed class EmbeddedRouterFixture : TestRouter
 {
-    public EmbeddedRouterFixture(string? user = null, string? password = null, int? port = null)
+    public EmbeddedRouterFixture(string? user = null, string? password = null, int? port = null, TestCertificates? certificates = null)
     {
-        Options = new RouterOptions { Port = port ?? Loopback.FreePort(), User = user, Password = password };
+        Options = new RouterOptions
+        {
+            Port = port ?? Loopback.FreePort(),
+            User = user,
+            Password = password,
+            CertificateFile = certificates?.CertificateFile,
+            KeyFile = certificates?.KeyFile,
+        };
         Router = new AnycastRouter(Options);
         Router.Start();
     }

@@ -1,16 +1,18 @@
+using System.Buffers;
 using System.Buffers.Binary;
-using System.Net.Sockets;
+using System.Net;
 using Amqp;
 
 namespace ActorDemo.Shared.Amqp;
 
 /// <summary>
-/// An AMQP transport over a connected TCP socket. Reads go into one buffer that serves many
-/// frames, so a small frame costs no receive of its own; what is read ahead during a protocol
-/// handshake stays in the buffer for the connection that follows. With a <see cref="TransferScreen"/>
-/// every frame is whole in the buffer and screened before AMQPNetLite reads any of it.
+/// The transport of one AMQP connection, over a TCP stream or TLS on one. Reads go into one buffer
+/// that serves many frames, so a small frame costs no read of its own; what is read ahead during a
+/// protocol handshake stays in the buffer for the connection that follows. Frames AMQPNetLite hands
+/// over together leave in one write. With a <see cref="TransferScreen"/> every frame is whole in
+/// the buffer and screened before AMQPNetLite reads any of it.
 /// </summary>
-internal sealed class SocketTransport(Socket socket, TransferScreen? screen = null) : IAsyncTransport
+internal sealed class AmqpTransport(Stream stream, EndPoint? remote, TransferScreen? screen = null) : IAsyncTransport
 {
     private const int ReadBufferSize = 64 * 1024;
     private const int FrameHeaderSize = 8;
@@ -27,10 +29,11 @@ internal sealed class SocketTransport(Socket socket, TransferScreen? screen = nu
     /// <summary>A frame the screen rewrote, handed out before anything still in the buffer.</summary>
     private ReadOnlyMemory<byte> _rewritten;
 
-    public Socket Socket { get; } = socket;
+    /// <summary>The peer, for the log.</summary>
+    public EndPoint? Remote { get; } = remote;
 
     /// <summary>Fills <paramref name="destination"/> or throws: the handshake's way of reading.</summary>
-    /// <exception cref="SocketException">The peer closed the connection first.</exception>
+    /// <exception cref="EndOfStreamException">The peer closed the connection first.</exception>
     public async ValueTask ReadExactlyAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         while (destination.Length > 0)
@@ -38,7 +41,7 @@ internal sealed class SocketTransport(Socket socket, TransferScreen? screen = nu
             var count = Serve(destination.Span, out var needed);
             if (count == 0 && await FillAsync(needed, cancellationToken).ConfigureAwait(false) == 0)
             {
-                throw new SocketException((int)SocketError.ConnectionReset);
+                throw new EndOfStreamException("The peer closed the connection.");
             }
 
             destination = destination[count..];
@@ -60,14 +63,8 @@ internal sealed class SocketTransport(Socket socket, TransferScreen? screen = nu
         bytes.CopyTo(_read.AsSpan(_readStart));
     }
 
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
-    {
-        while (bytes.Length > 0)
-        {
-            var sent = await Socket.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            bytes = bytes[sent..];
-        }
-    }
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        stream.WriteAsync(bytes, cancellationToken);
 
     async Task<int> IAsyncTransport.ReceiveAsync(byte[] buffer, int offset, int count)
     {
@@ -95,25 +92,46 @@ internal sealed class SocketTransport(Socket socket, TransferScreen? screen = nu
 
     async Task IAsyncTransport.SendAsync(IList<ByteBuffer> bufferList, int listSize)
     {
-        var segments = new ArraySegment<byte>[bufferList.Count];
-        for (var i = 0; i < segments.Length; i++)
+        if (bufferList.Count == 1)
         {
-            var buffer = bufferList[i];
-            segments[i] = new ArraySegment<byte>(buffer.Buffer, buffer.Offset, buffer.Length);
+            var only = bufferList[0];
+            await stream.WriteAsync(only.Buffer.AsMemory(only.Offset, only.Length)).ConfigureAwait(false);
+            return;
         }
 
-        // On a stream socket the list is sent whole or the task fails.
-        await Socket.SendAsync(segments, SocketFlags.None).ConfigureAwait(false);
+        // The frames queued while the last write was in flight leave together: one write, one TLS record.
+        var total = 0;
+        foreach (var buffer in bufferList)
+        {
+            total += buffer.Length;
+        }
+
+        var joined = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            var offset = 0;
+            foreach (var buffer in bufferList)
+            {
+                buffer.Buffer.AsSpan(buffer.Offset, buffer.Length).CopyTo(joined.AsSpan(offset));
+                offset += buffer.Length;
+            }
+
+            await stream.WriteAsync(joined.AsMemory(0, total)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(joined);
+        }
     }
 
     void IAsyncTransport.SetConnection(Connection connection)
     {
-        // Nothing to bind: the socket is connected before the connection exists.
+        // Nothing to bind: the stream is connected before the connection exists.
     }
 
-    void ITransport.Send(ByteBuffer buffer) => WriteAsync(buffer.Buffer.AsMemory(buffer.Offset, buffer.Length), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    void ITransport.Send(ByteBuffer buffer) => stream.Write(buffer.Buffer, buffer.Offset, buffer.Length);
 
-    public void Close() => Socket.Dispose();
+    public void Close() => stream.Dispose();
 
     void ITransport.Close() => Close();
 
@@ -201,7 +219,7 @@ internal sealed class SocketTransport(Socket socket, TransferScreen? screen = nu
     private int Fill(int needed)
     {
         MakeRoom(needed);
-        var received = Socket.Receive(_read, _readEnd, _read.Length - _readEnd, SocketFlags.None);
+        var received = stream.Read(_read, _readEnd, _read.Length - _readEnd);
         _readEnd += received;
         return received;
     }
@@ -209,7 +227,7 @@ internal sealed class SocketTransport(Socket socket, TransferScreen? screen = nu
     private async ValueTask<int> FillAsync(int needed, CancellationToken cancellationToken)
     {
         MakeRoom(needed);
-        var received = await Socket.ReceiveAsync(_read.AsMemory(_readEnd), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var received = await stream.ReadAsync(_read.AsMemory(_readEnd), cancellationToken).ConfigureAwait(false);
         _readEnd += received;
         return received;
     }
