@@ -2,8 +2,9 @@
 
   hostile_sender.py URL ADDRESS ROUNDS
 
-Each round sends every kind of bad payload below once and ten valid readings (AmqpValue strings,
-as the original demo's publisher sent them), as raw transfers, and waits for every outcome. It
+Each round sends every kind of bad payload below once, each followed by five valid readings
+(AmqpValue strings, as the original demo's publisher sent them), as raw transfers, and waits for
+every outcome. It
 prints one line per outcome that was not what a correct consumer answers, then a summary:
 
   valid accepted=N other=N
@@ -18,7 +19,24 @@ from proton import Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
+def data(text):
+    """A Data body, as our sensors send, holding this text."""
+    return Message(body=text.encode("utf-8"), inferred=True).encode()
+
+
 BAD = {
+    # Valid AMQP messages that are no reading.
+    "not-a-number": Message(body="hot").encode(),
+    "json-without-temperature": data('{"device-id":"sensor-x"}'),
+    "malformed-json": data('{"temperature": 22.4'),
+    "temperature-out-of-range": data('{"temperature": 5000}'),
+    "device-id-too-long": data('{"device-id":"' + "d" * 200 + '","temperature":21}'),
+    "device-id-with-escape-codes": data('{"device-id":"sensor\\u001b[2J\\nFAKE LOG LINE","temperature":21}'),
+    "body-too-large": data("1" * 70_000),
+    "empty-data": data(""),
+    "list-body": Message(body=[1, 2, 3]).encode(),
+    "no-body": Message().encode(),
+    # Transfers whose payload is no AMQP message at all.
     "not-amqp": b"hello, not amqp",
     "truncated-section": bytes.fromhex("005375a00a3132"),
     "unknown-descriptor": bytes.fromhex("00537f40"),
@@ -39,7 +57,7 @@ class HostileSender(MessagingHandler):
         for _ in range(rounds):
             for kind, payload in BAD.items():
                 self.pending.append((kind, payload))
-                for i in range(10):
+                for i in range(5):
                     self.pending.append(("valid", Message(body=f"{20 + i % 5}.5").encode()))
         self.total = len(self.pending)
         self.kinds = {}

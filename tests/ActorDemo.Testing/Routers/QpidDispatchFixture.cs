@@ -26,6 +26,9 @@ public sealed class QpidDispatchFixture : TestRouter
 
     public override int Port { get; }
 
+    /// <summary>The router's process (or the script that runs it), for benchmarks that measure it.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the router printed, for specs that read its log.</summary>
     public IReadOnlyList<string> Lines => _process.Lines;
 

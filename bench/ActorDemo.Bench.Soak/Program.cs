@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ActorDemo.Testing;
+using ActorDemo.Testing.Routers;
+
+// Sensors -> Qpid Dispatch -> two aggregators, for --minutes, with the router killed (SIGKILL, then
+// started again) at a third of the run and the second aggregator killed at two thirds. At the end
+// the sensors stop, and what they saw accepted is compared with what the windows counted.
+var minutes = Argument("--minutes", 10.0);
+var sensorCount = (int)Argument("--sensors", 400.0);
+var duration = TimeSpan.FromMinutes(minutes);
+
+await using var router = await QpidDispatchFixture.StartRouterOverlayAsync();
+await using var nodes = new Nodes(router.Url);
+var aggregator = nodes.StartAggregator("--history", "2000");
+var secondInspection = Loopback.FreePort();
+var second = nodes.StartAnotherAggregator(secondInspection, "--history", "2000");
+await Nodes.AttachedAsync(aggregator);
+await Nodes.AttachedAsync(second);
+// Nodes starts sensor processes with a 200 ms interval: 5 readings a second each.
+var sensors = nodes.StartSensors("--sensors", sensorCount.ToString(CultureInfo.InvariantCulture), "--max-in-flight", "50000");
+await Nodes.AttachedAsync(sensors);
+Console.WriteLine($"# soak: {sensorCount} sensors at 5 Hz ({sensorCount * 5:N0} readings/s) through Qpid Dispatch to 2 aggregators for {minutes} min");
+
+var clock = Stopwatch.StartNew();
+var processes = new Dictionary<string, Func<int?>>
+{
+    ["qdrouterd"] = () => router.ProcessId,
+    ["aggregator 1 (singleton)"] = () => aggregator.HasExited ? null : aggregator.Id,
+    ["aggregator 2"] = () => second.HasExited ? null : second.Id,
+    ["sensors"] = () => sensors.HasExited ? null : sensors.Id,
+};
+await Task.Delay(TimeSpan.FromSeconds(30));
+var rssAtStart = processes.ToDictionary(p => p.Key, p => Rss(p.Value()));
+
+await Until(duration / 3);
+Console.WriteLine($"{clock.Elapsed:mm\\:ss} killing the router (SIGKILL) and starting it again");
+await router.RestartAsync();
+await Until(duration * 2 / 3);
+Console.WriteLine($"{clock.Elapsed:mm\\:ss} killing aggregator 2 (SIGKILL)");
+var rssOfSecond = Rss(second.Id);
+second.Kill();
+await Until(duration);
+
+var rssAtEnd = processes.ToDictionary(p => p.Key, p => Rss(p.Value()));
+rssAtEnd["aggregator 2"] ??= rssOfSecond;
+Console.WriteLine($"{clock.Elapsed:mm\\:ss} stopping the sensors");
+var sensorNode = await SensorNodeAsync();
+var accepted = await Nodes.StopSensorsAndCountAcceptedAsync(nodes.Inspection);
+sensorNode = await SensorNodeAsync();
+var links = await JsonAsync(nodes.Inspection, "amqp", "show", "--json");
+
+// The windows settle a few seconds after the last reading: wait until the count stops moving.
+long counted = -1, duplicates = 0, late = 0;
+for (var previous = -2L; counted != previous; await Task.Delay(TimeSpan.FromSeconds(5)))
+{
+    previous = counted;
+    var windows = await JsonAsync(nodes.Inspection, "windows", "show", "-n", "10000", "--json");
+    counted = windows.GetProperty("windows").EnumerateArray().Sum(w => (long)w.GetProperty("count").GetInt32());
+    duplicates = windows.GetProperty("windows").EnumerateArray().SelectMany(w => w.GetProperty("partials").EnumerateArray()).Sum(p => (long)p.GetProperty("duplicates").GetInt32());
+    late = windows.GetProperty("latePartials").GetInt64();
+}
+
+var offered = sensorNode.GetProperty("offered").GetInt64();
+var dropped = sensorNode.GetProperty("dropped").GetInt64();
+Console.WriteLine();
+Console.WriteLine("| figure | value |");
+Console.WriteLine("|---|---:|");
+Console.WriteLine($"| readings offered by the sensors | {offered:N0} |");
+Console.WriteLine($"| accepted by the router (sensors saw accepted) | {accepted:N0} |");
+Console.WriteLine($"| dropped at the sensors (buffer full while no credit, or left at stop) | {dropped:N0} |");
+Console.WriteLine($"| resent by the sensors' sink (released, modified, or unsettled at a broken link) | {ResentOf(links, "readings-out"):N0} |");
+Console.WriteLine($"| counted in windows | {counted:N0} |");
+Console.WriteLine($"| arrived twice at one aggregator, counted once | {duplicates:N0} |");
+Console.WriteLine($"| counted beyond what was accepted (arrived at both aggregators) | {Math.Max(0, counted - accepted):N0} |");
+Console.WriteLine($"| accepted but in no window | {Math.Max(0, accepted - counted):N0} |");
+Console.WriteLine($"| partials that came after their window was merged | {late:N0} |");
+Console.WriteLine();
+Console.WriteLine("| process | RSS 30 s in (MiB) | RSS at the end (MiB) |");
+Console.WriteLine("|---|---:|---:|");
+foreach (var name in processes.Keys)
+{
+    Console.WriteLine($"| {name} | {Mib(rssAtStart[name])} | {Mib(rssAtEnd[name])}{(name == "aggregator 2" ? " (before its kill)" : name == "qdrouterd" ? " (restarted)" : "")} |");
+}
+
+return 0;
+
+async Task Until(TimeSpan at)
+{
+    while (clock.Elapsed < at)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+}
+
+async Task<JsonElement> SensorNodeAsync() =>
+    (await JsonAsync(nodes.Inspection, "sensors", "show", "--json")).GetProperty("nodes").EnumerateArray().Single();
+
+static async Task<JsonElement> JsonAsync(string inspection, params string[] command)
+{
+    var (status, lines) = await Nodes.CmdAt(inspection, command);
+    return status == 0
+        ? JsonDocument.Parse(string.Join('\n', lines)).RootElement.Clone()
+        : throw new InvalidOperationException($"cmd {string.Join(' ', command)} failed: {string.Join('\n', lines)}");
+}
+
+static long ResentOf(JsonElement amqp, string link) =>
+    amqp.GetProperty("links").EnumerateArray().Where(l => l.GetProperty("name").GetString() == link).Sum(l => l.GetProperty("resent").GetInt64());
+
+// The resident set of a process and its children (the router may run under a wrapper script).
+static long? Rss(int? pid)
+{
+    if (pid is not { } id || !File.Exists($"/proc/{id}/status"))
+    {
+        return null;
+    }
+
+    var line = File.ReadLines($"/proc/{id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    var own = line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    var children = File.Exists($"/proc/{id}/task/{id}/children")
+        ? File.ReadAllText($"/proc/{id}/task/{id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
+        : [];
+    return own + children.Sum(child => Rss(child) ?? 0);
+}
+
+static string Mib(long? bytes) => bytes is { } b ? (b / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture) : "-";
+
+double Argument(string name, double fallback)
+{
+    var at = Array.IndexOf(args, name);
+    if (at < 0)
+    {
+        return fallback;
+    }
+
+    return at + 1 < args.Length && double.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var value) && value > 0
+        ? value
+        : throw new ArgumentException($"{name} needs a positive number.");
+}
