@@ -46,10 +46,29 @@ await Until(duration);
 var rssAtEnd = processes.ToDictionary(p => p.Key, p => Rss(p.Value()));
 rssAtEnd["aggregator 2"] ??= rssOfSecond;
 Console.WriteLine($"{clock.Elapsed:mm\\:ss} stopping the sensors");
+long accepted;
+try
+{
+    accepted = await Nodes.StopSensorsAndCountAcceptedAsync(nodes.Inspection);
+}
+catch (Exception e)
+{
+    // What stayed unsettled, and where: the sensors' links and the aggregators' logs.
+    Console.WriteLine($"the sensors did not settle: {e.Message}");
+    Console.WriteLine((await JsonAsync(nodes.Inspection, "sensors", "show", "--json")).ToString());
+    Console.WriteLine((await JsonAsync(nodes.Inspection, "amqp", "show", "--json")).ToString());
+    Console.WriteLine((await JsonAsync(SensorInspection(), "amqp", "show", "--json")).ToString());
+    Console.WriteLine((await JsonAsync(nodes.Inspection, "windows", "show", "-n", "3", "--json")).ToString());
+    foreach (var line in aggregator.Lines.Where(l => l.Contains("again") || l.Contains("AMQP")).Concat(sensors.Lines.Where(l => l.Contains("AMQP"))))
+    {
+        Console.WriteLine(line);
+    }
+
+    return 1;
+}
+
 var sensorNode = await SensorNodeAsync();
-var accepted = await Nodes.StopSensorsAndCountAcceptedAsync(nodes.Inspection);
-sensorNode = await SensorNodeAsync();
-var links = await JsonAsync(nodes.Inspection, "amqp", "show", "--json");
+var links = await JsonAsync(SensorInspection(), "amqp", "show", "--json");
 
 // The windows settle a few seconds after the last reading: wait until the count stops moving.
 long counted = -1, duplicates = 0, late = 0;
@@ -70,7 +89,8 @@ Console.WriteLine("|---|---:|");
 Console.WriteLine($"| readings offered by the sensors | {offered:N0} |");
 Console.WriteLine($"| accepted by the router (sensors saw accepted) | {accepted:N0} |");
 Console.WriteLine($"| dropped at the sensors (buffer full while no credit, or left at stop) | {dropped:N0} |");
-Console.WriteLine($"| resent by the sensors' sink (released, modified, or unsettled at a broken link) | {ResentOf(links, "readings-out"):N0} |");
+Console.WriteLine($"| rejected by the aggregators | {Link(links, "readings-out", "rejected"):N0} |");
+Console.WriteLine($"| resent by the sensors' sink (released, modified, or unsettled at a broken link) | {Link(links, "readings-out", "resent"):N0} |");
 Console.WriteLine($"| counted in windows | {counted:N0} |");
 Console.WriteLine($"| arrived twice at one aggregator, counted once | {duplicates:N0} |");
 Console.WriteLine($"| counted beyond what was accepted (arrived at both aggregators) | {Math.Max(0, counted - accepted):N0} |");
@@ -94,6 +114,9 @@ async Task Until(TimeSpan at)
     }
 }
 
+// The sensor process takes a free inspection port and logs it first.
+string SensorInspection() => sensors.Lines.First(l => l.Contains("Now listening on: http://")).Split("http://")[1].Trim();
+
 async Task<JsonElement> SensorNodeAsync() =>
     (await JsonAsync(nodes.Inspection, "sensors", "show", "--json")).GetProperty("nodes").EnumerateArray().Single();
 
@@ -105,8 +128,8 @@ static async Task<JsonElement> JsonAsync(string inspection, params string[] comm
         : throw new InvalidOperationException($"cmd {string.Join(' ', command)} failed: {string.Join('\n', lines)}");
 }
 
-static long ResentOf(JsonElement amqp, string link) =>
-    amqp.GetProperty("links").EnumerateArray().Where(l => l.GetProperty("name").GetString() == link).Sum(l => l.GetProperty("resent").GetInt64());
+static long Link(JsonElement amqp, string link, string counter) =>
+    amqp.GetProperty("links").EnumerateArray().Where(l => l.GetProperty("name").GetString() == link).Sum(l => l.GetProperty(counter).GetInt64());
 
 // The resident set of a process and its children (the router may run under a wrapper script).
 static long? Rss(int? pid)

@@ -233,6 +233,19 @@ public sealed partial class ManifestSpecs
         }
     }
 
+    [Theory]
+    [InlineData("router", "actordemo-router")]
+    [InlineData("router-mesh", "actordemo-router-mesh")]
+    public void The_routers_let_a_sensor_node_keep_all_its_readings_in_flight_until_their_window_is_recorded(string overlay, string configMap)
+    {
+        var conf = Manifests.Load(overlay).Single<V1ConfigMap>(configMap).Data["qdrouterd.conf"];
+        var normal = Regex.Match(conf, @"listener \{[^}]*port: 5672[^}]*\}").Value;
+
+        // Qpid Dispatch's default of 250 deliveries in flight per link would cap a sensor node at 250 / (window + grace + 1 s).
+        var capacity = int.Parse(Regex.Match(normal, @"linkCapacity: (\d+)").Groups[1].Value);
+        Assert.True(capacity >= new ActorDemo.Shared.Hosting.AmqpOptions().MaxInFlight, $"linkCapacity {capacity}");
+    }
+
     [Fact]
     public void The_router_overlay_runs_a_balanced_router_for_both_addresses_and_points_the_pods_at_it()
     {
