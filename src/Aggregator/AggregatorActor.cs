@@ -196,14 +196,20 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
     /// <summary>A partial after its window was emitted: added to the history's window, logged, counted; never dropped silently.</summary>
     private void RecordLate(PartialWindow partial)
     {
-        _late++;
         var entry = _history.Last;
         while (entry is not null && entry.Value.Window.WindowStart != partial.WindowStart)
         {
             entry = entry.Previous;
         }
 
-        if (entry?.Value is { } recorded && partial.Count > 0 && recorded.Partials.All(p => p.Node != partial.Node))
+        if (entry?.Value.Partials.Any(p => p.Node == partial.Node) == true)
+        {
+            // A copy the reporter sent again before it heard that the first was recorded: not late, and already counted.
+            return;
+        }
+
+        _late++;
+        if (entry?.Value is { } recorded && partial.Count > 0)
         {
             var window = recorded.Window;
             var highest = ReadingMaximum.Higher(new ReadingMaximum(window.Max, window.DeviceId), new ReadingMaximum(partial.Max!.Value, partial.DeviceId!))!;

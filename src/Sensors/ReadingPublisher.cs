@@ -79,15 +79,16 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         Receive<ReadingPublisherProtocol.Abandon>(_ =>
         {
             // The node stops without a link: what is buffered or unsettled now will never be sent, so it is dropped, and counted.
-            var (buffered, unsettled) = (_queue.Buffered, _link.Unsettled);
-            _abandoned = buffered + unsettled;
+            var (buffered, pending, unsettled) = (_queue.Buffered, _link.Pending, _link.Unsettled);
+            _abandoned = buffered + pending + unsettled;
             _log.Warning(
-                "Stopping without a working link to '{0}' ({1}): {2} buffered and {3} unsent or unsettled readings are dropped",
+                "Stopping without a working link to '{0}' ({1}): {2} buffered, {3} unsent and {4} unsettled readings are dropped",
                 _address,
                 _link.State,
                 buffered,
+                pending,
                 unsettled);
-            Sender.Tell(new ReadingPublisherProtocol.Abandoned(buffered + unsettled));
+            Sender.Tell(new ReadingPublisherProtocol.Abandoned(_abandoned));
         });
     }
 
@@ -104,7 +105,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         _completion.PipeTo(Sender, success: _ => Done.Instance, failure: e => new Status.Failure(e));
 
     private ReadingPublisherProtocol.Counts Counts() =>
-        new(_queue.Offered, _queue.Dropped + _abandoned, _queue.Buffered, _link.Sent, _link.Accepted, _link.Unsettled, _link.State.ToString());
+        new(_queue.Offered, _queue.Dropped + _abandoned, _queue.Buffered, _link.Sent, _link.Accepted, _link.Pending, _link.Unsettled, _link.State.ToString());
 
     private void Report()
     {
@@ -154,5 +155,7 @@ public static class ReadingPublisherProtocol
     }
 
     /// <param name="Sent">Readings sent on the AMQP link (resends included); <paramref name="Accepted"/> by the peer.</param>
-    public sealed record Counts(long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Unsettled, string Link) : ISensorMessage;
+    /// <param name="Pending">Taken by the sink and not yet sent (no credit or no link).</param>
+    /// <param name="Unsettled">Sent, with no outcome yet.</param>
+    public sealed record Counts(long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Pending, long Unsettled, string Link) : ISensorMessage;
 }

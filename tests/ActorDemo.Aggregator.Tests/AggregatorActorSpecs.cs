@@ -109,6 +109,23 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     }
 
     [Fact]
+    public void A_copy_of_a_recorded_partial_sent_again_after_the_window_went_out_is_not_late()
+    {
+        var a = Self();
+        var (aggregator, subscriber) = Start(history: 10);
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+        subscriber.ExpectMsg<WindowRecorded>(TimeSpan.FromSeconds(5));
+        var reporter = CreateTestProbe();
+
+        EventFilter.Warning(contains: "came after").Expect(0, () => aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), reporter));
+
+        reporter.ExpectMsg<PartialRecorded>();
+        aggregator.Tell(GetSummary.Instance);
+        var summary = ExpectMsg<Summary>();
+        Assert.Equal((0, 10), (summary.LatePartials, summary.Latest!.Window.Count));
+    }
+
+    [Fact]
     public void A_node_that_left_is_not_waited_for()
     {
         var a = Self();

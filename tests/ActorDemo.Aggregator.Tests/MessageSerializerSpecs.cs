@@ -45,7 +45,7 @@ public sealed class MessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Confi
         SensorFleet.GetFleet.Instance,
         new SensorFleet.Fleet(["sensor-a-0000", "sensor-a-0001"]),
         ReadingPublisherProtocol.GetCounts.Instance,
-        new ReadingPublisherProtocol.Counts(100, 2, 3, 98, 95, 3, "Attached"),
+        new ReadingPublisherProtocol.Counts(100, 2, 3, 98, 95, 1, 3, "Attached"),
     };
 
     [Theory]

@@ -65,6 +65,22 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_running_member_downed_through_cmd_exits_with_a_status_that_says_it_was_downed()
+    {
+        var aggregator = _nodes.StartAggregator();
+        await aggregator.WaitForLineAsync(l => l.Contains("Cluster member up:"), Formation);
+        var sensors = _nodes.StartSensors("--sensors", "1", "--node-name", "downed");
+        await aggregator.WaitForLineAsync(_ => aggregator.Lines.Count(l => l.Contains("Cluster member up:")) == 2, Formation);
+        var address = SensorAddress(aggregator);
+
+        var (status, _) = await _nodes.Cmd("cluster", "down", address);
+
+        Assert.Equal(0, status);
+        // Not 0: a supervisor (Kubernetes) must see that the node did not stop because it was asked to.
+        Assert.NotEqual(0, await sensors.WaitForExitAsync(Formation));
+    }
+
+    [Fact]
     public async Task Cluster_down_of_a_killed_member_removes_it()
     {
         var (aggregator, doomed) = await StartClusterOfThree();

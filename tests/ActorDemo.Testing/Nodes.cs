@@ -101,6 +101,7 @@ public sealed class Nodes : IAsyncDisposable
         {
             var report = await SensorNode();
             Xunit.Assert.Equal(0, report.GetProperty("buffered").GetInt32());
+            Xunit.Assert.Equal(0, report.GetProperty("pending").GetInt64());
             Xunit.Assert.Equal(0, report.GetProperty("unsettled").GetInt64());
             accepted = report.GetProperty("accepted").GetInt64();
         }, TimeSpan.FromSeconds(60));

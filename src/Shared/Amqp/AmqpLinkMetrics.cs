@@ -23,6 +23,7 @@ public sealed class AmqpLinkMetrics
     private long _released;
     private long _resent;
     private long _reconnects;
+    private long _pending;
     private long _unsettled;
     private volatile LinkStatus _state = LinkStatus.Connecting;
     private volatile string? _lastError;
@@ -47,7 +48,11 @@ public sealed class AmqpLinkMetrics
 
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
+    /// <summary>Sent and not yet settled by the peer.</summary>
     public long Unsettled => Interlocked.Read(ref _unsettled);
+
+    /// <summary>Taken by the sink and not yet sent: no credit, or no link.</summary>
+    public long Pending => Interlocked.Read(ref _pending);
 
     public LinkStatus State => _state;
 
@@ -69,7 +74,11 @@ public sealed class AmqpLinkMetrics
 
     internal void OnReconnect() => Interlocked.Increment(ref _reconnects);
 
-    internal void SetUnsettled(long count) => Interlocked.Exchange(ref _unsettled, count);
+    internal void SetInFlight(long unsettled, long pending)
+    {
+        Interlocked.Exchange(ref _unsettled, unsettled);
+        Interlocked.Exchange(ref _pending, pending);
+    }
 
     internal void SetState(LinkStatus state, string? error = null)
     {

@@ -133,7 +133,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
             _markers.Clear();
             _presettledInFlight = 0;
             _sinceMarker = 0;
-            PublishUnsettled();
+            PublishInFlight();
             PullIfRoom();
         }
 
@@ -165,7 +165,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
                 Metrics.OnSent();
             }
 
-            PublishUnsettled();
+            PublishInFlight();
         }
 
         private void Send(SenderLink link, Message message)
@@ -222,7 +222,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
                 Metrics.OnAccepted();
             }
 
-            PublishUnsettled();
+            PublishInFlight();
             PullIfRoom();
             CompleteIfDone();
         }
@@ -272,7 +272,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
             FailStage(cause);
         }
 
-        private void PublishUnsettled() => Metrics.SetUnsettled(_unsettled.Count + _pending.Count);
+        private void PublishInFlight() => Metrics.SetInFlight(_unsettled.Count, _pending.Count);
     }
 
     internal AmqpSinkSettings Settings { get; } = settings;

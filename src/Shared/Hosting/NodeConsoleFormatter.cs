@@ -14,6 +14,12 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
     {
         // Akka's events arrive pre-formatted with level, time, thread and source; the line has its own.
         var message = AkkaPrefix().Replace(logEntry.Formatter(logEntry.State, logEntry.Exception), "");
+        if (AssociationLifecycle().IsMatch(message))
+        {
+            // A peer node went away: the event says so; the remoting stack trace under it says nothing more.
+            message = StackFrame().Replace(message, "");
+        }
+
         if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
         {
             return;
@@ -33,6 +39,12 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
     // The source may hold brackets of its own (stream stages do), hence the balanced match.
     [GeneratedRegex(@"^\[(DEBUG|INFO|WARNING|ERROR)\]\[[^\]]*\]\[Thread \d+\]\[(?>[^\[\]]+|\[(?<open>)|\](?<-open>))*(?(open)(?!))\] ?")]
     private static partial Regex AkkaPrefix();
+
+    [GeneratedRegex(@"Akka\.Remote\.(EndpointDisassociatedException|ShutDownAssociation|Transport\.InvalidAssociationException)")]
+    private static partial Regex AssociationLifecycle();
+
+    [GeneratedRegex(@"\r?\n\s+at [^\n]*", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
 
     private static string Level(LogLevel level) => level switch
     {

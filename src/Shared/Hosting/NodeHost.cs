@@ -193,6 +193,9 @@ public static partial class NodeHost
                     SplitBrainResolver = new KeepOldestOption { DownIfAlone = true },
                 })
                 .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {NodeOptions.StableAfter.TotalSeconds}s", HoconAddMode.Prepend)
+                // Akka.NET 1.5.73's singleton proxies warn at start-up, before the node is even Up, that
+                // they found no singleton "after 30 seconds"; readiness and the window log say it better.
+                .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)
                 .WithActors((system, _) => system.ActorOf(MembershipLog.Props(), "membership-log"));
             ClusterFormation.Configure(akka, options);
             foreach (var role in roles)

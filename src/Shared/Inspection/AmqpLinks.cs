@@ -31,6 +31,7 @@ public sealed class AmqpLinks
                 link.Metrics.Released,
                 link.Metrics.Resent,
                 link.Metrics.Unsettled,
+                link.Metrics.Pending,
                 link.Metrics.Reconnects,
                 link.Metrics.LastError)).ToList();
         }
@@ -49,5 +50,6 @@ public sealed record AmqpLinkReport(
     long Released,
     long Resent,
     long Unsettled,
+    long Pending,
     long Reconnects,
     string? LastError);

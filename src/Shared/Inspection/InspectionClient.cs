@@ -30,11 +30,11 @@ public static partial class InspectionClient
         ("cluster join", "ADDRESS", "make this node join the cluster of ADDRESS"),
         ("cluster tail", "", "follow membership events until Ctrl+C"),
         ("actor hierarchy", "[-d DEPTH]", "this node's actors under /user and /system"),
-        ("sensors show", "", "every sensor node: sensors, readings sent, dropped, unsettled"),
+        ("sensors show", "", "every sensor node: sensors, readings sent, dropped, pending, unsettled"),
         ("sensors scale", "N [--node ADDRESS]", "resize a node's sensor fleet (default: this node's)"),
         ("windows show", "[-n N]", "the latest window maxima (default 10) and the recent maximum"),
         ("windows tail", "", "follow window maxima until Ctrl+C"),
-        ("amqp show", "", "this node's AMQP links: state, credit, unsettled, reconnects, rejected"),
+        ("amqp show", "", "this node's AMQP links: state, pending, unsettled, reconnects, rejected"),
         ("help", "", "this list"),
     ];
 

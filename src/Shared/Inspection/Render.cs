@@ -57,7 +57,7 @@ internal static class Render
             ["NODE", "SENSORS", "OFFERED", "DROPPED", "BUFFERED", "SENT", "ACCEPTED", "UNSETTLED", "LINK"],
             body.GetProperty("nodes").EnumerateArray().Select(n => Text(n, "error") is { Length: > 0 } error
                 ? new[] { Text(n, "node"), "-", "-", "-", "-", "-", "-", "-", error }
-                : [Text(n, "node"), Number(n, "sensors"), Number(n, "offered"), Number(n, "dropped"), Number(n, "buffered"), Number(n, "sent"), Number(n, "accepted"), Number(n, "unsettled"), Text(n, "link")]));
+                : [Text(n, "node"), Number(n, "sensors"), Number(n, "offered"), Number(n, "dropped"), Number(n, "buffered"), Number(n, "sent"), Number(n, "accepted"), Number(n, "pending"), Number(n, "unsettled"), Text(n, "link")]));
 
     public static string Window(JsonElement window) => new WindowMaximum(
         window.GetProperty("windowStart").GetDateTimeOffset(),
@@ -82,7 +82,7 @@ internal static class Render
             body.GetProperty("links").EnumerateArray().Select(l => new[]
             {
                 Text(l, "name"), Text(l, "address"), Text(l, "state"), Number(l, "sent"), Number(l, "presettled"), Number(l, "received"), Number(l, "accepted"),
-                Number(l, "rejected"), Number(l, "released"), Number(l, "resent"), Number(l, "unsettled"), Number(l, "reconnects"), Text(l, "lastError"),
+                Number(l, "rejected"), Number(l, "released"), Number(l, "resent"), Number(l, "pending"), Number(l, "unsettled"), Number(l, "reconnects"), Text(l, "lastError"),
             }));
         if (body.GetProperty("router").ValueKind != JsonValueKind.Array)
         {
