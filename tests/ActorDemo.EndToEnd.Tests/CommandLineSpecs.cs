@@ -4,6 +4,7 @@ using Xunit;
 namespace ActorDemo.EndToEnd.Tests;
 
 /// <summary>What a user typing a wrong command line sees, from the real executables.</summary>
+[Trait("Category", "Reliability")]
 public sealed class CommandLineSpecs : IAsyncLifetime
 {
     private readonly Nodes _nodes = new();

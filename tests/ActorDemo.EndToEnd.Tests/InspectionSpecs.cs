@@ -65,6 +65,7 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Reliability")]
     public async Task A_running_member_downed_through_cmd_exits_with_a_status_that_says_it_was_downed()
     {
         var aggregator = _nodes.StartAggregator();
@@ -129,6 +130,7 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Reliability")]
     public async Task Cluster_join_of_a_node_already_in_another_cluster_is_refused_and_says_how_to_move_it()
     {
         var aggregator = _nodes.StartAggregator();
@@ -224,6 +226,7 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Reliability")]
     public async Task A_query_value_of_the_wrong_kind_gets_400_with_json_naming_it()
     {
         var aggregator = _nodes.StartAggregator();
@@ -238,6 +241,7 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Reliability")]
     public async Task A_form_too_large_gets_400_with_json_not_an_empty_500()
     {
         var aggregator = _nodes.StartAggregator();

@@ -9,6 +9,7 @@ namespace ActorDemo.Reliability.Tests;
 /// error in its log naming the fix, a readiness probe that fails with the reason, and the link's
 /// state in <c>cmd amqp show</c>; it must not blame a missing aggregator or fill the log.
 /// </summary>
+[Trait("Category", "Reliability")]
 public sealed class CredentialSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);

@@ -14,6 +14,7 @@ namespace ActorDemo.Reliability.Tests;
 /// every valid reading accepted, the aggregator's readings link must stay up (routers forward such
 /// payloads untouched, so the consumer is where they meet), and the log must stay short.
 /// </summary>
+[Trait("Category", "Reliability")]
 public abstract class HostileSenderSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Rounds = 100;

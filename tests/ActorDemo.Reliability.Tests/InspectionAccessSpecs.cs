@@ -10,6 +10,7 @@ namespace ActorDemo.Reliability.Tests;
 /// The inspection routes that change the cluster (leave, down, join, scale), reached as an intruder
 /// on the pod network would: at the machine's own non-loopback address, with the real executable.
 /// </summary>
+[Trait("Category", "Reliability")]
 public sealed class InspectionAccessSpecs : IAsyncLifetime
 {
     private const string Token = "s3cret-token";

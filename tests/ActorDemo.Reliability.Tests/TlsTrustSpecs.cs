@@ -9,6 +9,7 @@ namespace ActorDemo.Reliability.Tests;
 /// signed by a private CA, as EnMasse's endpoints are: with <c>--amqp-ca-file</c> the readings flow;
 /// without it the node says why in its log, readiness and <c>cmd</c>, and keeps retrying.
 /// </summary>
+[Trait("Category", "Reliability")]
 public sealed class TlsTrustSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);

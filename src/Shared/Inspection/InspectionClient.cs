@@ -129,6 +129,12 @@ public static partial class InspectionClient
         {
             return 0;
         }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or FormatException)
+        {
+            // JSON of another shape than this client reads: a node of another version, most likely.
+            await errors.WriteLineAsync($"The node at http://{endpoint} answered with JSON this cmd cannot show ({e.Message}); is it the same ActorDemo version? --json prints it as it is.");
+            return 1;
+        }
 
         async Task<int?> Expect(List<string> given, int min, int max, string name)
         {

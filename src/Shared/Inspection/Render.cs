@@ -54,9 +54,9 @@ internal static class Render
 
     public static string Sensors(JsonElement body) =>
         Table(
-            ["NODE", "SENSORS", "OFFERED", "DROPPED", "BUFFERED", "SENT", "ACCEPTED", "UNSETTLED", "LINK"],
+            ["NODE", "SENSORS", "OFFERED", "DROPPED", "BUFFERED", "SENT", "ACCEPTED", "PENDING", "UNSETTLED", "LINK"],
             body.GetProperty("nodes").EnumerateArray().Select(n => Text(n, "error") is { Length: > 0 } error
-                ? new[] { Text(n, "node"), "-", "-", "-", "-", "-", "-", "-", error }
+                ? new[] { Text(n, "node"), "-", "-", "-", "-", "-", "-", "-", "-", error }
                 : [Text(n, "node"), Number(n, "sensors"), Number(n, "offered"), Number(n, "dropped"), Number(n, "buffered"), Number(n, "sent"), Number(n, "accepted"), Number(n, "pending"), Number(n, "unsettled"), Text(n, "link")]));
 
     public static string Window(JsonElement window) => new WindowMaximum(
@@ -78,7 +78,7 @@ internal static class Render
     public static string Amqp(JsonElement body)
     {
         var links = Table(
-            ["LINK", "ADDRESS", "STATE", "SENT", "PRESETTLED", "RECEIVED", "ACCEPTED", "REJECTED", "RELEASED", "RESENT", "UNSETTLED", "RECONNECTS", "LAST ERROR"],
+            ["LINK", "ADDRESS", "STATE", "SENT", "PRESETTLED", "RECEIVED", "ACCEPTED", "REJECTED", "RELEASED", "RESENT", "PENDING", "UNSETTLED", "RECONNECTS", "LAST ERROR"],
             body.GetProperty("links").EnumerateArray().Select(l => new[]
             {
                 Text(l, "name"), Text(l, "address"), Text(l, "state"), Number(l, "sent"), Number(l, "presettled"), Number(l, "received"), Number(l, "accepted"),

@@ -14,6 +14,7 @@ namespace ActorDemo.Shared.Tests.Amqp;
 /// <c>amqps</c> with a private CA, as EnMasse's endpoints and a cluster CA have it: our stages
 /// against the embedded router and Qpid Dispatch serving TLS, and a Proton client against ours.
 /// </summary>
+[Trait("Category", "Reliability")]
 public sealed class TlsSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit("akka.loglevel = INFO", output), IAsyncLifetime
 {
     private const string Address = "temperature";

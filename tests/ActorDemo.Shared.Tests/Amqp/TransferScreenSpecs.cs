@@ -7,6 +7,7 @@ using Xunit;
 
 namespace ActorDemo.Shared.Tests.Amqp;
 
+[Trait("Category", "Reliability")]
 public sealed class TransferScreenSpecs
 {
     private const int MaxFrameSize = 4096;

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using ActorDemo.Shared.Inspection;
+using Xunit;
+
+namespace ActorDemo.Shared.Tests.Inspection;
+
+public sealed class RenderSpecs
+{
+    [Fact]
+    public void Amqp_show_has_a_column_for_every_counter_of_a_link()
+    {
+        var table = Render.Amqp(Json("""
+            {"links":[{"name":"readings-out","address":"temperature","state":"Attached","sent":10,"presettled":0,"received":0,"accepted":7,
+                       "rejected":0,"released":1,"resent":1,"pending":2,"unsettled":1,"reconnects":0,"lastError":"amqp:connection:forced"}],"router":null}
+            """));
+
+        var (header, row) = HeaderAndRow(table);
+        Assert.Equal(header.Length, row.Length);
+        Assert.Equal("2", row[Array.IndexOf(header, "PENDING")]);
+        Assert.Equal("1", row[Array.IndexOf(header, "UNSETTLED")]);
+    }
+
+    [Fact]
+    public void Sensors_show_tells_pending_from_unsettled_and_a_node_that_did_not_answer_keeps_the_columns()
+    {
+        var table = Render.Sensors(Json("""
+            {"nodes":[{"node":"a","sensors":10,"offered":100,"dropped":0,"buffered":3,"sent":90,"accepted":80,"pending":4,"unsettled":6,"link":"Attached","error":null},
+                      {"node":"b","sensors":0,"offered":0,"dropped":0,"buffered":0,"sent":0,"accepted":0,"pending":0,"unsettled":0,"link":"","error":"no answer within 5 s"}]}
+            """));
+
+        var lines = table.Split('\n');
+        var header = Cells(lines[0]);
+        Assert.Equal(("4", "6"), (Cells(lines[1])[Array.IndexOf(header, "PENDING")], Cells(lines[1])[Array.IndexOf(header, "UNSETTLED")]));
+        Assert.EndsWith("no answer within 5 s", lines[2]);
+    }
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
+
+    private static (string[] Header, string[] Row) HeaderAndRow(string table)
+    {
+        var lines = table.Split('\n');
+        return (Cells(lines[0]), Cells(lines[1]));
+    }
+
+    // Columns are separated by two spaces or more; headers such as LAST ERROR hold one.
+    private static string[] Cells(string line) =>
+        System.Text.RegularExpressions.Regex.Split(line.Trim(), @"\s{2,}");
+}
