@@ -96,7 +96,22 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
     /// <summary>Callbacks of AMQPNetLite objects report a lost link through this.</summary>
     protected ClosedCallback LostCallback(int generation) => (_, error) => _onLost((generation, error));
 
-    protected override void OnTimer(object timerKey) => Connect();
+    protected override void OnTimer(object timerKey)
+    {
+        if (Equals(timerKey, ReconnectTimer))
+        {
+            Connect();
+        }
+        else
+        {
+            OnStageTimer(timerKey);
+        }
+    }
+
+    /// <summary>A timer of the stage's own, other than the reconnect.</summary>
+    protected virtual void OnStageTimer(object timerKey)
+    {
+    }
 
     private void Connect()
     {

@@ -48,6 +48,8 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
 
     private sealed class Logic : AmqpLinkLogic
     {
+        private const string ResendTimer = "resend-released";
+
         private readonly AmqpSinkStage _stage;
         private readonly TaskCompletionSource<Done> _done;
         private readonly Action<Settlement> _onSettled;
@@ -57,6 +59,11 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
         // Sent and not yet settled, by send order, so that a lost link resends them in order.
         private readonly SortedDictionary<long, Message> _unsettled = new();
         private readonly LinkedList<Message> _pending = new();
+
+        // Released or modified by the peer, waiting for their resend: with no receiver to take
+        // them a router hands them straight back, so they go again after a growing pause.
+        private readonly List<Message> _released = [];
+        private int _releaseRounds;
 
         // At-most-once: how many pre-settled messages each unsettled marker vouches for.
         private readonly Dictionary<long, int> _markers = new();
@@ -87,7 +94,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
 
         private bool AtLeastOnce => _stage.Settings.Delivery == DeliveryMode.AtLeastOnce;
 
-        private int InFlight => _unsettled.Count + _pending.Count + _presettledInFlight;
+        private int InFlight => _unsettled.Count + _pending.Count + _released.Count + _presettledInFlight;
 
         public override void PreStart()
         {
@@ -205,12 +212,18 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
                 _presettledInFlight -= vouchedFor;
                 Metrics.OnAccepted();
             }
-            else if (settlement.LinkLost || settlement.Outcome is Released or Modified or null)
+            else if (settlement.LinkLost || settlement.Outcome is null)
             {
                 Metrics.OnReleased();
                 Metrics.OnResent();
                 _pending.AddFirst(message);
                 SendPending();
+            }
+            else if (settlement.Outcome is Released or Modified)
+            {
+                Metrics.OnReleased();
+                Metrics.OnResent();
+                ResendLater(message);
             }
             else if (settlement.Outcome is Rejected rejected)
             {
@@ -220,11 +233,42 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
             else
             {
                 Metrics.OnAccepted();
+                _releaseRounds = 0;
             }
 
             PublishInFlight();
             PullIfRoom();
             CompleteIfDone();
+        }
+
+        private void ResendLater(Message message)
+        {
+            _released.Add(message);
+            if (IsTimerActive(ResendTimer))
+            {
+                return;
+            }
+
+            var pause = _stage.Settings.Reconnect.Delay(_releaseRounds);
+            if (_releaseRounds == 0)
+            {
+                Log.Info("AMQP peer handed back messages sent to '{0}' (released or modified: no receiver took them); they go again in {1:0} ms, and later each time they come back", Address, pause.TotalMilliseconds);
+            }
+
+            ScheduleOnce(ResendTimer, pause);
+        }
+
+        protected override void OnStageTimer(object timerKey)
+        {
+            // Back in front of what waits, in the order they came back.
+            _releaseRounds++;
+            for (var i = _released.Count - 1; i >= 0; i--)
+            {
+                _pending.AddFirst(_released[i]);
+            }
+
+            _released.Clear();
+            SendPending();
         }
 
         private void PullIfRoom()
@@ -272,7 +316,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
             FailStage(cause);
         }
 
-        private void PublishInFlight() => Metrics.SetInFlight(_unsettled.Count, _pending.Count);
+        private void PublishInFlight() => Metrics.SetInFlight(_unsettled.Count, _pending.Count + _released.Count);
     }
 
     internal AmqpSinkSettings Settings { get; } = settings;

@@ -17,6 +17,31 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
         Source.From(bodies).Select(b => new Message(b)).RunWith(AmqpSink.Create(settings, metrics), Materializer);
 
     [Fact]
+    public async Task A_message_the_receivers_keep_handing_back_goes_again_after_growing_pauses_not_in_a_burst()
+    {
+        var receiver = await Router.ReceiverAsync(Address, credit: 100);
+        var metrics = new AmqpLinkMetrics();
+        var done = Run(["23"], new AmqpSinkSettings(Router.Endpoint, Address), metrics);
+        var arrivals = new List<long>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            var message = await receiver.ReceiveAsync(Wait);
+            arrivals.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+            receiver.Release(message);
+        }
+
+        receiver.Accept(await receiver.ReceiveAsync(Wait));
+        await done.WaitAsync(Wait);
+
+        // The pauses follow the reconnect backoff (200 ms, 400 ms, 800 ms, less 20 % jitter at most): lower bounds only.
+        var pauses = arrivals.Zip(arrivals.Skip(1), (a, b) => System.Diagnostics.Stopwatch.GetElapsedTime(a, b)).ToList();
+        Assert.True(pauses[0] >= TimeSpan.FromMilliseconds(150), $"first pause {pauses[0]}");
+        Assert.True(pauses[2] >= TimeSpan.FromMilliseconds(600), $"third pause {pauses[2]}");
+        Assert.Equal((4, 1), (metrics.Resent, metrics.Accepted));
+    }
+
+    [Fact]
     public async Task The_sink_completes_only_when_the_peer_has_settled_everything()
     {
         var receiver = await Router.ReceiverAsync(Address, credit: 100, autoRestore: false);
