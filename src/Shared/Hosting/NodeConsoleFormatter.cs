@@ -14,13 +14,15 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
     {
         // Akka's events arrive pre-formatted with level, time, thread and source; the line has its own.
         var message = AkkaPrefix().Replace(logEntry.Formatter(logEntry.State, logEntry.Exception), "");
-        if (AssociationLifecycle().IsMatch(message))
+        var exception = logEntry.Exception;
+        if (AssociationLifecycle().IsMatch(message) || (exception is not null && AssociationLifecycle().IsMatch(exception.GetType().FullName ?? "")))
         {
             // A peer node went away: the event says so; the remoting stack trace under it says nothing more.
             message = StackFrame().Replace(message, "");
+            exception = null;
         }
 
-        if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
+        if (string.IsNullOrEmpty(message) && exception is null)
         {
             return;
         }
@@ -30,7 +32,7 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
         textWriter.Write(Level(logEntry.LogLevel));
         textWriter.Write(' ');
         textWriter.WriteLine(message);
-        if (logEntry.Exception is { } exception)
+        if (exception is not null)
         {
             textWriter.WriteLine(exception.ToString());
         }

@@ -23,6 +23,15 @@ public sealed class NodeConsoleFormatterSpecs
     }
 
     [Fact]
+    public void A_disassociation_carried_as_the_events_exception_prints_no_stack_trace()
+    {
+        var lines = Format("Disassociated\nCause: Akka.Remote.EndpointDisassociatedException: Disassociated", Thrown(RemotingException("Akka.Remote.EndpointDisassociatedException", "Disassociated")));
+
+        Assert.Equal(2, lines.Length);
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Other_errors_keep_their_stack_trace()
     {
         var lines = Format("Something failed\nSystem.InvalidOperationException: boom\n   at Somewhere.Else()");
@@ -30,10 +39,27 @@ public sealed class NodeConsoleFormatterSpecs
         Assert.Contains(lines, l => l.Contains("at Somewhere.Else()"));
     }
 
-    private static string[] Format(string message)
+    private static string[] Format(string message, Exception? exception = null)
     {
         var output = new StringWriter();
-        new NodeConsoleFormatter().Write(new LogEntry<string>(LogLevel.Error, "Akka", default, message, null, (state, _) => state), null, output);
+        new NodeConsoleFormatter().Write(new LogEntry<string>(LogLevel.Error, "Akka", default, message, exception, (state, _) => state), null, output);
         return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Akka.Remote's own exception types are internal: made as Akka makes them.</summary>
+    private static Exception RemotingException(string type, string message) =>
+        (Exception)Activator.CreateInstance(typeof(Akka.Remote.RemoteSettings).Assembly.GetType(type, throwOnError: true)!, message)!;
+
+    /// <summary>An exception with a stack trace, as a thrown one has.</summary>
+    private static Exception Thrown(Exception exception)
+    {
+        try
+        {
+            throw exception;
+        }
+        catch (Exception caught)
+        {
+            return caught;
+        }
     }
 }
