@@ -7,6 +7,11 @@ using ActorDemo.Testing.Routers;
 // Sensors -> Qpid Dispatch -> two aggregators, for --minutes, with the router killed (SIGKILL, then
 // started again) at a third of the run and the second aggregator killed at two thirds. At the end
 // the sensors stop, and what they saw accepted is compared with what the windows counted.
+if (args.Contains("--hostile-devices"))
+{
+    return await HostileDevicesAsync((int)Argument("--hostile-devices", 0), (int)Argument("--rounds", 6));
+}
+
 var minutes = Argument("--minutes", 10.0);
 var sensorCount = (int)Argument("--sensors", 400.0);
 var duration = TimeSpan.FromMinutes(minutes);
@@ -105,6 +110,33 @@ foreach (var name in processes.Keys)
 }
 
 return 0;
+
+// Readings from ever new devices with 128-character ids, round after round, to one aggregator: its
+// memory after each round shows whether what it keeps per device is bounded.
+static async Task<int> HostileDevicesAsync(int perRound, int rounds)
+{
+    await using var nodes = new Nodes();
+    var aggregator = nodes.StartAggregator();
+    await Nodes.AttachedAsync(aggregator);
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    Console.WriteLine($"# {perRound:N0} readings a round, each from a new device with a 128-character id, {rounds} rounds, one aggregator (embedded router)");
+    Console.WriteLine("| devices so far | aggregator RSS (MiB) |");
+    Console.WriteLine("|---:|---:|");
+    Console.WriteLine($"| 0 | {Mib(Rss(aggregator.Id))} |");
+    var script = Path.Combine(AppContext.BaseDirectory, "hostile_devices.py");
+    for (var round = 1; round <= rounds; round++)
+    {
+        await using var forger = ExternalProcess.Start("/usr/bin/python3", [script, nodes.RouterUrl, "temperature", perRound.ToString(CultureInfo.InvariantCulture), round.ToString(CultureInfo.InvariantCulture)], new Dictionary<string, string>());
+        if (await forger.WaitForExitAsync(TimeSpan.FromMinutes(10)) != 0 || !forger.Lines.Contains($"accepted {perRound}"))
+        {
+            throw new InvalidOperationException($"the forger failed: {string.Join('\n', forger.Lines)}");
+        }
+
+        Console.WriteLine($"| {round * perRound:N0} | {Mib(Rss(aggregator.Id))} |");
+    }
+
+    return 0;
+}
 
 async Task Until(TimeSpan at)
 {
