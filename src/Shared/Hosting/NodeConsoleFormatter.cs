@@ -10,6 +10,10 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
 {
     public new const string Name = "actordemo";
 
+    private const long QuarantineReportInterval = 60_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _quarantineReported = new();
+
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         // Akka's events arrive pre-formatted with level, time, thread and source; the line has its own.
@@ -22,7 +26,7 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
             exception = null;
         }
 
-        if (string.IsNullOrEmpty(message) && exception is null)
+        if ((string.IsNullOrEmpty(message) && exception is null) || RepeatsQuarantine(message))
         {
             return;
         }
@@ -38,9 +42,34 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
         }
     }
 
+    /// <summary>
+    /// Akka.Remote says a quarantined address stays quarantined each time something still sends to it:
+    /// once a second while singleton proxies look for a singleton on a node just killed. Once a minute is enough.
+    /// </summary>
+    private bool RepeatsQuarantine(string message)
+    {
+        if (KeepingQuarantined().Match(message) is not { Success: true } quarantine)
+        {
+            return false;
+        }
+
+        var now = Environment.TickCount64;
+        var address = quarantine.Groups["address"].Value;
+        if (_quarantineReported.TryGetValue(address, out var last) && now - last < QuarantineReportInterval)
+        {
+            return true;
+        }
+
+        _quarantineReported[address] = now;
+        return false;
+    }
+
     // The source may hold brackets of its own (stream stages do), hence the balanced match.
     [GeneratedRegex(@"^\[(DEBUG|INFO|WARNING|ERROR)\]\[[^\]]*\]\[Thread \d+\]\[(?>[^\[\]]+|\[(?<open>)|\](?<-open>))*(?(open)(?!))\] ?")]
     private static partial Regex AkkaPrefix();
+
+    [GeneratedRegex(@"^Quarantined address \[(?<address>[^\]]+)\] is still unreachable")]
+    private static partial Regex KeepingQuarantined();
 
     [GeneratedRegex(@"Akka\.Remote\.(EndpointDisassociatedException|ShutDownAssociation|Transport\.InvalidAssociationException)")]
     private static partial Regex AssociationLifecycle();

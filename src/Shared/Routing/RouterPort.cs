@@ -208,11 +208,16 @@ internal sealed class RouterPort : TransportProvider
         return tls;
     }
 
-    /// <summary>A client on this machine comes from loopback, or from the very address it connected to.</summary>
     private static bool FromThisMachine(Socket client) =>
-        client.RemoteEndPoint is IPEndPoint remote
-        && (IPAddress.IsLoopback(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address)
-            || (client.LocalEndPoint is IPEndPoint local && local.Address.Equals(remote.Address)));
+        client.RemoteEndPoint is IPEndPoint remote && client.LocalEndPoint is IPEndPoint local && FromThisMachine(remote.Address, local.Address);
+
+    /// <summary>A client on this machine comes from loopback, or from the very address it connected to.</summary>
+    internal static bool FromThisMachine(IPAddress remote, IPAddress local)
+    {
+        remote = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+        local = local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local;
+        return IPAddress.IsLoopback(remote) || remote.Equals(local);
+    }
 
     /// <summary>The server's side of SASL: offer the mechanism, check the client's choice and answer.</summary>
     private async Task<bool> AuthenticateAsync(AmqpTransport transport, EndPoint? peer, CancellationToken cancellationToken)

@@ -32,6 +32,20 @@ public sealed class NodeConsoleFormatterSpecs
     }
 
     [Fact]
+    public void That_a_quarantined_address_stays_quarantined_is_said_once_a_minute_not_every_second()
+    {
+        var formatter = new NodeConsoleFormatter();
+        const string Repeated = "[INFO][11/25/2026 19:04:24.860Z][Thread 0007][remoting (akka://actordemo)] Quarantined address [akka.tcp://actordemo@127.0.0.1:24620] is still unreachable or has not been restarted. Keeping it quarantined.";
+        const string Other = "[INFO][11/25/2026 19:04:24.860Z][Thread 0007][remoting (akka://actordemo)] Quarantined address [akka.tcp://actordemo@127.0.0.1:24699] is still unreachable or has not been restarted. Keeping it quarantined.";
+
+        var lines = new[] { Repeated, Repeated, Repeated, Other }.SelectMany(message => Format(message, formatter: formatter)).ToList();
+
+        Assert.Equal(2, lines.Count);
+        Assert.Contains(lines, l => l.Contains("24620"));
+        Assert.Contains(lines, l => l.Contains("24699"));
+    }
+
+    [Fact]
     public void Other_errors_keep_their_stack_trace()
     {
         var lines = Format("Something failed\nSystem.InvalidOperationException: boom\n   at Somewhere.Else()");
@@ -39,10 +53,10 @@ public sealed class NodeConsoleFormatterSpecs
         Assert.Contains(lines, l => l.Contains("at Somewhere.Else()"));
     }
 
-    private static string[] Format(string message, Exception? exception = null)
+    private static string[] Format(string message, Exception? exception = null, NodeConsoleFormatter? formatter = null)
     {
         var output = new StringWriter();
-        new NodeConsoleFormatter().Write(new LogEntry<string>(LogLevel.Error, "Akka", default, message, exception, (state, _) => state), null, output);
+        (formatter ?? new NodeConsoleFormatter()).Write(new LogEntry<string>(LogLevel.Error, "Akka", default, message, exception, (state, _) => state), null, output);
         return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
