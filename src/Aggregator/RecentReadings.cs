@@ -39,19 +39,20 @@ public sealed class RecentReadings(int capacity = RecentReadings.DefaultCapacity
             return true;
         }
 
-        var known = _devices.TryGetValue(reading.DeviceId, out var device) || _older.TryGetValue(reading.DeviceId, out device);
+        var current = _devices.TryGetValue(reading.DeviceId, out var device);
+        var known = current || _older.TryGetValue(reading.DeviceId, out device);
         if (!known || reading.Seq > device.Highest)
         {
             var shift = known ? reading.Seq - device.Highest : Span;
             var seen = shift >= Span ? 0UL : device.Seen << (int)shift;
-            Remember(reading.DeviceId, (reading.Seq, seen | 1UL));
+            Remember(reading.DeviceId, (reading.Seq, seen | 1UL), current);
             return true;
         }
 
         var behind = device.Highest - reading.Seq;
         if (behind >= Span)
         {
-            Remember(reading.DeviceId, (reading.Seq, 1UL));
+            Remember(reading.DeviceId, (reading.Seq, 1UL), current);
             return true;
         }
 
@@ -61,19 +62,24 @@ public sealed class RecentReadings(int capacity = RecentReadings.DefaultCapacity
             return false;
         }
 
-        Remember(reading.DeviceId, device with { Seen = device.Seen | bit });
+        Remember(reading.DeviceId, device with { Seen = device.Seen | bit }, current);
         return true;
     }
 
-    private void Remember(string deviceId, (long Highest, ulong Seen) device)
+    /// <param name="current">Whether the device is in the current generation already.</param>
+    private void Remember(string deviceId, (long Highest, ulong Seen) device, bool current)
     {
-        if (!_devices.ContainsKey(deviceId) && _devices.Count >= Math.Max(1, capacity / 2))
+        if (!current)
         {
-            (_older, _devices) = (_devices, _older);
-            _devices.Clear();
+            if (_devices.Count >= Math.Max(1, capacity / 2))
+            {
+                (_older, _devices) = (_devices, _older);
+                _devices.Clear();
+            }
+
+            _older.Remove(deviceId);
         }
 
-        _older.Remove(deviceId);
         _devices[deviceId] = device;
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Net;
 using Amqp;
 
 namespace ActorDemo.Shared.Amqp;
@@ -12,7 +11,7 @@ namespace ActorDemo.Shared.Amqp;
 /// over together leave in one write. With a <see cref="TransferScreen"/> every frame is whole in
 /// the buffer and screened before AMQPNetLite reads any of it.
 /// </summary>
-internal sealed class AmqpTransport(Stream stream, EndPoint? remote, TransferScreen? screen = null) : IAsyncTransport
+internal sealed class AmqpTransport(Stream stream, TransferScreen? screen = null) : IAsyncTransport
 {
     private const int ReadBufferSize = 64 * 1024;
     private const int FrameHeaderSize = 8;
@@ -28,9 +27,6 @@ internal sealed class AmqpTransport(Stream stream, EndPoint? remote, TransferScr
 
     /// <summary>A frame the screen rewrote, handed out before anything still in the buffer.</summary>
     private ReadOnlyMemory<byte> _rewritten;
-
-    /// <summary>The peer, for the log.</summary>
-    public EndPoint? Remote { get; } = remote;
 
     /// <summary>Fills <paramref name="destination"/> or throws: the handshake's way of reading.</summary>
     /// <exception cref="EndOfStreamException">The peer closed the connection first.</exception>

@@ -38,7 +38,7 @@ internal sealed class ClientTransports : TransportProvider
                 stream = await AuthenticateAsync(stream, address.Host, timeout.Token).ConfigureAwait(false);
             }
 
-            return new AmqpTransport(stream, socket.RemoteEndPoint, new TransferScreen(_maxFrameSize));
+            return new AmqpTransport(stream, new TransferScreen(_maxFrameSize));
         }
         catch
         {

@@ -19,14 +19,15 @@ namespace ActorDemo.Shared.Amqp;
 /// </remarks>
 internal sealed class TransferScreen(int maxFrameSize)
 {
-    /// <summary>The largest frame the connection accepts, as it announced in its open.</summary>
-    public int MaxFrameSize { get; } = maxFrameSize;
-
     private const ulong TransferCode = 0x14;
     private const int FrameHeaderSize = 8;
     private const byte AmqpFrame = 0;
+    private const string Aborted = "the sender aborted the delivery";
 
     private readonly Dictionary<(ushort Channel, uint Handle), Partial> _partials = [];
+
+    /// <summary>The largest frame the connection accepts, as it announced in its open.</summary>
+    public int MaxFrameSize { get; } = maxFrameSize;
 
     /// <summary>
     /// Screens one whole frame. Null means it goes on as it is; otherwise the bytes returned go
@@ -53,23 +54,44 @@ internal sealed class TransferScreen(int maxFrameSize)
                 return Rewrite(frame, transfer.PayloadStart, []);
             }
 
-            var whole = transfer.Aborted ? null : partial.Problem ?? Check(partial.Bytes);
-            return Rewrite(frame, transfer.PayloadStart, whole is null && !transfer.Aborted
-                ? partial.Bytes
-                : MalformedMessage.Encode(whole ?? "the sender aborted the delivery"));
+            var whole = transfer.Aborted ? Aborted : partial.Problem ?? Check(partial.Bytes);
+            return Rewrite(frame, transfer.PayloadStart, whole is null ? partial.Bytes : MalformedMessage.Encode(whole));
         }
 
-        if (transfer.Aborted)
-        {
-            return Rewrite(frame, transfer.PayloadStart, MalformedMessage.Encode("the sender aborted the delivery"));
-        }
-
-        var problem = Check(buffer, offset + transfer.PayloadStart, payload.Length);
+        var problem = transfer.Aborted ? Aborted : Check(buffer, offset + transfer.PayloadStart, payload.Length);
         return problem is null ? null : Rewrite(frame, transfer.PayloadStart, MalformedMessage.Encode(problem));
+    }
+
+    private static string? Check(ReadOnlySpan<byte> payload)
+    {
+        var copy = payload.ToArray();
+        return Check(copy, 0, copy.Length);
     }
 
     /// <summary>Decodes as AMQPNetLite will, so that what passes here cannot fail there.</summary>
     private static string? Check(byte[] buffer, int offset, int count)
+    {
+        if (DecodeFailure(buffer, offset, count) is not { } failure)
+        {
+            return null;
+        }
+
+        if (offset != 0)
+        {
+            // Decoded again on its own, so that the offsets in the library's text count from the payload's start.
+            failure = DecodeFailure(buffer.AsSpan(offset, count).ToArray(), 0, count) ?? failure;
+        }
+
+        var reason = failure switch
+        {
+            InvalidCastException => "a section is not a described AMQP type",
+            AmqpException amqp => amqp.Error.Description ?? amqp.Error.Condition.ToString(),
+            _ => "a section ends before its encoded size",
+        };
+        return $"the transfer's payload is not an AMQP message ({reason}); send the message sections that AMQP 1.0 defines (header, properties, a body section)";
+    }
+
+    private static Exception? DecodeFailure(byte[] buffer, int offset, int count)
     {
         try
         {
@@ -78,27 +100,7 @@ internal sealed class TransferScreen(int maxFrameSize)
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Decoded again on its own, so that the offsets in the library's text count from the payload's start.
-            return Check(buffer.AsSpan(offset, count));
-        }
-    }
-
-    private static string? Check(ReadOnlySpan<byte> payload)
-    {
-        try
-        {
-            Message.Decode(new ByteBuffer(payload.ToArray(), 0, payload.Length, payload.Length));
-            return null;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            var reason = e switch
-            {
-                InvalidCastException => "a section is not a described AMQP type",
-                AmqpException amqp => amqp.Error.Description ?? amqp.Error.Condition.ToString(),
-                _ => "a section ends before its encoded size",
-            };
-            return $"the transfer's payload is not an AMQP message ({reason}); send the message sections that AMQP 1.0 defines (header, properties, a body section)";
+            return e;
         }
     }
 

@@ -55,20 +55,13 @@ public static class OptionsValidation
 
         Require(amqp.RouterPort is >= 1 and <= 65535, "Amqp:RouterPort", $"{amqp.RouterPort} is outside 1..65535");
         Require(System.Net.IPAddress.TryParse(amqp.RouterHostname, out _), "Amqp:RouterHostname", $"'{amqp.RouterHostname}' is not an IP address; use 127.0.0.1, or 0.0.0.0 for all interfaces");
-        Require(
-            string.IsNullOrWhiteSpace(amqp.RouterCertificate) == string.IsNullOrWhiteSpace(amqp.RouterKey),
-            "Amqp:RouterCertificate",
-            "give the router's certificate and its key together (--router-certificate and --router-key), or neither");
-        if (!string.IsNullOrWhiteSpace(amqp.RouterCertificate) && !string.IsNullOrWhiteSpace(amqp.RouterKey))
+        try
         {
-            try
-            {
-                amqp.EmbeddedRouter().LoadCertificate()?.Dispose();
-            }
-            catch (AmqpSettingsException e)
-            {
-                problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:Amqp:{e.Setting}", e.Problem));
-            }
+            amqp.EmbeddedRouter().LoadCertificate()?.Dispose();
+        }
+        catch (AmqpSettingsException e)
+        {
+            problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:Amqp:{e.Setting}", e.Problem));
         }
 
         Require(!string.IsNullOrWhiteSpace(amqp.Address), "Amqp:Address", "it is empty; the readings need an address such as temperature");

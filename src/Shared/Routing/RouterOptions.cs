@@ -26,12 +26,19 @@ public sealed record RouterOptions
     public string? KeyFile { get; init; }
 
     /// <summary>The router's certificate with its key, or null without one.</summary>
-    /// <exception cref="Amqp.AmqpSettingsException">The files cannot be read as a PEM certificate and its key.</exception>
+    /// <exception cref="Amqp.AmqpSettingsException">Only one of the two is given, or they cannot be read as a PEM certificate and its key.</exception>
     public X509Certificate2? LoadCertificate()
     {
-        if (string.IsNullOrWhiteSpace(CertificateFile))
+        if (string.IsNullOrWhiteSpace(CertificateFile) && string.IsNullOrWhiteSpace(KeyFile))
         {
             return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(CertificateFile) || string.IsNullOrWhiteSpace(KeyFile))
+        {
+            throw new Amqp.AmqpSettingsException(
+                "RouterCertificate",
+                "give the router's certificate and its key together (--router-certificate and --router-key), or neither");
         }
 
         try
@@ -56,11 +63,6 @@ public sealed record RouterOptions
         if (Port is < 1 or > 65535)
         {
             throw new ArgumentException($"Invalid router setting 'Port': {Port} is outside 1..65535.", nameof(Port));
-        }
-
-        if (string.IsNullOrWhiteSpace(CertificateFile) != string.IsNullOrWhiteSpace(KeyFile))
-        {
-            throw new ArgumentException("Invalid router setting 'CertificateFile': give the certificate and its key together, or neither.", nameof(CertificateFile));
         }
 
         if (string.IsNullOrEmpty(User) != string.IsNullOrEmpty(Password))

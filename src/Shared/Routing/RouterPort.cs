@@ -152,7 +152,7 @@ internal sealed class RouterPort : TransportProvider
                 return;
             }
 
-            var transport = new AmqpTransport(stream, peer);
+            var transport = new AmqpTransport(stream);
             var header = new byte[8];
             await transport.ReadExactlyAsync(header, timeout.Token).ConfigureAwait(false);
             if (header.AsSpan().SequenceEqual(SaslHeader))
