@@ -1,3 +1,4 @@
+using ActorDemo.Shared.Streams;
 using Akka;
 using Akka.Event;
 using Akka.Streams;
@@ -44,7 +45,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
     }
 
     /// <summary>What an outcome callback carries back into the stage.</summary>
-    private sealed record Settlement(int Generation, long Id, Outcome? Outcome, bool LinkLost);
+    private readonly record struct Settlement(ILink Link, Message Message, Outcome? Outcome, bool LinkLost);
 
     private sealed class Logic : AmqpLinkLogic
     {
@@ -52,13 +53,14 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
 
         private readonly AmqpSinkStage _stage;
         private readonly TaskCompletionSource<Done> _done;
-        private readonly Action<Settlement> _onSettled;
+        private readonly StageInbox<Settlement> _settlements;
         private readonly OutcomeCallback _outcomeCallback;
         private readonly int _markerInterval;
 
-        // Sent and not yet settled, by send order, so that a lost link resends them in order.
-        private readonly SortedDictionary<long, Message> _unsettled = new();
-        private readonly LinkedList<Message> _pending = new();
+        // Sent and not yet settled, with their place in the send order, so that a lost link resends
+        // them in order. Keyed by the message itself, which the outcome callback hands back.
+        private readonly Dictionary<Message, long> _unsettled = new(ReferenceEqualityComparer.Instance);
+        private readonly SendQueue _pending = new();
 
         // Released or modified by the peer, waiting for their resend: with no receiver to take
         // them a router hands them straight back, so they go again after a growing pause.
@@ -66,10 +68,10 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
         private int _releaseRounds;
 
         // At-most-once: how many pre-settled messages each unsettled marker vouches for.
-        private readonly Dictionary<long, int> _markers = new();
+        private readonly Dictionary<Message, int> _markers = new(ReferenceEqualityComparer.Instance);
         private readonly Action<Task> _onFlushed;
         private SenderLink? _link;
-        private long _nextId;
+        private long _nextSequence;
         private int _sinceMarker;
         private int _presettledInFlight;
         private bool _flushing;
@@ -80,14 +82,13 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
             _stage = stage;
             _done = done;
             _markerInterval = Math.Max(1, stage.Settings.MaxInFlight / 8);
-            _onSettled = GetAsyncCallback<Settlement>(OnSettled);
+            _settlements = new StageInbox<Settlement>(OnSettled, GetAsyncCallback);
             _onFlushed = GetAsyncCallback<Task>(OnFlushed);
-            _outcomeCallback = (link, _, outcome, state) =>
+            _outcomeCallback = (link, message, outcome, _) =>
             {
                 // A link that dies settles its deliveries locally; those were not seen by the peer.
                 var lost = link.IsClosed || ((Link)link).Error is not null;
-                var (generation, id) = ((int, long))state;
-                _onSettled(new Settlement(generation, id, outcome, lost));
+                _settlements.Post(new Settlement(link, message, outcome, lost));
             };
             SetHandler(stage._in, onPush: OnPush, onUpstreamFinish: CompleteIfDone, onUpstreamFailure: Fail);
         }
@@ -129,7 +130,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
             if (AtLeastOnce)
             {
                 // Unsettled at the break: the peer may or may not have them, so they go again.
-                foreach (var message in _unsettled.Values.Reverse())
+                foreach (var message in _unsettled.OrderByDescending(sent => sent.Value).Select(sent => sent.Key))
                 {
                     _pending.AddFirst(message);
                     Metrics.OnResent();
@@ -156,8 +157,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
             // A dying link would swallow what is sent to it; its closed callback is on the way.
             while (_link is { IsClosed: false, Error: null } && _pending.Count > 0)
             {
-                var message = _pending.First!.Value;
-                _pending.RemoveFirst();
+                var message = _pending.RemoveFirst();
                 try
                 {
                     Send(_link, message);
@@ -177,11 +177,11 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
 
         private void Send(SenderLink link, Message message)
         {
-            var id = _nextId++;
+            var sequence = _nextSequence++;
             if (AtLeastOnce)
             {
-                link.Send(message, _outcomeCallback, (Generation, id));
-                _unsettled[id] = message;
+                link.Send(message, _outcomeCallback, null);
+                _unsettled[message] = sequence;
                 return;
             }
 
@@ -193,20 +193,22 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
                 return;
             }
 
-            link.Send(message, _outcomeCallback, (Generation, id));
-            _unsettled[id] = message;
-            _markers[id] = _sinceMarker - 1;
+            link.Send(message, _outcomeCallback, null);
+            _unsettled[message] = sequence;
+            _markers[message] = _sinceMarker - 1;
             _sinceMarker = 0;
         }
 
         private void OnSettled(Settlement settlement)
         {
-            if (settlement.Generation != Generation || !_unsettled.Remove(settlement.Id, out var message))
+            // A link's identity tells its generation: what a dead link settles concerns nothing any more.
+            var message = settlement.Message;
+            if (settlement.Link != _link || !_unsettled.Remove(message))
             {
                 return;
             }
 
-            if (_markers.Remove(settlement.Id, out var vouchedFor))
+            if (_markers.Remove(message, out var vouchedFor))
             {
                 // At-most-once: a settled marker vouches for the pre-settled messages sent before it.
                 _presettledInFlight -= vouchedFor;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ActorDemo.Shared.Streams;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -41,7 +42,7 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
 
         private readonly AmqpSourceStage _stage;
         private readonly Queue<ReceivedMessage> _buffer = new();
-        private readonly Action<(int Generation, ReceivedMessage Message)> _onMessage;
+        private readonly StageInbox<(int Generation, ReceivedMessage Message)> _arrivals;
         private ReceiverLink? _link;
 
         // Messages of the current link not yet settled, counted without entering the stage (it only
@@ -53,7 +54,7 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
             : base(stage.Shape, stage.Settings.Endpoint, stage.Settings.Address, stage.Settings.Reconnect, stage.Metrics)
         {
             _stage = stage;
-            _onMessage = GetAsyncCallback<(int, ReceivedMessage)>(OnMessage);
+            _arrivals = new StageInbox<(int, ReceivedMessage)>(OnMessage, GetAsyncCallback);
             SetHandler(stage._out, onPull: PushBuffered, onDownstreamFinish: _ => Finish());
         }
 
@@ -111,7 +112,7 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
             {
                 Metrics.OnReceived();
                 Interlocked.Increment(ref unsettled.Value);
-                _onMessage((generation, new ReceivedMessage(link, message, Metrics, settled)));
+                _arrivals.Post((generation, new ReceivedMessage(link, message, Metrics, settled)));
             });
         }
 

@@ -88,6 +88,11 @@ internal sealed class AmqpTransport(Stream stream, TransferScreen? screen = null
 
     async Task IAsyncTransport.SendAsync(IList<ByteBuffer> bufferList, int listSize)
     {
+        // AMQPNetLite queues the frames that come while a write is in flight and hands them over
+        // together next. On loopback a write would complete inline, so nothing would ever queue:
+        // leaving the caller's thread first lets a burst of frames (a stage sending or settling
+        // many messages at once) gather behind this one.
+        await Task.Yield();
         if (bufferList.Count == 1)
         {
             var only = bufferList[0];

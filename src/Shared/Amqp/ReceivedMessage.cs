@@ -33,16 +33,16 @@ public sealed class ReceivedMessage
     public bool IsSettled => Volatile.Read(ref _settled) == 1;
 
     /// <summary>Settles the message as processed. False when it was settled before or its link is gone.</summary>
-    public bool Accept() => Settle(() => _link.Accept(Message), _metrics.OnAccepted);
+    public bool Accept() => Settle(Outcomes.Accepted);
 
     /// <summary>Settles the message as invalid; the peer receives the description.</summary>
     public bool Reject(string description, string condition = InvalidMessageCondition) =>
-        Settle(() => _link.Reject(Message, new Error(condition) { Description = description }), _metrics.OnRejected);
+        Settle(new Rejected { Error = new Error(condition) { Description = description } });
 
     /// <summary>Hands the message back to the peer, which may deliver it elsewhere.</summary>
-    public bool Release() => Settle(() => _link.Release(Message), _metrics.OnReleased);
+    public bool Release() => Settle(Outcomes.Released);
 
-    private bool Settle(Action settle, Action count)
+    private bool Settle(Outcome outcome)
     {
         if (Interlocked.Exchange(ref _settled, 1) == 1)
         {
@@ -51,7 +51,8 @@ public sealed class ReceivedMessage
 
         try
         {
-            settle();
+            // Complete, unlike Accept and its kin, skips the look-up of an ambient transaction we never use.
+            _link.Complete(Message, outcome);
         }
         catch (Exception e) when (e is AmqpException or InvalidOperationException or ObjectDisposedException)
         {
@@ -63,7 +64,26 @@ public sealed class ReceivedMessage
             _onSettled?.Invoke();
         }
 
-        count();
+        switch (outcome)
+        {
+            case Accepted:
+                _metrics.OnAccepted();
+                break;
+            case Rejected:
+                _metrics.OnRejected();
+                break;
+            default:
+                _metrics.OnReleased();
+                break;
+        }
+
         return true;
+    }
+
+    /// <summary>The outcomes without fields, shared: AMQPNetLite only encodes them.</summary>
+    private static class Outcomes
+    {
+        public static readonly Accepted Accepted = new();
+        public static readonly Released Released = new();
     }
 }

@@ -81,7 +81,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
 
     IDictionary<string, TransportProvider> IContainer.CustomTransports => _transports;
 
-    Message IContainer.CreateMessage(ByteBuffer buffer) => RoutedMessage.Copy(buffer);
+    Message IContainer.CreateMessage(ByteBuffer buffer) => RoutedMessage.Over(buffer);
 
     Link IContainer.CreateLink(ListenerConnection connection, ListenerSession session, Attach attach) =>
         new ListenerLink(session, attach);

@@ -6,12 +6,16 @@ namespace ActorDemo.Shared.Routing;
 /// A message as the router received it: its encoded bytes, never decoded, since a router only
 /// forwards. AMQPNetLite consumes a buffer as it writes it, so every forward wraps the bytes anew.
 /// </summary>
-internal sealed class RoutedMessage(byte[] encoded) : Message
+internal sealed class RoutedMessage(byte[] array, int offset, int length) : Message
 {
-    public ByteBuffer NewBuffer() => new(encoded, 0, encoded.Length, encoded.Length);
+    public ByteBuffer NewBuffer() => new(array, offset, length, length);
 
-    public static RoutedMessage Copy(ByteBuffer buffer) =>
-        new(buffer.Buffer.AsSpan(buffer.Offset, buffer.Length).ToArray());
+    /// <summary>
+    /// The message on the bytes of the frame it arrived in, not a copy of them. That is safe
+    /// because the router gives AMQPNetLite no buffer pool: every frame is read into an array of
+    /// its own, which nothing reuses, so it stays as it is for as long as the message needs it.
+    /// </summary>
+    public static RoutedMessage Over(ByteBuffer buffer) => new(buffer.Buffer, buffer.Offset, buffer.Length);
 }
 
 /// <summary>
