@@ -14,11 +14,12 @@ public sealed record AddressStatistics(
 /// One anycast address, with the semantics of Qpid Dispatch's balanced distribution: nothing is
 /// stored (a message caught in a credit race waits for the next credit of an attached consumer,
 /// like Dispatch's undelivered list); producers get credit only while consumers give some, and
-/// never more in total than the consumers can take; each message goes to the next consumer with
+/// never more in total than the consumers can take, nor more to one producer than the link
+/// capacity; each message goes to the next consumer with
 /// credit; the consumer's outcome goes back to the producer. One lock guards the address; AMQPNetLite calls us holding none of
 /// its own, so calling into links under it cannot deadlock.
 /// </summary>
-internal sealed class AnycastAddress(string name)
+internal sealed class AnycastAddress(string name, int linkCapacity)
 {
     /// <summary>
     /// The most messages held for a moment when credit was granted just before a consumer used it
@@ -215,7 +216,7 @@ internal sealed class AnycastAddress(string name)
         return null;
     }
 
-    private int FairShare() => _producers.Count == 0 ? 0 : AvailableCredit() / _producers.Count;
+    private int FairShare() => _producers.Count == 0 ? 0 : Math.Min(AvailableCredit() / _producers.Count, linkCapacity);
 
     private int AvailableCredit()
     {
@@ -240,7 +241,7 @@ internal sealed class AnycastAddress(string name)
         }
 
         var available = AvailableCredit();
-        var share = available / _producers.Count;
+        var share = FairShare();
         var granted = 0;
         foreach (var producer in _producers)
         {

@@ -96,7 +96,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
             throw new AmqpException(ErrorCode.InvalidField, "The link names no address; anycast needs one, such as 'temperature'.");
         }
 
-        var address = _addresses.GetOrAdd(addressName, static name => new AnycastAddress(name));
+        var address = _addresses.GetOrAdd(addressName, static (name, capacity) => new AnycastAddress(name, capacity), _options.LinkCapacity);
         if (link.Role)
         {
             var producer = new Producer(listenerLink);

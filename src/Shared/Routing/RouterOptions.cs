@@ -20,6 +20,14 @@ public sealed record RouterOptions
 
     public string ContainerId { get; init; } = "actordemo-router";
 
+    /// <summary>
+    /// The most credit one producer holds at a time, however much the consumers gave: Qpid
+    /// Dispatch's listener setting of the same name, with its default. A sender handed all of a
+    /// consumer's credit at once would encode that many messages ahead (Proton C's would buffer
+    /// a million), and other producers would wait for its share to drain.
+    /// </summary>
+    public int LinkCapacity { get; init; } = 250;
+
     /// <summary>A PEM certificate (with <see cref="KeyFile"/>): the router then takes TLS (amqps), and plain AMQP from this machine only.</summary>
     public string? CertificateFile { get; init; }
 
@@ -63,6 +71,11 @@ public sealed record RouterOptions
         if (Port is < 1 or > 65535)
         {
             throw new ArgumentException($"Invalid router setting 'Port': {Port} is outside 1..65535.", nameof(Port));
+        }
+
+        if (LinkCapacity < 1)
+        {
+            throw new ArgumentException($"Invalid router setting 'LinkCapacity': {LinkCapacity} is less than 1.", nameof(LinkCapacity));
         }
 
         if (string.IsNullOrEmpty(User) != string.IsNullOrEmpty(Password))

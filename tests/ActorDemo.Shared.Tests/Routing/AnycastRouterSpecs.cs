@@ -1,3 +1,4 @@
+using ActorDemo.Shared.Routing;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 using Amqp;
@@ -10,7 +11,8 @@ namespace ActorDemo.Shared.Tests.Routing;
 /// What the embedded router does its own way; what it shares with Qpid Dispatch is in
 /// <see cref="RouterConformanceSpecs"/>. Qpid Dispatch gives every sender of an address with a
 /// receiver its link capacity (250) and queues what the receivers cannot take yet; the embedded
-/// router stores nothing, so it shares out only the credit the receivers gave.
+/// router stores nothing, so it shares out only the credit the receivers gave, and to each
+/// sender at most the same link capacity.
 /// </summary>
 public sealed class AnycastRouterSpecs : IAsyncLifetime
 {
@@ -38,6 +40,18 @@ public sealed class AnycastRouterSpecs : IAsyncLifetime
         receiver.Accept(message);
         Assert.IsType<Accepted>(await outcome.WaitAsync(Wait));
         GC.KeepAlive(idle);
+    }
+
+    [Fact]
+    public async Task A_sender_holds_no_more_credit_than_the_link_capacity_however_much_the_receivers_gave()
+    {
+        var capacity = new RouterOptions().LinkCapacity;
+        var receiver = await _router.ReceiverAsync(Address, credit: capacity * 4);
+        var sender = await _router.SenderAsync(Address);
+
+        await Eventually.Assert(() => Assert.Equal(capacity, _router.Stats(Address).ProducerCredit));
+        Assert.Equal(capacity * 4, _router.Stats(Address).ConsumerCredit);
+        GC.KeepAlive((receiver, sender));
     }
 
     [Fact]
