@@ -22,7 +22,7 @@ internal sealed record Arguments(string? Role, string Client, string Url, int Po
             Value("--url") ?? "",
             Number("--port", 0),
             Number("--messages", 200_000),
-            Number("--warmup", 20_000),
+            Number("--warmup", 300_000),
             Value("--only"));
     }
 }
