@@ -12,7 +12,7 @@ if (scenario is not null)
         "density" => await Scenarios.DensityAsync(Number("--sensors", 1000), measure),
         "throughput" => await Scenarios.ThroughputAsync(Number("--sensors", 1000), TimeSpan.FromMilliseconds(Number("--interval-ms", 100)), measure),
         "latency" => await Scenarios.LatencyAsync(Number("--sensors", 10), TimeSpan.FromMilliseconds(Number("--interval-ms", 1000)), TimeSpan.FromMilliseconds(Number("--window-ms", 100)), measure),
-        "buffer" => await BufferScenario.RunAsync(Text("--kind") ?? "reading-buffer", Number("--readings", 5_000_000), Number("--capacity", 100_000)),
+        "buffer" => await BufferScenario.RunAsync(Number("--readings", 5_000_000), Number("--capacity", 100_000)),
         _ => throw new ArgumentException($"Unknown scenario '{scenario}': use density, throughput, latency or buffer."),
     };
     Console.WriteLine(row);
@@ -58,15 +58,12 @@ if (only is null or "latency")
 if (only is null or "buffer")
 {
     Console.WriteLine();
-    Console.WriteLine("## The publisher's buffer: ReadingBuffer against a bounded Channel (drop oldest), one writer as fast as it can");
-    Console.WriteLine("| buffer | capacity | offered | offered/s | through the stream/s | taken | dropped | allocated B/reading |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("## The publisher's buffer, one writer as fast as it can");
+    Console.WriteLine("| capacity | offered | offered/s | through the stream/s | taken | dropped | allocated B/reading |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var capacity in new[] { "100000", "5000000" })
     {
-        foreach (var kind in new[] { "reading-buffer", "channel" })
-        {
-            await Child("buffer", "--kind", kind, "--capacity", capacity);
-        }
+        await Child("buffer", "--capacity", capacity);
     }
 }
 

@@ -19,12 +19,11 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     public static readonly TimeSpan DefaultDropReportInterval = TimeSpan.FromSeconds(10);
 
     private readonly Sink<Message, Task<Done>> _sink;
-    private readonly int _capacity;
     private readonly string _address;
     private readonly AmqpLinkMetrics _link;
     private readonly TimeSpan _dropReportInterval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private ReadingQueue _queue = null!;
+    private readonly ReadingBuffer _buffer;
     private Task<Done> _completion = null!;
     private long _droppedReported;
     private long _abandoned;
@@ -34,7 +33,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         _sink = sink;
         _link = link;
         _dropReportInterval = dropReportInterval;
-        _capacity = capacity;
+        _buffer = new ReadingBuffer(capacity);
         _address = address;
         Publishing();
     }
@@ -47,16 +46,15 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        (_queue, _completion) = Source.FromGraph(new ReadingBuffer(_capacity))
+        _completion = _buffer.Readings
             .Select(ReadingCodec.Encode).Named("encode-reading")
-            .ToMaterialized(_sink, Keep.Both)
-            .Run(Context.Materializer());
+            .RunWith(_sink, Context.Materializer());
         Timers.StartPeriodicTimer(nameof(ReportDrops), ReportDrops.Instance, _dropReportInterval);
     }
 
     protected override void PostStop()
     {
-        _queue.Complete();
+        _buffer.Complete();
         var counts = Counts();
         _log.Info("Publisher stopped: {0} readings offered, {1} accepted by the router, {2} dropped", counts.Offered, counts.Accepted, counts.Dropped);
     }
@@ -66,7 +64,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         Publishes();
         Receive<ReadingPublisherProtocol.Drain>(_ =>
         {
-            _queue.Complete();
+            _buffer.Complete();
             Become(Draining);
             ReplyWhenDrained();
         });
@@ -79,7 +77,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         Receive<ReadingPublisherProtocol.Abandon>(_ =>
         {
             // The node stops without a link: what is buffered or unsettled now will never be sent, so it is dropped, and counted.
-            var (buffered, pending, unsettled) = (_queue.Buffered, _link.Pending, _link.Unsettled);
+            var (buffered, pending, unsettled) = (_buffer.Buffered, _link.Pending, _link.Unsettled);
             _abandoned = buffered + pending + unsettled;
             _log.Warning(
                 "Stopping without a working link to '{0}' ({1}): {2} buffered, {3} unsent and {4} unsettled readings are dropped",
@@ -96,7 +94,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     private void Publishes()
     {
         // An action, not a predicate: a reading the full buffer drops is counted there, not "unhandled" into dead letters.
-        Receive<TemperatureReading>(reading => { _queue.Offer(reading); });
+        Receive<TemperatureReading>(reading => { _buffer.Offer(reading); });
         Receive<ReadingPublisherProtocol.GetCounts>(_ => Sender.Tell(Counts()));
         Receive<ReportDrops>(_ => Report());
     }
@@ -105,11 +103,11 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         _completion.PipeTo(Sender, success: _ => Done.Instance, failure: e => new Status.Failure(e));
 
     private ReadingPublisherProtocol.Counts Counts() =>
-        new(_queue.Offered, _queue.Dropped + _abandoned, _queue.Buffered, _link.Sent, _link.Accepted, _link.Pending, _link.Unsettled, _link.State.ToString());
+        new(_buffer.Offered, _buffer.Dropped + _abandoned, _buffer.Buffered, _link.Sent, _link.Accepted, _link.Pending, _link.Unsettled, _link.State.ToString());
 
     private void Report()
     {
-        var dropped = _queue.Dropped;
+        var dropped = _buffer.Dropped;
         if (dropped > _droppedReported)
         {
             // Why nothing leaves: with the link up, no receiver gives credit; with it down, the router is the matter.
@@ -120,7 +118,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
                 "Dropped {0} readings in the last {1:0} s: the buffer of {2} was full; {3}",
                 dropped - _droppedReported,
                 _dropReportInterval.TotalSeconds,
-                _capacity,
+                _buffer.Capacity,
                 why);
             _droppedReported = dropped;
         }

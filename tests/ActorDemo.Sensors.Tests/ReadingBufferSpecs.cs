@@ -1,7 +1,6 @@
 using ActorDemo.Sensors;
 using ActorDemo.Shared.Readings;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using Xunit;
 
@@ -11,10 +10,11 @@ public sealed class ReadingBufferSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private static TemperatureReading Reading(long seq) => new("sensor-n1-0000", 20, DateTimeOffset.UnixEpoch, seq);
 
-    private (ReadingQueue Queue, TestSubscriber.Probe<TemperatureReading> Probe) Run(int capacity) =>
-        Source.FromGraph(new ReadingBuffer(capacity))
-            .ToMaterialized(this.SinkProbe<TemperatureReading>(), Keep.Both)
-            .Run(Sys.Materializer());
+    private (ReadingBuffer Queue, TestSubscriber.Probe<TemperatureReading> Probe) Run(int capacity)
+    {
+        var buffer = new ReadingBuffer(capacity);
+        return (buffer, buffer.Readings.RunWith(this.SinkProbe<TemperatureReading>(), Sys.Materializer()));
+    }
 
     [Fact]
     public void Readings_offered_go_downstream_in_order()
