@@ -11,8 +11,9 @@ public static class AggregatorProtocol
 {
     /// <summary>An aggregator node's share of interval <paramref name="Interval"/> (k of [k·L, (k+1)·L)).</summary>
     /// <param name="Max">None when the node had no reading in the interval; it reports all the same.</param>
+    /// <param name="ClosedAt">When the node closed its share, by its own clock.</param>
     public sealed record PartialWindow(
-        Address Node, long Interval, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double? Max, string? DeviceId, int Count, int Duplicates)
+        Address Node, long Interval, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double? Max, string? DeviceId, int Count, int Duplicates, DateTimeOffset ClosedAt)
         : IAggregatorMessage;
 
     /// <summary>The window of interval <paramref name="Interval"/> was recorded with the sender's share: its readings may be settled.</summary>

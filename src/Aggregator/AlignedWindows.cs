@@ -12,7 +12,9 @@ public sealed record ArrivedReading(TemperatureReading Reading, DateTimeOffset A
 /// <summary>This node's share of one aligned window, and the deliveries it holds until the window is recorded.</summary>
 /// <param name="Highest">None when no reading arrived in the interval.</param>
 /// <param name="Duplicates">Readings that arrived again and were not counted twice.</param>
-public sealed record ClosedWindow(WindowInterval Interval, ReadingMaximum? Highest, int Count, int Duplicates, IReadOnlyList<ReceivedMessage> Deliveries);
+/// <param name="ClosedAt">When this node closed its share, by its clock: where the window's way to the singleton starts.</param>
+public sealed record ClosedWindow(
+    WindowInterval Interval, ReadingMaximum? Highest, int Count, int Duplicates, IReadOnlyList<ReceivedMessage> Deliveries, DateTimeOffset ClosedAt);
 
 /// <summary>
 /// Folds the groups that <c>GroupedWithin</c> cuts into windows aligned to the clock, by arrival
@@ -108,7 +110,7 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
 
         private void Close()
         {
-            _closed.Enqueue(new ClosedWindow(_open, _highest, _count, _duplicates, [.. _deliveries]));
+            _closed.Enqueue(new ClosedWindow(_open, _highest, _count, _duplicates, [.. _deliveries], _stage._clock()));
             _open = _open.Next;
             _highest = null;
             _count = 0;

@@ -51,7 +51,7 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     private void OnClosed(ClosedWindow closed)
     {
         var partial = new PartialWindow(
-            _node, closed.Interval.Index, closed.Interval.Start, closed.Interval.End, closed.Highest?.Temperature, closed.Highest?.DeviceId, closed.Count, closed.Duplicates);
+            _node, closed.Interval.Index, closed.Interval.Start, closed.Interval.End, closed.Highest?.Temperature, closed.Highest?.DeviceId, closed.Count, closed.Duplicates, closed.ClosedAt);
         if (closed.Duplicates > 0)
         {
             _log.Info("{0} readings of {1:HH:mm:ss}-{2:HH:mm:ss} arrived again and were counted once", closed.Duplicates, partial.WindowStart.ToLocalTime(), partial.WindowEnd.ToLocalTime());

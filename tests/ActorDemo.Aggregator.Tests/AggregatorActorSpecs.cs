@@ -219,7 +219,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
             new WindowMaximum(First.Start, First.End, 24.9, "sensor-a-0003", 1000, 2).Describe());
 
     private static PartialWindow Partial(Address node, WindowInterval interval, double? max, string? device, int count) =>
-        new(node, interval.Index, interval.Start, interval.End, max, device, count, 0);
+        new(node, interval.Index, interval.Start, interval.End, max, device, count, 0, interval.End);
 
     private (IActorRef Aggregator, TestProbe Subscriber) Start(int history)
     {

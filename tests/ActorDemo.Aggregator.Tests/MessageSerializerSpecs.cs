@@ -27,7 +27,7 @@ public sealed class MessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Confi
 
     private static readonly Address Node = new("akka.tcp", "actordemo", "10.0.0.7", 4053);
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 7, 40, 5, TimeSpan.Zero);
-    private static readonly PartialWindow Partial = new(Node, 354_071_401, Start, Start.AddSeconds(5), 24.9, "sensor-a-0003", 1000, 3);
+    private static readonly PartialWindow Partial = new(Node, 354_071_401, Start, Start.AddSeconds(5), 24.9, "sensor-a-0003", 1000, 3, Start.AddSeconds(5.02));
     private static readonly RecordedWindow Recorded = new(new WindowMaximum(Start, Start.AddSeconds(5), 24.9, "sensor-a-0003", 1700, 2), [Partial, Partial with { Max = null, DeviceId = null, Count = 0 }], 1);
 
     public static TheoryData<object> Messages => new()

@@ -57,6 +57,6 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
         var sender = await Router.SenderAsync(Address);
         var outcomes = new[] { sender.SendWithOutcome("21"), sender.SendWithOutcome("23") };
         var deliveries = new[] { received.ExpectMsg<ReceivedMessage>(Wait), received.ExpectMsg<ReceivedMessage>(Wait) };
-        return (outcomes, new ClosedWindow(Interval, new ReadingMaximum(23, TemperatureReading.UnknownDevice), 2, 0, deliveries));
+        return (outcomes, new ClosedWindow(Interval, new ReadingMaximum(23, TemperatureReading.UnknownDevice), 2, 0, deliveries, Interval.End));
     }
 }

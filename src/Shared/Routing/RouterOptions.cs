@@ -22,11 +22,13 @@ public sealed record RouterOptions
 
     /// <summary>
     /// The most credit one producer holds at a time, however much the consumers gave: Qpid
-    /// Dispatch's listener setting of the same name, with its default. A sender handed all of a
-    /// consumer's credit at once would encode that many messages ahead (Proton C's would buffer
-    /// a million), and other producers would wait for its share to drain.
+    /// Dispatch's listener setting of the same name, at the value our Dispatch deployment sets
+    /// (deploy/k8s/router). Handed all of a consumer's credit at once, a sender may encode that many
+    /// messages ahead (Proton C's send buffered a million); much lower, a sender holding many
+    /// unsettled messages spends its time on credit top-ups (AMQPNetLite walks a session's unsettled
+    /// deliveries on every flow frame).
     /// </summary>
-    public int LinkCapacity { get; init; } = 250;
+    public int LinkCapacity { get; init; } = 20_000;
 
     /// <summary>A PEM certificate (with <see cref="KeyFile"/>): the router then takes TLS (amqps), and plain AMQP from this machine only.</summary>
     public string? CertificateFile { get; init; }
