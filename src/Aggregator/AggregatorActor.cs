@@ -32,6 +32,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
     private readonly AggregatorSettings _settings;
     private readonly Sink<WindowMaximum, NotUsed>? _maxima;
     private readonly Func<DateTimeOffset> _clock;
+    private readonly WindowMetrics? _metrics;
     private readonly SortedDictionary<long, Dictionary<Address, (PartialWindow Partial, IActorRef Reporter)>> _open = [];
     private readonly LinkedList<RecordedWindow> _history = new();
     private readonly HashSet<IActorRef> _subscribers = [];
@@ -45,11 +46,13 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
 
     /// <param name="maxima">Where window maxima go (the address <c>max</c>); none to send them nowhere.</param>
     /// <param name="clock">The singleton's clock, against which the grace period runs.</param>
-    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock)
+    /// <param name="metrics">Told every window recorded; none where nothing is exported (specs).</param>
+    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock, WindowMetrics? metrics)
     {
         _settings = settings;
         _maxima = maxima;
         _clock = clock;
+        _metrics = metrics;
 
         Receive<PartialWindow>(OnPartial);
         Receive<Check>(_ => EmitDue());
@@ -70,8 +73,8 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null) =>
-        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow)));
+    public static Props Props(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow), metrics));
 
     protected override void PreStart()
     {
@@ -167,8 +170,10 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
         {
             var highest = partials.Select(p => p.Max is { } max ? new ReadingMaximum(max, p.DeviceId!) : null).Aggregate(ReadingMaximum.Higher)!;
             var window = new WindowMaximum(partials[0].WindowStart, partials[0].WindowEnd, highest.Temperature, highest.DeviceId, count, partials.Count);
-            Record(new RecordedWindow(window, partials, 0));
-            _log.Info(window.Describe());
+            var recorded = new RecordedWindow(window, partials, 0);
+            Record(recorded);
+            _metrics?.OnRecorded(recorded, _clock());
+            _log.Info(WindowMaximum.LogTemplate, window.LogValues());
             _maximaQueue?.OfferAsync(window);
         }
 

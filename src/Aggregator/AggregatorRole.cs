@@ -3,6 +3,7 @@ using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Hosting;
 using ActorDemo.Shared.Inspection;
+using ActorDemo.Shared.Observability;
 using ActorDemo.Shared.Routing;
 using Akka;
 using Akka.Actor;
@@ -47,11 +48,14 @@ public sealed class AggregatorRole : INodeRole
             new AmqpLinkMetrics(),
             new AmqpLinkMetrics(),
             new RejectedReadings(provider.GetRequiredService<ILogger<RejectedReadings>>(), options.Amqp.Address)));
+        services.AddSingleton(provider => new WindowMetrics(
+            provider.GetRequiredService<NodeMeter>(), provider.GetRequiredService<AggregatorLinkMetrics>().Rejections));
     }
 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services)
     {
         var metrics = services.GetRequiredService<AggregatorLinkMetrics>();
+        var windowMetrics = services.GetRequiredService<WindowMetrics>();
         var amqp = options.Amqp;
         Sink<Shared.Readings.WindowMaximum, NotUsed>? maxima = null;
         if (amqp.SendsMaxima)
@@ -61,12 +65,13 @@ public sealed class AggregatorRole : INodeRole
             maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery }, metrics.Maxima));
         }
 
-        akka.WithCustomSerializer(AggregatorMessageSerializer.Name, [typeof(IAggregatorMessage)], system => new AggregatorMessageSerializer(system))
+        akka.WithLinkReadinessCheck("readings-link", amqp.Address, metrics.Readings)
+            .WithCustomSerializer(AggregatorMessageSerializer.Name, [typeof(IAggregatorMessage)], system => new AggregatorMessageSerializer(system))
             // Its inspection asks the sensor nodes too.
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithSingleton<AggregatorActor>(
                 SingletonName,
-                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima),
+                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics),
                 new ClusterSingletonOptions { Role = RoleName },
                 createProxyToo: true)
             .WithActors((system, registry) =>
@@ -80,8 +85,7 @@ public sealed class AggregatorRole : INodeRole
                     links.Add("maxima-out", amqp.MaxAddress, metrics.Maxima);
                 }
 
-                NodeHealth.Get(system).RequireAttached("readings-link", amqp.Address, metrics.Readings);
-                var (readingsSwitch, completion) = RunWindows(system, options, metrics, reporter);
+                var (readingsSwitch, completion) = RunWindows(system, options, metrics, windowMetrics, reporter);
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-readings", async () =>
                 {
                     // Stops taking readings; the window in progress still closes, is recorded, and its readings settled.
@@ -93,7 +97,8 @@ public sealed class AggregatorRole : INodeRole
             });
     }
 
-    private static (UniqueKillSwitch, Task<Done>) RunWindows(ActorSystem system, ActorDemoOptions options, AggregatorLinkMetrics metrics, IActorRef reporter)
+    private static (UniqueKillSwitch, Task<Done>) RunWindows(
+        ActorSystem system, ActorDemoOptions options, AggregatorLinkMetrics metrics, WindowMetrics windowMetrics, IActorRef reporter)
     {
         var amqp = options.Amqp;
         var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
@@ -102,7 +107,7 @@ public sealed class AggregatorRole : INodeRole
 
         var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit }, metrics.Readings)
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
-            .Via(WindowStream.Readings(metrics.Rejections, () => DateTimeOffset.UtcNow))
+            .Via(WindowStream.Readings(metrics.Rejections, () => DateTimeOffset.UtcNow, windowMetrics))
             .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, () => DateTimeOffset.UtcNow))
             .ToMaterialized(Sink.ForEach<ClosedWindow>(window => reporter.Tell(window)), Keep.Both)
             .Run(system.Materializer());

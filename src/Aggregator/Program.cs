@@ -1,4 +1,5 @@
 using ActorDemo.Aggregator;
+using ActorDemo.Aggregator.Dashboard;
 using ActorDemo.Sensors;
 using ActorDemo.Shared.Hosting;
 
@@ -7,4 +8,4 @@ return await NodeHost.RunAsync(
     "ActorDemo aggregator node: reads 'temperature', reports the maximum of every window. "
         + "Without --amqp-url it starts the embedded router; --with-sensors also runs a sensor fleet.",
     options => options.Aggregator.WithSensors ? [new AggregatorRole(), new SensorRole()] : [new AggregatorRole()],
-    [new SensorInspection(), new WindowInspection()]);
+    [new SensorInspection(), new WindowInspection(), new DashboardInspection()]);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorDemo.Shared.Readings;
 using Microsoft.Extensions.Logging;
 
 namespace ActorDemo.Aggregator;
@@ -15,15 +16,19 @@ public sealed class RejectedReadings(ILogger<RejectedReadings> log, string addre
     private Timer? _summary;
     private bool _summaryDue;
     private string _latest = "";
+    private readonly long[] _byReason = new long[Enum.GetValues<RejectReason>().Length];
     private long _count;
     private long _unreported;
     private long _lastReport = long.MinValue;
 
     public long Count => Interlocked.Read(ref _count);
 
-    public void Record(string reason)
+    public long CountOf(RejectReason reason) => Interlocked.Read(ref _byReason[(int)reason]);
+
+    public void Record(RejectReason kind, string reason)
     {
         Interlocked.Increment(ref _count);
+        Interlocked.Increment(ref _byReason[(int)kind]);
         lock (_gate)
         {
             _unreported++;

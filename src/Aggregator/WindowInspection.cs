@@ -39,7 +39,7 @@ public sealed class WindowInspection : IInspectionModule
                 relay => registry.Get<AggregatorActor>().Tell(new SubscribeWindows(relay))));
     }
 
-    private static WindowReport Describe(RecordedWindow recorded)
+    internal static WindowReport Describe(RecordedWindow recorded)
     {
         var window = recorded.Window;
         return new WindowReport(
@@ -53,9 +53,9 @@ public sealed class WindowInspection : IInspectionModule
             recorded.Partials.Select(p => new PartialReport(p.Node.ToString(), p.Count, p.Max, p.DeviceId, p.Duplicates)).ToList());
     }
 
-    private sealed record WindowReport(
+    internal sealed record WindowReport(
         DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes, int Late, IReadOnlyList<PartialReport> Partials);
 
     /// <summary>One node's share of a window.</summary>
-    private sealed record PartialReport(string Node, int Count, double? Max, string? DeviceId, int Duplicates);
+    internal sealed record PartialReport(string Node, int Count, double? Max, string? DeviceId, int Duplicates);
 }

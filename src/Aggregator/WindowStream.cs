@@ -18,7 +18,7 @@ public static class WindowStream
     /// stream goes on. A valid reading stays unsettled: it is accepted once the window that counts it
     /// has been recorded, so that a node that dies first has it redelivered to another.
     /// </summary>
-    public static Flow<ReceivedMessage, ArrivedReading, NotUsed> Readings(RejectedReadings rejected, Func<DateTimeOffset> clock) =>
+    public static Flow<ReceivedMessage, ArrivedReading, NotUsed> Readings(RejectedReadings rejected, Func<DateTimeOffset> clock, WindowMetrics? metrics = null) =>
         Flow.Create<ReceivedMessage>()
             .Select(message =>
             {
@@ -30,13 +30,17 @@ public static class WindowStream
                 if (candidate.Decoded.Error is { } error)
                 {
                     candidate.Message.Reject(error);
-                    rejected.Record(error);
+                    rejected.Record(candidate.Decoded.Reason, error);
                     return false;
                 }
 
                 return true;
             }).Named("reject-invalid")
-            .Select(valid => new ArrivedReading(valid.Decoded.Reading!, valid.Arrived, valid.Message)).Named("arrived-reading");
+            .Select(valid =>
+            {
+                metrics?.OnArrived(valid.Decoded.Reading!, valid.Arrived);
+                return new ArrivedReading(valid.Decoded.Reading!, valid.Arrived, valid.Message);
+            }).Named("arrived-reading");
 
     /// <summary>
     /// Cuts the readings with <c>GroupedWithin</c> (at most <paramref name="maxBatch"/> readings or

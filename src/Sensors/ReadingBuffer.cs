@@ -16,7 +16,8 @@ public sealed class ReadingBuffer
 {
     private readonly Channel<TemperatureReading> _channel;
     private long _offered;
-    private long _dropped;
+    private long _droppedFull;
+    private long _droppedLate;
 
     /// <param name="capacity">The most readings held; the one writer is expected to be a single actor.</param>
     public ReadingBuffer(int capacity)
@@ -25,7 +26,7 @@ public sealed class ReadingBuffer
         Capacity = capacity;
         _channel = Channel.CreateBounded<TemperatureReading>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
-            _ => Interlocked.Increment(ref _dropped));
+            _ => Interlocked.Increment(ref _droppedFull));
         Readings = ChannelSource.FromReader(_channel.Reader).Named("reading-buffer");
     }
 
@@ -37,22 +38,28 @@ public sealed class ReadingBuffer
     public long Offered => Interlocked.Read(ref _offered);
 
     /// <summary>Readings dropped because the buffer was full, or offered after completion.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped => DroppedFull + DroppedLate;
+
+    /// <summary>The oldest readings, dropped to make room: no credit came for that long.</summary>
+    public long DroppedFull => Interlocked.Read(ref _droppedFull);
+
+    /// <summary>Readings offered after <see cref="Complete"/>: the node was stopping.</summary>
+    public long DroppedLate => Interlocked.Read(ref _droppedLate);
 
     public int Buffered => _channel.Reader.Count;
 
     /// <summary>Buffers the reading; false when that dropped one (the oldest, or this one after completion).</summary>
     public bool Offer(TemperatureReading reading)
     {
-        var droppedBefore = Dropped;
+        var droppedBefore = DroppedFull;
         if (!_channel.Writer.TryWrite(reading))
         {
-            Interlocked.Increment(ref _dropped);
+            Interlocked.Increment(ref _droppedLate);
             return false;
         }
 
         Interlocked.Increment(ref _offered);
-        return Dropped == droppedBefore;
+        return DroppedFull == droppedBefore;
     }
 
     /// <summary>No more readings: the stream completes once the buffered ones are taken.</summary>

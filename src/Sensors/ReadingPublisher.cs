@@ -28,12 +28,12 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     private long _droppedReported;
     private long _abandoned;
 
-    public ReadingPublisher(Sink<Message, Task<Done>> sink, int capacity, string address, AmqpLinkMetrics link, TimeSpan dropReportInterval)
+    public ReadingPublisher(Sink<Message, Task<Done>> sink, ReadingBuffer buffer, string address, AmqpLinkMetrics link, TimeSpan dropReportInterval)
     {
         _sink = sink;
         _link = link;
         _dropReportInterval = dropReportInterval;
-        _buffer = new ReadingBuffer(capacity);
+        _buffer = buffer;
         _address = address;
         Publishing();
     }
@@ -41,8 +41,9 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="link">The counters of the link <paramref name="sink"/> sends on, reported with the publisher's own.</param>
-    public static Props Props(Sink<Message, Task<Done>> sink, int capacity, string address, AmqpLinkMetrics link, TimeSpan? dropReportInterval = null) =>
-        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, capacity, address, link, dropReportInterval ?? DefaultDropReportInterval));
+    /// <param name="buffer">Where the readings wait for the stream; read by the node's metrics too.</param>
+    public static Props Props(Sink<Message, Task<Done>> sink, ReadingBuffer buffer, string address, AmqpLinkMetrics link, TimeSpan? dropReportInterval = null) =>
+        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, buffer, address, link, dropReportInterval ?? DefaultDropReportInterval));
 
     protected override void PreStart()
     {

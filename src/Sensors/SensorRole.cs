@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Hosting;
 using ActorDemo.Shared.Inspection;
+using ActorDemo.Shared.Observability;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
@@ -28,21 +30,23 @@ public sealed class SensorRole : INodeRole
     public string Name => RoleName;
 
     public void ConfigureServices(IServiceCollection services, ActorDemoOptions options) =>
-        services.AddSingleton(new SensorLinkMetrics(new AmqpLinkMetrics()));
+        services.AddSingleton(new SensorCounters(new AmqpLinkMetrics(), new ReadingBuffer(options.Sensors.Buffer)));
 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
-        akka.WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
+        akka.WithLinkReadinessCheck("readings-out-link", options.Amqp.Address, services.GetRequiredService<SensorCounters>().Link)
+            .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithActors((system, registry) =>
             {
                 var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
                 var node = options.Node.Name ?? NodeName(self.Port ?? 0);
                 var amqp = options.Amqp;
                 var endpoint = amqp.Endpoint($"actordemo-sensors-{node}");
-                var link = services.GetRequiredService<SensorLinkMetrics>().Link;
+                var counters = services.GetRequiredService<SensorCounters>();
+                counters.Observe(services.GetRequiredService<NodeMeter>().Meter);
+                var link = counters.Link;
                 services.GetRequiredService<AmqpLinks>().Add("readings-out", amqp.Address, link);
-                NodeHealth.Get(system).RequireAttached("readings-out-link", amqp.Address, link);
                 var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }, link);
-                var publisher = system.ActorOf(ReadingPublisher.Props(sink, options.Sensors.Buffer, amqp.Address, link), PublisherName);
+                var publisher = system.ActorOf(ReadingPublisher.Props(sink, counters.Buffer, amqp.Address, link), PublisherName);
                 var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
                 var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);
                 registry.Register<ReadingPublisher>(publisher);
@@ -82,5 +86,21 @@ public sealed class SensorRole : INodeRole
     }
 }
 
-/// <summary>The counters of the sensors' AMQP link, for inspection.</summary>
-public sealed record SensorLinkMetrics(AmqpLinkMetrics Link);
+/// <summary>The counters of the sensors' AMQP link and of the publisher's buffer, for inspection and metrics.</summary>
+public sealed record SensorCounters(AmqpLinkMetrics Link, ReadingBuffer Buffer)
+{
+    /// <summary>Readings offered and dropped, by why, as instruments on the node's meter.</summary>
+    public void Observe(Meter meter)
+    {
+        meter.CreateObservableCounter("actordemo.readings.offered", () => Buffer.Offered, "{reading}", "Readings this node's sensors offered for publishing");
+        meter.CreateObservableCounter(
+            "actordemo.readings.dropped",
+            () => new[]
+            {
+                new Measurement<long>(Buffer.DroppedFull, new KeyValuePair<string, object?>("reason", "buffer-full")),
+                new Measurement<long>(Buffer.DroppedLate, new KeyValuePair<string, object?>("reason", "stopping")),
+            },
+            "{reading}",
+            "Readings dropped before they were sent: the oldest when the buffer was full, or offered while the node stopped");
+    }
+}

@@ -1,4 +1,5 @@
 using ActorDemo.Aggregator;
+using ActorDemo.Shared.Readings;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
@@ -14,7 +15,7 @@ public sealed class RejectedReadingsSpecs
 
         for (var i = 0; i < 1000; i++)
         {
-            rejected.Record("'hot' is not a number");
+            rejected.Record(RejectReason.Format, "'hot' is not a number");
         }
 
         Assert.Equal(1000, rejected.Count);
@@ -28,8 +29,8 @@ public sealed class RejectedReadingsSpecs
         var log = new RecordingLogger();
         using var rejected = new RejectedReadings(log, "temperature", interval: TimeSpan.Zero);
 
-        rejected.Record("first");
-        rejected.Record("second");
+        rejected.Record(RejectReason.Format, "first");
+        rejected.Record(RejectReason.Format, "second");
 
         Assert.Equal(2, log.Lines.Count);
         Assert.Contains("second", log.Lines[1]);
@@ -41,9 +42,9 @@ public sealed class RejectedReadingsSpecs
         var log = new RecordingLogger();
         using var rejected = new RejectedReadings(log, "temperature", interval: TimeSpan.FromMilliseconds(100));
 
-        rejected.Record("first");
-        rejected.Record("second");
-        rejected.Record("third");
+        rejected.Record(RejectReason.Format, "first");
+        rejected.Record(RejectReason.Format, "second");
+        rejected.Record(RejectReason.Format, "third");
 
         await ActorDemo.Testing.Eventually.Assert(() => Assert.Equal(2, log.Lines.Count), TimeSpan.FromSeconds(5));
         Assert.Contains("Rejected 2 messages", log.Lines[1]);

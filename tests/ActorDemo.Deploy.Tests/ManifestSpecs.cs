@@ -35,6 +35,22 @@ public sealed partial class ManifestSpecs
 
     [Theory]
     [MemberData(nameof(ActorDemoOverlays))]
+    public void Prometheus_is_told_to_scrape_metrics_on_each_pods_management_port(string overlay)
+    {
+        var objects = Manifests.Load(overlay);
+        foreach (var deployment in new[] { "aggregator", "sensors" })
+        {
+            var template = objects.Single<V1Deployment>(deployment).Spec.Template;
+            var management = template.Spec.Containers.Single().Ports.Single(p => p.Name == "management").ContainerPort;
+            var annotations = template.Metadata.Annotations;
+            Assert.Equal("true", annotations["prometheus.io/scrape"]);
+            Assert.Equal(management.ToString(), annotations["prometheus.io/port"]);
+            Assert.Equal("/metrics", annotations["prometheus.io/path"]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
     public void Ports_and_probes_are_the_ones_the_nodes_serve(string overlay)
     {
         var objects = Manifests.Load(overlay);

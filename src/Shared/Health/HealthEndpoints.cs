@@ -1,12 +1,20 @@
+using System.Text.Json;
+using ActorDemo.Shared.Amqp;
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ActorDemo.Shared.Health;
 
 /// <summary>
-/// <c>/alive</c> and <c>/ready</c> for the Kubernetes probes, on the management port (8558): 200 with
-/// <c>{"status":"ok"}</c>, or 503 with the reasons. That port serves nothing else but cluster bootstrap's contact point.
+/// <c>/alive</c> and <c>/ready</c> for the Kubernetes probes, on the management port (8558), from
+/// the health checks registered with Akka.Hosting: 200 with <c>{"status":"ok"}</c>, or 503 with the
+/// reasons. That port serves nothing else but <c>/metrics</c> and cluster bootstrap's contact point.
 /// </summary>
 /// <remarks>
 /// Akka.Management's own HTTP server cannot start here: Akka.Http.Shim 1.5.73 needs Ceen.Httpd 0.9.9,
@@ -14,7 +22,38 @@ namespace ActorDemo.Shared.Health;
 /// </remarks>
 public static class HealthEndpoints
 {
-    private static readonly HashSet<string?> ManagementPaths = ["/alive", "/ready", Hosting.ClusterFormation.SeedNodesPath];
+    public const string Live = "live";
+
+    public const string Ready = "ready";
+
+    private static readonly HashSet<string?> ManagementPaths = ["/alive", "/ready", Observability.NodeTelemetry.MetricsPath, Hosting.ClusterFormation.SeedNodesPath];
+
+    /// <summary>
+    /// Alive while the actor system runs; ready once the node joined (Akka.Hosting's check) and while it
+    /// is an Up member: a node that leaves stops taking traffic before it goes.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithNodeHealthChecks(this AkkaConfigurationBuilder akka) =>
+        akka.WithActorSystemLivenessCheck(tags: [Live])
+            .WithAkkaClusterReadinessCheck(tags: [Ready])
+            .WithHealthCheck(
+                "cluster-member-up",
+                (system, _, _) =>
+                {
+                    var status = Cluster.Get(system).SelfMember.Status;
+                    return Task.FromResult(status == MemberStatus.Up
+                        ? HealthCheckResult.Healthy()
+                        : HealthCheckResult.Unhealthy($"cluster member status is {status}, not Up"));
+                },
+                tags: [Ready]);
+
+    /// <summary>Ready only while <paramref name="link"/> is attached; otherwise why not, with the link's last error.</summary>
+    public static AkkaConfigurationBuilder WithLinkReadinessCheck(this AkkaConfigurationBuilder akka, string name, string address, AmqpLinkMetrics link) =>
+        akka.WithHealthCheck(
+            name,
+            (_, _, _) => Task.FromResult(link.State == LinkStatus.Attached
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"the AMQP link to '{address}' is {link.State}{(link.LastError is { } error ? $" ({error})" : "")}")),
+            tags: [Ready]);
 
     public static void Map(WebApplication app, int managementPort)
     {
@@ -22,16 +61,26 @@ public static class HealthEndpoints
         {
             app.Use((context, next) =>
                 context.Connection.LocalPort == managementPort && !ManagementPaths.Contains(context.Request.Path.Value)
-                    ? Results.NotFound(new { error = "The management port serves /alive, /ready and the cluster bootstrap only." }).ExecuteAsync(context)
+                    ? Results.NotFound(new { error = "The management port serves /alive, /ready, /metrics and the cluster bootstrap only." }).ExecuteAsync(context)
                     : next(context));
         }
 
-        app.MapGet("/alive", (ActorSystem system) => Probe(NodeHealth.Get(system).IsAlive ? [] : ["the actor system has terminated"]));
-        app.MapGet("/ready", (ActorSystem system) => Probe(NodeHealth.Get(system).NotReadyBecause()));
+        app.MapHealthChecks("/alive", Probe(Live));
+        app.MapHealthChecks("/ready", Probe(Ready));
     }
 
-    private static IResult Probe(IReadOnlyList<string> problems) =>
-        problems.Count == 0
-            ? Results.Ok(new { status = "ok", problems })
-            : Results.Json(new { status = "unavailable", problems }, statusCode: StatusCodes.Status503ServiceUnavailable);
+    private static HealthCheckOptions Probe(string tag) => new()
+    {
+        Predicate = registration => registration.Tags.Contains(tag),
+        ResponseWriter = (context, report) =>
+        {
+            // The reasons, not the checks' names: what an operator reading `kubectl describe` needs.
+            var problems = report.Entries.Values
+                .Where(entry => entry.Status != HealthStatus.Healthy)
+                .Select(entry => entry.Description ?? entry.Exception?.Message ?? "unhealthy")
+                .ToList();
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = problems.Count == 0 ? "ok" : "unavailable", problems }));
+        },
+    };
 }

@@ -108,6 +108,16 @@ public sealed class NodeOptions
 
     /// <summary>The node part of device ids; the host name and remoting port when empty.</summary>
     public string? Name { get; set; }
+
+    /// <summary>How the node writes its log: lines for people, or JSON objects for a log pipeline.</summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Text;
+}
+
+/// <summary>The two log formats of <see cref="NodeOptions.LogFormat"/>.</summary>
+public enum LogFormat
+{
+    Text,
+    Json,
 }
 
 /// <summary>The AMQP 1.0 endpoint and addresses.</summary>

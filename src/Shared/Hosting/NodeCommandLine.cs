@@ -44,6 +44,7 @@ public static partial class NodeCommandLine
         new("--port", "ActorDemo:Node:Port", "remoting port; 0 picks a free one", o => o.Node.Port),
         new("--seeds", "ActorDemo:Node:Seeds", "seed nodes, comma-separated akka.tcp:// addresses", o => o.Node.Seeds),
         new("--node-name", "ActorDemo:Node:Name", "node part of device ids", o => o.Node.Name ?? "(host name and port)"),
+        new("--log-format", "ActorDemo:Node:LogFormat", "text (lines for people) or json (one object per line, UTC, window fields for log pipelines)", o => o.Node.LogFormat.ToString().ToLowerInvariant()),
         new("--sensors", "ActorDemo:Sensors:Count", "sensors on this node", o => o.Sensors.Count),
         new("--interval", "ActorDemo:Sensors:Interval", "time between two readings of a sensor (500ms, 1s, 00:00:01)", o => o.Sensors.Interval, Duration),
         new("--sensor-prefix", "ActorDemo:Sensors:Prefix", "first part of device ids", o => o.Sensors.Prefix),

@@ -6,15 +6,46 @@ using Microsoft.Extensions.Logging.Console;
 namespace ActorDemo.Shared.Hosting;
 
 /// <summary>One line per event, <c>07:40:10.012 INF message</c>: the window lines stay readable in a terminal and in pod logs.</summary>
-public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
+public sealed class NodeConsoleFormatter() : NodeLogFormatter(Name)
 {
     public new const string Name = "actordemo";
 
+    protected override void WriteEntry<TState>(in LogEntry<TState> logEntry, string message, Exception? exception, TextWriter textWriter)
+    {
+        textWriter.Write(DateTimeOffset.Now.ToString("HH:mm:ss.fff"));
+        textWriter.Write(' ');
+        textWriter.Write(Level(logEntry.LogLevel));
+        textWriter.Write(' ');
+        textWriter.WriteLine(message);
+        if (exception is not null)
+        {
+            textWriter.WriteLine(exception.ToString());
+        }
+    }
+
+    private static string Level(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "TRC",
+        LogLevel.Debug => "DBG",
+        LogLevel.Information => "INF",
+        LogLevel.Warning => "WRN",
+        LogLevel.Error => "ERR",
+        _ => "CRT",
+    };
+}
+
+/// <summary>
+/// What both log formats do before they write: strip the prefix Akka's events carry (level, time,
+/// thread, source: the line has its own), the remoting stack traces of a peer that went away, and
+/// repeats of "still quarantined".
+/// </summary>
+public abstract partial class NodeLogFormatter(string name) : ConsoleFormatter(name)
+{
     private const long QuarantineReportInterval = 60_000;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _quarantineReported = new();
 
-    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+    public sealed override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         // Akka's events arrive pre-formatted with level, time, thread and source; the line has its own.
         var message = AkkaPrefix().Replace(logEntry.Formatter(logEntry.State, logEntry.Exception), "");
@@ -31,16 +62,11 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
             return;
         }
 
-        textWriter.Write(DateTimeOffset.Now.ToString("HH:mm:ss.fff"));
-        textWriter.Write(' ');
-        textWriter.Write(Level(logEntry.LogLevel));
-        textWriter.Write(' ');
-        textWriter.WriteLine(message);
-        if (exception is not null)
-        {
-            textWriter.WriteLine(exception.ToString());
-        }
+        WriteEntry(logEntry, message, exception, textWriter);
     }
+
+    /// <summary>Writes one event whose message was cleaned up.</summary>
+    protected abstract void WriteEntry<TState>(in LogEntry<TState> logEntry, string message, Exception? exception, TextWriter textWriter);
 
     /// <summary>
     /// Akka.Remote says a quarantined address stays quarantined each time something still sends to it:
@@ -76,14 +102,4 @@ public sealed partial class NodeConsoleFormatter() : ConsoleFormatter(Name)
 
     [GeneratedRegex(@"\r?\n\s+at [^\n]*", RegexOptions.Multiline)]
     private static partial Regex StackFrame();
-
-    private static string Level(LogLevel level) => level switch
-    {
-        LogLevel.Trace => "TRC",
-        LogLevel.Debug => "DBG",
-        LogLevel.Information => "INF",
-        LogLevel.Warning => "WRN",
-        LogLevel.Error => "ERR",
-        _ => "CRT",
-    };
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Inspection;
+using ActorDemo.Shared.Observability;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -107,14 +108,15 @@ public static partial class NodeHost
         // The host logs a failed start with its stack trace; RunHostAsync prints it in one line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddConsole(console => console.FormatterName = NodeConsoleFormatter.Name);
-        builder.Logging.AddConsoleFormatter<NodeConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
-
         var (options, problems) = Bind(builder.Configuration);
         if (problems.Count > 0)
         {
             return await Refuse(problems.Select(problem => problem.ToString()));
         }
+
+        builder.Logging.AddConsole(console => console.FormatterName = options.Node.LogFormat == LogFormat.Json ? NodeJsonFormatter.Name : NodeConsoleFormatter.Name);
+        builder.Logging.AddConsoleFormatter<NodeConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        builder.Logging.AddConsoleFormatter<NodeJsonFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
 
         if (Unavailable(options) is { } unavailable)
         {
@@ -122,7 +124,10 @@ public static partial class NodeHost
             return StartFailed;
         }
 
-        AddNode(builder.Services, options, chooseRoles(options));
+        var roles = chooseRoles(options);
+        AddNode(builder.Services, options, roles);
+        NodeTelemetry.Add(builder.Services, $"actordemo-{string.Join('-', roles.Select(role => role.Name))}");
+        builder.Services.AddHealthChecks();
         // A request that does not bind throws, so that the inspection endpoint answers it with JSON that says why.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.WebHost.UseKestrel(kestrel =>
@@ -139,6 +144,7 @@ public static partial class NodeHost
 
         await using var host = builder.Build();
         HealthEndpoints.Map(host, options.Management.Port);
+        NodeTelemetry.Map(host, options.Management.Port);
         ClusterFormation.MapSeedNodes(host);
         InspectionEndpoints.Map(host, options.Inspection, inspection);
         try
@@ -149,6 +155,16 @@ public static partial class NodeHost
         {
             await Console.Error.WriteLineAsync($"The node could not start: {Explain(e)}");
             return StartFailed;
+        }
+
+        var inspectionUrl = host.Urls.Select(url => new Uri(url)).FirstOrDefault(url => url.Port != options.Management.Port || options.Inspection.Port == options.Management.Port);
+        if (inspectionUrl is not null)
+        {
+            var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorDemo.Inspection");
+            foreach (var module in inspection)
+            {
+                module.Started(log, inspectionUrl);
+            }
         }
 
         await host.WaitForShutdownAsync(cancellation);
@@ -165,6 +181,8 @@ public static partial class NodeHost
     {
         services.AddSingleton(options);
         services.AddSingleton<AmqpLinks>();
+        services.AddMetrics();
+        services.AddSingleton<NodeMeter>();
         foreach (var role in roles)
         {
             role.ConfigureServices(services, options);
@@ -196,7 +214,12 @@ public static partial class NodeHost
                 // Akka.NET 1.5.73's singleton proxies warn at start-up, before the node is even Up, that
                 // they found no singleton "after 30 seconds"; readiness and the window log say it better.
                 .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)
-                .WithActors((system, _) => system.ActorOf(MembershipLog.Props(), "membership-log"));
+                .WithActors((system, _) =>
+                {
+                    system.ActorOf(MembershipLog.Props(), "membership-log");
+                    provider.GetRequiredService<NodeMeter>().ObserveCluster(system);
+                });
+            akka.WithNodeHealthChecks();
             ClusterFormation.Configure(akka, options);
             foreach (var role in roles)
             {
@@ -263,6 +286,7 @@ public static partial class NodeHost
         "System.TimeSpan" => "time (such as 5s, 500ms or 00:00:05)",
         "System.Boolean" => "true or false",
         var other when other.EndsWith("DeliveryMode", StringComparison.Ordinal) => "delivery (AtLeastOnce or AtMostOnce; the flag also takes at-least-once, at-most-once)",
+        var other when other.EndsWith(nameof(LogFormat), StringComparison.Ordinal) => "log format (text or json)",
         var other => other,
     };
 

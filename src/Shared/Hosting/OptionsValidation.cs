@@ -31,6 +31,8 @@ public static class OptionsValidation
             Require(IsSeed(seed), "Node:Seeds", $"'{seed}' is not an address of this cluster; write akka.tcp://{NodeOptions.SystemName}@HOST:PORT");
         }
 
+        Require(Enum.IsDefined(node.LogFormat), "Node:LogFormat", "use text or json");
+
         var amqp = options.Amqp;
         if (!amqp.UsesEmbeddedRouter)
         {

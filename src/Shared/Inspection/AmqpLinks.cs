@@ -15,6 +15,15 @@ public sealed class AmqpLinks
         }
     }
 
+    /// <summary>The links registered so far.</summary>
+    public IReadOnlyList<(string Name, string Address, AmqpLinkMetrics Metrics)> All()
+    {
+        lock (_links)
+        {
+            return [.. _links];
+        }
+    }
+
     public IReadOnlyList<AmqpLinkReport> Report()
     {
         lock (_links)

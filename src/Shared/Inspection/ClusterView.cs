@@ -7,14 +7,22 @@ namespace ActorDemo.Shared.Inspection;
 /// <summary>The cluster as Akka Management's HTTP API shows it.</summary>
 public static class ClusterView
 {
-    public static ClusterMembers Of(Cluster cluster)
+    /// <param name="change">A member event just received: the cluster's state as this node reads it may not show it yet.</param>
+    public static ClusterMembers Of(Cluster cluster, ClusterEvent.IMemberEvent? change = null)
     {
         var state = cluster.State;
+        var members = state.Members.Where(m => change is null || m.UniqueAddress != change.Member.UniqueAddress).ToList();
+        if (change is not null and not ClusterEvent.MemberRemoved)
+        {
+            members.Add(change.Member);
+        }
+
+        members.Sort((a, b) => Member.AddressOrdering.Compare(a.Address, b.Address));
         return new ClusterMembers(
             cluster.SelfAddress.ToString(),
             state.Leader?.ToString(),
-            state.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault()?.Address.ToString(),
-            state.Members.Select(Describe).ToList(),
+            members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault()?.Address.ToString(),
+            members.Select(Describe).ToList(),
             state.Unreachable.Select(m => new UnreachableMember(m.Address.ToString(), m.Roles.Order().ToList())).ToList());
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace ActorDemo.Shared.Inspection;
 
@@ -6,4 +7,9 @@ namespace ActorDemo.Shared.Inspection;
 public interface IInspectionModule
 {
     void Map(IEndpointRouteBuilder endpoints);
+
+    /// <summary>The endpoint listens at <paramref name="inspection"/>: the place to tell people where to look.</summary>
+    void Started(ILogger log, Uri inspection)
+    {
+    }
 }

@@ -7,14 +7,36 @@ using Amqp.Framing;
 
 namespace ActorDemo.Shared.Readings;
 
+/// <summary>Why a message is no reading, in few enough kinds to tag a metric with.</summary>
+public enum RejectReason
+{
+    /// <summary>The transfer's payload is not an AMQP message at all.</summary>
+    NotAmqp,
+
+    /// <summary>No body, an empty one, or a body section of a kind that holds no reading.</summary>
+    Body,
+
+    /// <summary>Over <see cref="ReadingCodec.MaxBodyBytes"/>.</summary>
+    TooLarge,
+
+    /// <summary>Neither JSON with a temperature nor a number.</summary>
+    Format,
+
+    /// <summary>A temperature that is not finite or not physical.</summary>
+    Temperature,
+
+    /// <summary>A device id that is too long or not printable.</summary>
+    DeviceId,
+}
+
 /// <summary>What decoding a message gave: a reading, or why the message is not one.</summary>
-public readonly record struct DecodedReading(TemperatureReading? Reading, string? Error)
+public readonly record struct DecodedReading(TemperatureReading? Reading, string? Error, RejectReason Reason = default)
 {
     /// <summary>
     /// Control characters of the sender's text are escaped here, once for all: the reason goes to
     /// the sender, into the log and to terminals, where they could forge lines or move the cursor.
     /// </summary>
-    public static DecodedReading Invalid(string error) => new(null, Printable.Escape(error));
+    public static DecodedReading Invalid(RejectReason reason, string error) => new(null, Printable.Escape(error), reason);
 }
 
 /// <summary>
@@ -55,16 +77,16 @@ public static class ReadingCodec
     /// <param name="receivedAt">The timestamp of a reading that carries none.</param>
     public static DecodedReading Decode(Message message, DateTimeOffset receivedAt) => message.BodySection switch
     {
-        _ when MalformedMessage.Problem(message) is { } problem => DecodedReading.Invalid(problem),
+        _ when MalformedMessage.Problem(message) is { } problem => DecodedReading.Invalid(RejectReason.NotAmqp, problem),
         Data data => DecodeData(data.Binary, receivedAt),
         DataList sections => DecodeData(sections, receivedAt),
         AmqpValue { Value: string text } => text.Length > MaxBodyBytes
             ? TooLarge(Encoding.UTF8.GetByteCount(text))
             : FromNumberText(text, receivedAt),
         AmqpValue { Value: var value } when IsNumber(value) => Validated(TemperatureReading.UnknownDevice, Convert.ToDouble(value, CultureInfo.InvariantCulture), receivedAt, 0),
-        AmqpValue { Value: var value } => DecodedReading.Invalid($"the AmqpValue body is a {value?.GetType().Name ?? "null"}, not a temperature; send a number or JSON with \"temperature\""),
-        null => DecodedReading.Invalid("the message has no body; send a number or JSON with \"temperature\""),
-        var other => DecodedReading.Invalid($"a {other.GetType().Name} body is not a reading; send a Data body of JSON or an AmqpValue number"),
+        AmqpValue { Value: var value } => DecodedReading.Invalid(RejectReason.Body, $"the AmqpValue body is a {value?.GetType().Name ?? "null"}, not a temperature; send a number or JSON with \"temperature\""),
+        null => DecodedReading.Invalid(RejectReason.Body, "the message has no body; send a number or JSON with \"temperature\""),
+        var other => DecodedReading.Invalid(RejectReason.Body, $"a {other.GetType().Name} body is not a reading; send a Data body of JSON or an AmqpValue number"),
     };
 
     /// <summary>AMQP lets a writer split a body over several Data sections; together they are one.</summary>
@@ -96,7 +118,7 @@ public static class ReadingCodec
     {
         if (body is null || body.Length == 0)
         {
-            return DecodedReading.Invalid("the Data body is empty; send JSON with \"temperature\" or a number");
+            return DecodedReading.Invalid(RejectReason.Body, "the Data body is empty; send JSON with \"temperature\" or a number");
         }
 
         if (body.Length > MaxBodyBytes)
@@ -122,18 +144,18 @@ public static class ReadingCodec
         catch (JsonException e)
         {
             // The serializer's own message names our internal types; the position is what the sender needs.
-            return DecodedReading.Invalid($"the JSON body is malformed or has a value of the wrong kind at {e.Path ?? "$"} (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}); send {{\"device-id\":\"...\",\"temperature\":22.4}}");
+            return DecodedReading.Invalid(RejectReason.Format, $"the JSON body is malformed or has a value of the wrong kind at {e.Path ?? "$"} (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}); send {{\"device-id\":\"...\",\"temperature\":22.4}}");
         }
 
         if (wire?.Temperature is not { } temperature)
         {
-            return DecodedReading.Invalid("the JSON body has no \"temperature\"");
+            return DecodedReading.Invalid(RejectReason.Format, "the JSON body has no \"temperature\"");
         }
 
         var device = string.IsNullOrWhiteSpace(wire.DeviceId) ? TemperatureReading.UnknownDevice : wire.DeviceId;
         if (TemperatureReading.DeviceIdProblem(device) is { } problem)
         {
-            return DecodedReading.Invalid(problem);
+            return DecodedReading.Invalid(RejectReason.DeviceId, problem);
         }
 
         var timestamp = wire.Timestamp is { } sent ? new DateTimeOffset(sent.ToUniversalTime()) : receivedAt;
@@ -143,25 +165,25 @@ public static class ReadingCodec
     private static DecodedReading FromNumberText(string text, DateTimeOffset receivedAt) =>
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var temperature)
             ? Validated(TemperatureReading.UnknownDevice, temperature, receivedAt, 0)
-            : DecodedReading.Invalid($"'{Shorten(text)}' is not a number");
+            : DecodedReading.Invalid(RejectReason.Format, $"'{Shorten(text)}' is not a number");
 
     private static DecodedReading Validated(string device, double temperature, DateTimeOffset timestamp, long seq)
     {
         if (!double.IsFinite(temperature))
         {
-            return DecodedReading.Invalid($"temperature {temperature} is not a finite number");
+            return DecodedReading.Invalid(RejectReason.Temperature, $"temperature {temperature} is not a finite number");
         }
 
         if (temperature is < TemperatureReading.AbsoluteZero or > TemperatureReading.Ceiling)
         {
-            return DecodedReading.Invalid($"temperature {temperature.ToString(CultureInfo.InvariantCulture)} °C is outside {TemperatureReading.AbsoluteZero}..{TemperatureReading.Ceiling} °C");
+            return DecodedReading.Invalid(RejectReason.Temperature, $"temperature {temperature.ToString(CultureInfo.InvariantCulture)} °C is outside {TemperatureReading.AbsoluteZero}..{TemperatureReading.Ceiling} °C");
         }
 
         return new DecodedReading(new TemperatureReading(device, temperature, timestamp, seq), null);
     }
 
     private static DecodedReading TooLarge(int bytes) =>
-        DecodedReading.Invalid($"the body has {bytes} bytes, over the {MaxBodyBytes}-byte limit of a reading");
+        DecodedReading.Invalid(RejectReason.TooLarge, $"the body has {bytes} bytes, over the {MaxBodyBytes}-byte limit of a reading");
 
     private static bool IsNumber(object? value) =>
         value is sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal;

@@ -9,12 +9,25 @@ namespace ActorDemo.Shared.Readings;
 public sealed record WindowMaximum(DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes)
 {
     /// <summary>
-    /// The line operators read, in the singleton's log and from <c>cmd windows</c> alike:
-    /// <c>07:40:05-07:40:10  max 24.9 °C (sensor-a-0003)  1,000 readings from 2 nodes</c>.
+    /// The line operators read, as a message template whose named values a JSON log carries as
+    /// fields: <c>07:40:05-07:40:10  max 24.9 °C (sensor-a-0003)  1,000 readings from 2 nodes</c>.
     /// </summary>
-    public string Describe() => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{WindowStart.ToLocalTime():HH:mm:ss}-{WindowEnd.ToLocalTime():HH:mm:ss}  max {Max:0.0} °C ({DeviceId})  {Count:N0} readings from {Nodes} {(Nodes == 1 ? "node" : "nodes")}");
+    public const string LogTemplate = "{start:HH:mm:ss}-{end:HH:mm:ss}  max {max:0.0} °C ({device})  {count:N0} readings from {nodes} {noun}";
+
+    /// <summary>The same template with positions for names, for <see cref="string.Format(IFormatProvider, string, object[])"/>.</summary>
+    private static readonly string Composite = Positional(LogTemplate);
+
+    /// <summary>The values of <see cref="LogTemplate"/>, in its order.</summary>
+    public object[] LogValues() => [WindowStart.ToLocalTime(), WindowEnd.ToLocalTime(), Max, DeviceId, Count, Nodes, Nodes == 1 ? "node" : "nodes"];
+
+    /// <summary>The line of <see cref="LogTemplate"/>, as the singleton's log and <c>cmd windows</c> show it.</summary>
+    public string Describe() => string.Format(CultureInfo.InvariantCulture, Composite, LogValues());
+
+    private static string Positional(string template)
+    {
+        var position = 0;
+        return System.Text.RegularExpressions.Regex.Replace(template, @"\{\w+", _ => "{" + position++);
+    }
 }
 
 /// <summary>The highest reading of a window, and the device that sent it.</summary>

@@ -67,6 +67,25 @@ public sealed class NodeOptionsSpecs
         Assert.Contains("'many' is not a valid whole number", message);
     }
 
+    [Fact]
+    public void A_log_format_that_is_neither_text_nor_json_says_which_are()
+    {
+        var (_, problems) = Bind(("ActorDemo:Node:LogFormat", "xml"));
+
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains("--log-format", message);
+        Assert.Contains("text or json", message);
+    }
+
+    [Fact]
+    public void The_log_format_json_is_taken_in_any_case()
+    {
+        var (options, problems) = Bind(("ActorDemo:Node:LogFormat", "JSON"));
+
+        Assert.Empty(problems);
+        Assert.Equal(LogFormat.Json, options.Node.LogFormat);
+    }
+
     [Theory]
     [InlineData("ActorDemo:Node:Port", "70000", "--port")]
     [InlineData("ActorDemo:Amqp:Url", "http://broker", "--amqp-url")]

@@ -27,6 +27,28 @@ public sealed class ReadingCodecSpecs
         return decoded.Error!;
     }
 
+    public static TheoryData<string, RejectReason> BadBodies => new()
+    {
+        { "", RejectReason.Body },
+        { "hot", RejectReason.Format },
+        { "{\"temperature\":", RejectReason.Format },
+        { "{\"device-id\":\"a\"}", RejectReason.Format },
+        { "1e309", RejectReason.Temperature },
+        { "-300", RejectReason.Temperature },
+        { "{\"device-id\":\"" + new string('x', 129) + "\",\"temperature\":20}", RejectReason.DeviceId },
+        { new string('1', ReadingCodec.MaxBodyBytes + 1), RejectReason.TooLarge },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public void A_message_that_is_no_reading_says_which_kind_of_problem_it_has(string body, RejectReason expected)
+    {
+        var decoded = ReadingCodec.Decode(DataBody(body), ReceivedAt);
+
+        Assert.Null(decoded.Reading);
+        Assert.Equal(expected, decoded.Reason);
+    }
+
     [Fact]
     public void Our_sensors_json_reading_round_trips()
     {

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using ActorDemo.Shared.Inspection;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using static ActorDemo.Aggregator.AggregatorProtocol;
+
+namespace ActorDemo.Aggregator.Dashboard;
+
+/// <summary>
+/// The live dashboard of an aggregator node: <c>GET /</c> is the page (no script or style from
+/// anywhere else), <c>GET /dashboard/events</c> the server-sent events that keep it current: the
+/// last hour of windows at once, then every window the singleton records (what <c>windows tail</c>
+/// follows), the members on every cluster event (what <c>cluster tail</c> follows), and once a
+/// second this node's readings per second and links.
+/// </summary>
+public sealed class DashboardInspection : IInspectionModule
+{
+    public const string EventsPath = "/dashboard/events";
+
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(1);
+    private static readonly Lazy<string> Page = new(() =>
+    {
+        using var stream = typeof(DashboardInspection).Assembly.GetManifestResourceStream("ActorDemo.Aggregator.Dashboard.dashboard.html")!;
+        return new StreamReader(stream).ReadToEnd();
+    });
+
+    public void Started(ILogger log, Uri inspection) => log.LogInformation("Dashboard: {Url}", new Uri(inspection, "/"));
+
+    public void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
+        endpoints.MapGet(EventsPath, StreamAsync);
+    }
+
+    private static async Task StreamAsync(HttpContext context, ActorSystem system, ActorRegistry registry, AmqpLinks links, AggregatorLinkMetrics counters, ActorDemo.Shared.Hosting.ActorDemoOptions options)
+    {
+        var cluster = Cluster.Get(system);
+        var aggregator = registry.Get<AggregatorActor>();
+        var history = await aggregator.Ask<History>(new GetHistory(WindowsInAnHour(options.Aggregator.Window)), AskTimeout);
+        var events = Channel.CreateBounded<string>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var relay = system.ActorOf(LineRelay.Props(events.Writer, message => message switch
+        {
+            WindowRecorded recorded => Event("window", WindowInspection.Describe(recorded.Window)),
+            ClusterEvent.IMemberEvent change => Event("members", ClusterView.Of(cluster, change)),
+            ClusterEvent.IReachabilityEvent or ClusterEvent.CurrentClusterState => Event("members", ClusterView.Of(cluster)),
+            _ => null,
+        }));
+
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        await context.Response.StartAsync(context.RequestAborted);
+        // The history first, so that the page draws the last hour before anything newer arrives.
+        events.Writer.TryWrite(Event("history", history.Windows.Select(WindowInspection.Describe)));
+        using var stats = new Timer(_ => events.Writer.TryWrite(Event("stats", Stats(links, counters))), null, TimeSpan.Zero, StatsInterval);
+        try
+        {
+            aggregator.Tell(new SubscribeWindows(relay));
+            cluster.Subscribe(relay, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+            await foreach (var frame in events.Reader.ReadAllAsync(context.RequestAborted))
+            {
+                await context.Response.WriteAsync(frame, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page was closed.
+        }
+        finally
+        {
+            cluster.Unsubscribe(relay);
+            system.Stop(relay);
+        }
+    }
+
+    private static int WindowsInAnHour(TimeSpan window) => (int)Math.Clamp(TimeSpan.FromHours(1) / window, 1, 10_000);
+
+    private static StatsReport Stats(AmqpLinks links, AggregatorLinkMetrics counters) =>
+        new(DateTimeOffset.UtcNow, counters.Readings.Accepted, counters.Rejections.Count, links.Report());
+
+    private static string Event(string name, object data) =>
+        $"event: {name}\ndata: {JsonSerializer.Serialize(data, JsonSerializerOptions.Web)}\n\n";
+
+    /// <summary>This node's running totals; the page turns them into rates.</summary>
+    private sealed record StatsReport(DateTimeOffset At, long Accepted, long Rejected, IReadOnlyList<AmqpLinkReport> Links);
+}

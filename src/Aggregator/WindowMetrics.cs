@@ -1,0 +1,58 @@
+using System.Diagnostics.Metrics;
+using ActorDemo.Shared.Observability;
+using ActorDemo.Shared.Readings;
+using static ActorDemo.Aggregator.AggregatorProtocol;
+
+namespace ActorDemo.Aggregator;
+
+/// <summary>
+/// The aggregator role's instruments on the node's meter: messages rejected by reason (observing
+/// <see cref="RejectedReadings"/>), how late readings arrive, and the windows the singleton records
+/// (only the node that hosts it has any).
+/// </summary>
+public sealed class WindowMetrics
+{
+    private static readonly RejectReason[] Reasons = Enum.GetValues<RejectReason>();
+
+    private readonly Histogram<double> _readingDelay;
+    private readonly Histogram<double> _recordLatency;
+    private volatile RecordedWindow? _latest;
+
+    public WindowMetrics(NodeMeter meter, RejectedReadings rejections)
+    {
+        var m = meter.Meter;
+        _readingDelay = m.CreateHistogram<double>(
+            "actordemo.reading.delay", "ms", "From a reading's timestamp at its sensor to its arrival at an aggregator node");
+        _recordLatency = m.CreateHistogram<double>(
+            "actordemo.window.record.latency", "ms", "From the close of a window's last share on its node to the singleton recording the window");
+        m.CreateObservableCounter(
+            "actordemo.readings.rejected",
+            () => Reasons.Select(reason => new Measurement<long>(rejections.CountOf(reason), new KeyValuePair<string, object?>("reason", TagOf(reason)))),
+            "{message}",
+            "Messages on the readings address rejected as no reading, by reason");
+        m.CreateObservableGauge("actordemo.window.maximum", () => Latest(w => w.Max), "Cel", "The maximum temperature of the latest window recorded");
+        m.CreateObservableGauge("actordemo.window.readings", () => Latest(w => w.Count), "{reading}", "Readings counted in the latest window recorded");
+        m.CreateObservableGauge("actordemo.window.nodes", () => Latest(w => w.Nodes), "{node}", "Aggregator nodes that reported the latest window recorded");
+    }
+
+    /// <summary>The tag value of a reason, as Prometheus labels are usually written.</summary>
+    public static string TagOf(RejectReason reason) => reason switch
+    {
+        RejectReason.NotAmqp => "not-amqp",
+        RejectReason.TooLarge => "too-large",
+        RejectReason.DeviceId => "device-id",
+        _ => reason.ToString().ToLowerInvariant(),
+    };
+
+    public void OnArrived(TemperatureReading reading, DateTimeOffset arrivedAt) =>
+        _readingDelay.Record((arrivedAt - reading.Timestamp).TotalMilliseconds);
+
+    public void OnRecorded(RecordedWindow recorded, DateTimeOffset now)
+    {
+        _latest = recorded;
+        _recordLatency.Record((now - recorded.Partials.Max(p => p.ClosedAt)).TotalMilliseconds);
+    }
+
+    private IEnumerable<Measurement<double>> Latest(Func<Shared.Readings.WindowMaximum, double> value) =>
+        _latest is { } latest ? [new Measurement<double>(value(latest.Window))] : [];
+}
