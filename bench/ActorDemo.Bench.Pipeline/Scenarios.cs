@@ -38,7 +38,7 @@ internal static class Scenarios
             var (idleManaged, idleWorkingSet) = Memory();
 
             var created = Stopwatch.StartNew();
-            await fleet.Ask<SensorFleet.Resized>(new SensorFleet.Resize(sensors), TimeSpan.FromMinutes(2));
+            await fleet.Ask<SensorFleetProtocol.Resized>(new SensorFleetProtocol.Resize(sensors), TimeSpan.FromMinutes(2));
             created.Stop();
             await Task.Delay(Settle);
 

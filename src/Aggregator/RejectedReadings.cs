@@ -5,9 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace ActorDemo.Aggregator;
 
 /// <summary>
-/// Counts the messages rejected as no reading and logs them at a bounded rate: the first at once,
-/// then, at the end of each interval in which more came, one line saying how many and the latest
-/// reason, so that a flood of bad messages cannot flood the log, nor go unlogged once it stops.
+/// Counts the messages rejected as no reading by reason (the link counts them all), and logs them at
+/// a bounded rate: the first at once, then, at the end of each interval in which more came, one line
+/// saying how many and the latest reason, so that a flood of bad messages cannot flood the log, nor
+/// go unlogged once it stops.
 /// </summary>
 public sealed class RejectedReadings(ILogger<RejectedReadings> log, string address, TimeSpan? interval = null) : IDisposable
 {
@@ -17,17 +18,13 @@ public sealed class RejectedReadings(ILogger<RejectedReadings> log, string addre
     private bool _summaryDue;
     private string _latest = "";
     private readonly long[] _byReason = new long[Enum.GetValues<RejectReason>().Length];
-    private long _count;
     private long _unreported;
     private long _lastReport = long.MinValue;
-
-    public long Count => Interlocked.Read(ref _count);
 
     public long CountOf(RejectReason reason) => Interlocked.Read(ref _byReason[(int)reason]);
 
     public void Record(RejectReason kind, string reason)
     {
-        Interlocked.Increment(ref _count);
         Interlocked.Increment(ref _byReason[(int)kind]);
         lock (_gate)
         {

@@ -15,7 +15,7 @@ public sealed class SensorFleetActor : ReceiveActor
         _publisher = publisher;
         ResizeTo(initialCount);
 
-        Receive<SensorFleet.Resize>(resize =>
+        Receive<SensorFleetProtocol.Resize>(resize =>
         {
             if (resize.Count < 0)
             {
@@ -24,10 +24,10 @@ public sealed class SensorFleetActor : ReceiveActor
             }
 
             ResizeTo(resize.Count);
-            Sender.Tell(new SensorFleet.Resized(_sensors.Count));
+            Sender.Tell(new SensorFleetProtocol.Resized(_sensors.Count));
         });
-        Receive<SensorFleet.GetFleet>(_ =>
-            Sender.Tell(new SensorFleet.Fleet(_sensors.Select(sensor => sensor.Path.Name).ToList())));
+        Receive<SensorFleetProtocol.GetFleet>(_ =>
+            Sender.Tell(new SensorFleetProtocol.Fleet(_sensors.Select(sensor => sensor.Path.Name).ToList())));
     }
 
     public static Props Props(FleetSettings settings, int initialCount, IActorRef publisher) =>
@@ -62,20 +62,4 @@ public sealed record FleetSettings(string Prefix, string Node, TimeSpan Interval
     public string DeviceId(int index) => $"{Prefix}-{Node}-{index:D4}";
 
     public TemperatureModel Model(int index) => TemperatureModel.For(index, SteadyTemperature);
-}
-
-/// <summary>The protocol of <see cref="SensorFleetActor"/>; inspection sends it from other nodes.</summary>
-public static class SensorFleet
-{
-    /// <summary>Run <paramref name="Count"/> sensors: new ones are added after the last, the last ones stop first.</summary>
-    public sealed record Resize(int Count) : ISensorMessage;
-
-    public sealed record Resized(int Count) : ISensorMessage;
-
-    public sealed record GetFleet : ISensorMessage
-    {
-        public static readonly GetFleet Instance = new();
-    }
-
-    public sealed record Fleet(IReadOnlyList<string> DeviceIds) : ISensorMessage;
 }

@@ -42,7 +42,7 @@ public sealed class SensorInspection : IInspectionModule
                 return InspectionEndpoints.Error(StatusCodes.Status400BadRequest, $"{which}; use --node with one of: {string.Join(", ", sensorNodes)}.");
             }
 
-            var resized = await Fleet(system, target).Ask<SensorFleet.Resized>(new SensorFleet.Resize(count.Value), AskTimeout);
+            var resized = await Fleet(system, target).Ask<SensorFleetProtocol.Resized>(new SensorFleetProtocol.Resize(count.Value), AskTimeout);
             return Results.Ok(new { message = $"{target} now runs {resized.Count} sensors", node = target.ToString(), sensors = resized.Count });
         });
     }
@@ -59,7 +59,7 @@ public sealed class SensorInspection : IInspectionModule
     {
         try
         {
-            var fleet = Fleet(system, node).Ask<SensorFleet.Fleet>(SensorFleet.GetFleet.Instance, AskTimeout);
+            var fleet = Fleet(system, node).Ask<SensorFleetProtocol.Fleet>(SensorFleetProtocol.GetFleet.Instance, AskTimeout);
             var counts = system.ActorSelection($"{node}/user/{SensorRole.PublisherName}")
                 .Ask<ReadingPublisherProtocol.Counts>(ReadingPublisherProtocol.GetCounts.Instance, AskTimeout);
             var (f, c) = (await fleet, await counts);

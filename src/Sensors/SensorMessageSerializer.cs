@@ -13,10 +13,10 @@ public sealed class SensorMessageSerializer(ExtendedActorSystem system) : JsonMe
 
     public static readonly IReadOnlyDictionary<Type, string> Manifests = new Dictionary<Type, string>
     {
-        [typeof(SensorFleet.Resize)] = "resize",
-        [typeof(SensorFleet.Resized)] = "resized",
-        [typeof(SensorFleet.GetFleet)] = "get-fleet",
-        [typeof(SensorFleet.Fleet)] = "fleet",
+        [typeof(SensorFleetProtocol.Resize)] = "resize",
+        [typeof(SensorFleetProtocol.Resized)] = "resized",
+        [typeof(SensorFleetProtocol.GetFleet)] = "get-fleet",
+        [typeof(SensorFleetProtocol.Fleet)] = "fleet",
         [typeof(ReadingPublisherProtocol.GetCounts)] = "get-counts",
         [typeof(ReadingPublisherProtocol.Counts)] = "counts",
     };

@@ -59,7 +59,7 @@ public sealed class SensorRole : INodeRole
                 var shutdown = CoordinatedShutdown.Get(system);
                 shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-sensors", async () =>
                 {
-                    await fleet.Ask<SensorFleet.Resized>(new SensorFleet.Resize(0), DrainTimeout);
+                    await fleet.Ask<SensorFleetProtocol.Resized>(new SensorFleetProtocol.Resize(0), DrainTimeout);
                     return Akka.Done.Instance;
                 });
                 shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "drain-publisher", async () =>

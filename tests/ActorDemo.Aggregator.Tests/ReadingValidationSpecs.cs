@@ -39,7 +39,7 @@ public sealed class ReadingValidationSpecs(ITestOutputHelper output) : RouterSpe
         Assert.Equal(23.0, arrived.Reading.Temperature);
         arrived.Delivery!.Accept();
         Assert.IsType<Accepted>(await good.WaitAsync(Wait));
-        Assert.Equal(1, rejected.Count);
+        Assert.Equal(1, rejected.CountOf(RejectReason.Format));
         probe.Cancel();
     }
 

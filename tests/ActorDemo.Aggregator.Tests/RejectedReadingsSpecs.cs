@@ -18,7 +18,7 @@ public sealed class RejectedReadingsSpecs
             rejected.Record(RejectReason.Format, "'hot' is not a number");
         }
 
-        Assert.Equal(1000, rejected.Count);
+        Assert.Equal(1000, rejected.CountOf(RejectReason.Format));
         var line = Assert.Single(log.Lines);
         Assert.Contains("'hot' is not a number", line);
     }

@@ -149,6 +149,16 @@ public sealed class CommandLineSpecs : IAsyncLifetime
         Assert.Contains(client.Lines, l => l.Contains("windows tail"));
     }
 
+    [Fact]
+    public async Task Cmd_help_as_a_flag_lists_the_commands_and_exits_0()
+    {
+        var client = _nodes.Start(Nodes.Aggregator, ["cmd", "--help"]);
+
+        Assert.Equal(0, await client.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(client.Lines, l => l.Contains("cluster show"));
+        Assert.DoesNotContain(client.Lines, l => l.Contains("Unknown command"));
+    }
+
     [Theory]
     [InlineData("sensors", "scale", "many")]
     [InlineData("cluster", "down")]

@@ -13,9 +13,9 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 3, CreateTestProbe()));
 
-        fleet.Tell(SensorFleet.GetFleet.Instance);
+        fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
 
-        Assert.Equal(["sensor-n1-0000", "sensor-n1-0001", "sensor-n1-0002"], ExpectMsg<SensorFleet.Fleet>().DeviceIds);
+        Assert.Equal(["sensor-n1-0000", "sensor-n1-0001", "sensor-n1-0002"], ExpectMsg<SensorFleetProtocol.Fleet>().DeviceIds);
     }
 
     [Fact]
@@ -23,13 +23,13 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 2, CreateTestProbe()));
 
-        fleet.Tell(new SensorFleet.Resize(5));
-        Assert.Equal(5, ExpectMsg<SensorFleet.Resized>().Count);
-        fleet.Tell(new SensorFleet.Resize(1));
-        Assert.Equal(1, ExpectMsg<SensorFleet.Resized>().Count);
+        fleet.Tell(new SensorFleetProtocol.Resize(5));
+        Assert.Equal(5, ExpectMsg<SensorFleetProtocol.Resized>().Count);
+        fleet.Tell(new SensorFleetProtocol.Resize(1));
+        Assert.Equal(1, ExpectMsg<SensorFleetProtocol.Resized>().Count);
 
-        fleet.Tell(SensorFleet.GetFleet.Instance);
-        Assert.Equal(["sensor-n1-0000"], ExpectMsg<SensorFleet.Fleet>().DeviceIds);
+        fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
+        Assert.Equal(["sensor-n1-0000"], ExpectMsg<SensorFleetProtocol.Fleet>().DeviceIds);
     }
 
     [Fact]
@@ -39,8 +39,8 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
         var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 3, publisher));
         AwaitAssert(() => Assert.Equal(3, publisher.ReceiveN(30).Cast<TemperatureReading>().Select(r => r.DeviceId).Distinct().Count()));
 
-        fleet.Tell(new SensorFleet.Resize(1));
-        ExpectMsg<SensorFleet.Resized>();
+        fleet.Tell(new SensorFleetProtocol.Resize(1));
+        ExpectMsg<SensorFleetProtocol.Resized>();
         // Readings sent before the stopped sensors stopped may still arrive; then only the survivor's.
         AwaitAssert(
             () => Assert.Equal(["sensor-n1-0000"], publisher.ReceiveN(10).Cast<TemperatureReading>().Select(r => r.DeviceId).Distinct()),
@@ -52,11 +52,11 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 2, CreateTestProbe()));
 
-        fleet.Tell(new SensorFleet.Resize(-1));
+        fleet.Tell(new SensorFleetProtocol.Resize(-1));
         ExpectMsg<Akka.Actor.Status.Failure>();
 
-        fleet.Tell(SensorFleet.GetFleet.Instance);
-        Assert.Equal(2, ExpectMsg<SensorFleet.Fleet>().DeviceIds.Count);
+        fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
+        Assert.Equal(2, ExpectMsg<SensorFleetProtocol.Fleet>().DeviceIds.Count);
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class DashboardInspection : IInspectionModule
     private static int WindowsInAnHour(TimeSpan window) => (int)Math.Clamp(TimeSpan.FromHours(1) / window, 1, 10_000);
 
     private static StatsReport Stats(AmqpLinks links, AggregatorLinkMetrics counters) =>
-        new(DateTimeOffset.UtcNow, counters.Readings.Accepted, counters.Rejections.Count, links.Report());
+        new(DateTimeOffset.UtcNow, counters.Readings.Accepted, counters.Readings.Rejected, links.Report());
 
     private static string Event(string name, object data) =>
         $"event: {name}\ndata: {JsonSerializer.Serialize(data, JsonSerializerOptions.Web)}\n\n";

@@ -66,9 +66,7 @@ public static class OptionsValidation
             problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:Amqp:{e.Setting}", e.Problem));
         }
 
-        Require(!string.IsNullOrWhiteSpace(amqp.Address), "Amqp:Address", "it is empty; the readings need an address such as temperature");
-        Require(amqp.Credit > 0, "Amqp:Credit", $"{amqp.Credit} is not a positive number of messages");
-        Require(amqp.MaxInFlight > 0, "Amqp:MaxInFlight", $"{amqp.MaxInFlight} is not a positive number of messages");
+        StageSettings(amqp, problems);
         Require(Enum.IsDefined(amqp.Delivery), "Amqp:Delivery", "use at-least-once or at-most-once");
 
         var sensors = options.Sensors;
@@ -106,6 +104,44 @@ public static class OptionsValidation
 
         Require(discovery.Method == DiscoveryOptions.StaticSeeds || options.Management.Port != 0, "Management:Port", "cluster bootstrap needs a fixed management port: other nodes probe it");
         return problems;
+    }
+
+    /// <summary>
+    /// The settings of the stages the node will run, built and checked as the stages check them, so
+    /// that nothing passes here that a stage refuses at start (a credit of 1, say).
+    /// </summary>
+    private static void StageSettings(AmqpOptions amqp, List<OptionProblem> problems)
+    {
+        AmqpEndpoint endpoint;
+        try
+        {
+            endpoint = amqp.Endpoint();
+        }
+        catch (AmqpSettingsException)
+        {
+            // The URL's own problem is reported above.
+            return;
+        }
+
+        foreach (var check in new Action[]
+        {
+            () => new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit }.Validate(),
+            () => new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }.Validate(),
+        })
+        {
+            try
+            {
+                check();
+            }
+            catch (AmqpSettingsException e) when (!problems.Any(p => p.Key == $"{ActorDemoOptions.Section}:Amqp:{e.Setting}"))
+            {
+                problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:Amqp:{e.Setting}", e.Problem));
+            }
+            catch (AmqpSettingsException)
+            {
+                // The same setting, refused by the other stage too: said once.
+            }
+        }
     }
 
     private static bool IsSeed(string seed)

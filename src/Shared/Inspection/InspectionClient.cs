@@ -66,6 +66,12 @@ public static partial class InspectionClient
             }
         }
 
+        if (words is ["--help"] or ["-h"] or ["-?"])
+        {
+            // What every other command line answers to.
+            words = ["help"];
+        }
+
         var command = Commands.Select(c => c.Words).Where(c => words.Take(c.Split(' ').Length).SequenceEqual(c.Split(' '))).MaxBy(c => c.Length);
         if (command is null)
         {

@@ -92,6 +92,9 @@ public sealed class NodeOptionsSpecs
     [InlineData("ActorDemo:Node:Seeds", "127.0.0.1:4053", "--seeds")]
     [InlineData("ActorDemo:Sensors:Interval", "00:00:00", "--interval")]
     [InlineData("ActorDemo:Amqp:Credit", "0", "--credit")]
+    [InlineData("ActorDemo:Amqp:Credit", "1", "--credit")]
+    [InlineData("ActorDemo:Amqp:MaxInFlight", "0", "--max-in-flight")]
+    [InlineData("ActorDemo:Amqp:Address", " ", "--address")]
     [InlineData("ActorDemo:Sensors:SteadyTemperature", "-300", "--steady-temperature")]
     public void An_invalid_value_is_reported_with_its_flag(string key, string value, string flag)
     {
