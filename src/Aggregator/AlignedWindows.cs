@@ -30,6 +30,8 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
 
     public override FlowShape<IEnumerable<ArrivedReading>, ClosedWindow> Shape => new(_in, _out);
 
+    protected override Attributes InitialAttributes => Attributes.CreateName("aligned-windows");
+
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
     private sealed class Logic : TimerGraphStageLogic

@@ -52,7 +52,7 @@ public static class WindowStream
         var grouping = GroupingInterval(length);
         return Flow.Create<ArrivedReading>()
             .GroupedWithin(maxBatch, grouping).Named("window")
-            .Via(new AlignedWindows(length, grouping + grouping, clock)).Named("aligned-windows");
+            .Via(new AlignedWindows(length, grouping + grouping, clock));
     }
 
     /// <summary>Window maxima, JSON-encoded, to an AMQP sink (the address <c>max</c>).</summary>

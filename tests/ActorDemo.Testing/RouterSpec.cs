@@ -1,5 +1,6 @@
 using ActorDemo.Testing.Routers;
 using Akka.Streams;
+using Akka.Streams.TestKit;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -7,7 +8,9 @@ namespace ActorDemo.Testing;
 
 /// <summary>
 /// A spec with an actor system, a materializer and a real embedded router on a free loopback
-/// port, all stopped after each test.
+/// port, all stopped after each test. Every spec ends as Akka.Streams' own stage specs do: the
+/// materializer stops whatever still runs, and every stage must then be gone within 5 s (a stage
+/// that hangs on stopping would keep its AMQP link).
 /// </summary>
 public abstract class RouterSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 {
@@ -23,5 +26,15 @@ public abstract class RouterSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
-    public virtual async Task DisposeAsync() => await Router.DisposeAsync();
+    public virtual async Task DisposeAsync()
+    {
+        try
+        {
+            await this.AssertAllStagesStoppedAsync(() => Task.CompletedTask, Materializer);
+        }
+        finally
+        {
+            await Router.DisposeAsync();
+        }
+    }
 }

@@ -34,9 +34,11 @@ public static class AmqpSink
 internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics metrics)
     : GraphStageWithMaterializedValue<SinkShape<Message>, Task<Done>>
 {
-    private readonly Inlet<Message> _in = new("amqp.in");
+    private readonly Inlet<Message> _in = new("amqp-sink.in");
 
     public override SinkShape<Message> Shape => new(_in);
+
+    protected override Attributes InitialAttributes => Attributes.CreateName("amqp-sink");
 
     public override ILogicAndMaterializedValue<Task<Done>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {

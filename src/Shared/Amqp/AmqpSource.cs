@@ -29,9 +29,11 @@ public static class AmqpSource
 internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetrics metrics)
     : GraphStage<SourceShape<ReceivedMessage>>
 {
-    private readonly Outlet<ReceivedMessage> _out = new("amqp.out");
+    private readonly Outlet<ReceivedMessage> _out = new("amqp-source.out");
 
     public override SourceShape<ReceivedMessage> Shape => new(_out);
+
+    protected override Attributes InitialAttributes => Attributes.CreateName("amqp-source");
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 

@@ -60,9 +60,11 @@ public sealed class StageInboxSpecs(ITestOutputHelper output) : Akka.TestKit.Xun
     /// <summary>A source that emits what is posted to its inbox, buffering without bound.</summary>
     private sealed class InboxSource : GraphStageWithMaterializedValue<SourceShape<(int, int)>, StageInbox<(int, int)>>
     {
-        private readonly Outlet<(int, int)> _out = new("inbox.out");
+        private readonly Outlet<(int, int)> _out = new("inbox-source.out");
 
         public override SourceShape<(int, int)> Shape => new(_out);
+
+        protected override Attributes InitialAttributes => Attributes.CreateName("inbox-source");
 
         public override ILogicAndMaterializedValue<StageInbox<(int, int)>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
         {
