@@ -70,17 +70,15 @@ public static partial class NodeHost
     public static (ActorDemoOptions Options, IReadOnlyList<OptionProblem> Problems) Bind(IConfiguration configuration)
     {
         var options = new ActorDemoOptions();
-        try
+        var unusable = UnknownSettings.In(configuration).ToList();
+        if (unusable.Any(problem => problem.Unconvertible))
         {
-            configuration.GetSection(ActorDemoOptions.Section).Bind(options);
-        }
-        catch (InvalidOperationException e) when (ConversionFailure().Match(e.Message) is { Success: true } failure)
-        {
-            var problem = $"'{failure.Groups["value"].Value}' is not a valid {Friendly(failure.Groups["type"].Value)}";
-            return (options, [new OptionProblem(failure.Groups["key"].Value, problem)]);
+            // Binding would throw on them; each one already names its option.
+            return (options, unusable);
         }
 
-        return (options, [.. UnknownSettings.In(configuration), .. OptionsValidation.Validate(options)]);
+        configuration.GetSection(ActorDemoOptions.Section).Bind(options);
+        return (options, [.. unusable, .. OptionsValidation.Validate(options)]);
     }
 
     private static async Task<int> RunHostAsync(
@@ -278,18 +276,4 @@ public static partial class NodeHost
 
     // Our own exceptions say what to do; the socket errors beneath them do not.
     private static string Explain(Exception e) => e is AggregateException { InnerException: { } inner } ? Explain(inner) : e.Message;
-
-    private static string Friendly(string type) => type switch
-    {
-        "System.Int32" => "whole number",
-        "System.Double" or "System.Nullable`1[System.Double]" => "number",
-        "System.TimeSpan" => "time (such as 5s, 500ms or 00:00:05)",
-        "System.Boolean" => "true or false",
-        var other when other.EndsWith("DeliveryMode", StringComparison.Ordinal) => "delivery (AtLeastOnce or AtMostOnce; the flag also takes at-least-once, at-most-once)",
-        var other when other.EndsWith(nameof(LogFormat), StringComparison.Ordinal) => "log format (text or json)",
-        var other => other,
-    };
-
-    [GeneratedRegex("value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
-    private static partial Regex ConversionFailure();
 }

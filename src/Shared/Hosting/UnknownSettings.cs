@@ -1,21 +1,58 @@
+using System.ComponentModel;
 using System.Reflection;
+using ActorDemo.Shared.Amqp;
 using Microsoft.Extensions.Configuration;
 
 namespace ActorDemo.Shared.Hosting;
 
 /// <summary>
-/// Finds keys under <c>ActorDemo</c> that no option reads, such as <c>ActorDemo__Sensors__Cuont</c>
-/// or a typo in appsettings.json. The configuration binder ignores them, so a setting the operator
-/// believes made would silently keep its default.
+/// What the configuration under <c>ActorDemo</c> holds that no option can take: keys no option reads,
+/// such as <c>ActorDemo__Sensors__Cuont</c> or a typo in appsettings.json (the binder would ignore
+/// them, so a setting the operator believes made would silently keep its default), and values that
+/// do not convert to their option's type (found here, before binding, so that the problem names the
+/// option rather than hiding in the binder's exception).
 /// </summary>
 public static class UnknownSettings
 {
+    /// <summary>Every bindable key: options map to their type, groups of options to null.</summary>
     private static readonly IReadOnlyDictionary<string, Type?> Known = Settable(typeof(ActorDemoOptions), ActorDemoOptions.Section);
 
     public static IEnumerable<OptionProblem> In(IConfiguration configuration) =>
         Leaves(configuration.GetSection(ActorDemoOptions.Section))
-            .Where(key => !Known.ContainsKey(key))
-            .Select(key => new OptionProblem(key, $"no option has this name{Suggestion(key)}; it would be ignored"));
+            .Select(key => Known.TryGetValue(key, out var type)
+                ? Unconvertible(key, configuration[key], type)
+                : new OptionProblem(key, $"no option has this name{Suggestion(key)}; it would be ignored"))
+            .OfType<OptionProblem>();
+
+    private static OptionProblem? Unconvertible(string key, string? value, Type? type)
+    {
+        var target = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        if (value is null || target is null || target == typeof(string) || (value.Length == 0 && target != type))
+        {
+            return null;
+        }
+
+        try
+        {
+            TypeDescriptor.GetConverter(target).ConvertFromInvariantString(value);
+            return null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
+        {
+            return new OptionProblem(key, $"'{value}' is not a valid {Friendly(target)}", Unconvertible: true);
+        }
+    }
+
+    private static string Friendly(Type type) => type switch
+    {
+        _ when type == typeof(int) => "whole number",
+        _ when type == typeof(double) => "number",
+        _ when type == typeof(TimeSpan) => "time (such as 5s, 500ms or 00:00:05)",
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(DeliveryMode) => "delivery (AtLeastOnce or AtMostOnce; the flag also takes at-least-once, at-most-once)",
+        _ when type == typeof(LogFormat) => "log format (text or json)",
+        _ => type.Name,
+    };
 
     private static IEnumerable<string> Leaves(IConfigurationSection section)
     {
@@ -26,12 +63,12 @@ public static class UnknownSettings
         }
 
         // A section that is itself an option (a value set on an object) is judged by its own key.
-        return Known.TryGetValue(section.Path, out var type) && type is null ? [section.Path] : children.SelectMany(Leaves);
+        return Known.TryGetValue(section.Path, out var type) && type is not null ? [section.Path] : children.SelectMany(Leaves);
     }
 
     private static string Suggestion(string key)
     {
-        var closest = Known.Where(known => known.Value is null)
+        var closest = Known.Where(known => known.Value is not null)
             .Select(known => known.Key)
             .MinBy(known => Distance(known.ToLowerInvariant(), key.ToLowerInvariant()));
         return closest is not null && Distance(closest.ToLowerInvariant(), key.ToLowerInvariant()) <= 3
@@ -39,10 +76,10 @@ public static class UnknownSettings
             : "";
     }
 
-    /// <summary>Every bindable key under <paramref name="prefix"/>: options map to null, groups of options to their type.</summary>
+    /// <summary>Every bindable key under <paramref name="prefix"/>: options map to their type, groups of options to null.</summary>
     private static Dictionary<string, Type?> Settable(Type type, string prefix)
     {
-        var keys = new Dictionary<string, Type?>(StringComparer.OrdinalIgnoreCase) { [prefix] = type };
+        var keys = new Dictionary<string, Type?>(StringComparer.OrdinalIgnoreCase) { [prefix] = null };
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true))
         {
             var key = $"{prefix}:{property.Name}";
@@ -55,7 +92,7 @@ public static class UnknownSettings
             }
             else
             {
-                keys[key] = null;
+                keys[key] = property.PropertyType;
             }
         }
 

@@ -67,6 +67,31 @@ public sealed class NodeOptionsSpecs
         Assert.Contains("'many' is not a valid whole number", message);
     }
 
+    [Theory]
+    [InlineData("ActorDemo:Aggregator:Window", "soon", "--window", "time")]
+    [InlineData("ActorDemo:Aggregator:WithSensors", "maybe", "--with-sensors", "true or false")]
+    [InlineData("ActorDemo:Amqp:Delivery", "sometimes", "--delivery", "AtLeastOnce or AtMostOnce")]
+    [InlineData("ActorDemo:Sensors:SteadyTemperature", "hot", "--steady-temperature", "number")]
+    [InlineData("ActorDemo:Node:Port", "99999999999", "--port", "whole number")]
+    public void A_value_that_is_not_of_its_options_type_names_the_flag_and_the_kind_expected(string key, string value, string flag, string kind)
+    {
+        var (_, problems) = Bind((key, value));
+
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains(flag, message);
+        Assert.Contains($"'{value}' is not a valid", message);
+        Assert.Contains(kind, message);
+    }
+
+    [Fact]
+    public void An_empty_value_leaves_an_optional_number_unset()
+    {
+        var (options, problems) = Bind(("ActorDemo:Sensors:SteadyTemperature", ""));
+
+        Assert.Empty(problems);
+        Assert.Null(options.Sensors.SteadyTemperature);
+    }
+
     [Fact]
     public void A_log_format_that_is_neither_text_nor_json_says_which_are()
     {
