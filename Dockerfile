@@ -1,0 +1,21 @@
+# The image of either node, by build argument. From the repository root:
+#   docker build --build-arg PROJECT=Aggregator -t actordemo/aggregator:latest .
+#   docker build --build-arg PROJECT=Sensors -t actordemo/sensors:latest .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG PROJECT=Aggregator
+WORKDIR /src
+COPY . .
+# The executable is renamed "node" so that one entry point serves both images (its apphost still
+# finds its own assembly by the name built into it).
+RUN dotnet publish src/${PROJECT} -c Release -o /app && mv /app/ActorDemo.${PROJECT} /app/node
+
+# The ASP.NET runtime: the node serves its inspection endpoint, probes and metrics with Kestrel.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+# The image's unprivileged user; pods also run it on a read-only root with /tmp on an emptyDir.
+USER $APP_UID
+ENV DOTNET_EnableDiagnostics=0
+# remoting, management (/alive, /ready, /metrics, bootstrap), inspection (cmd, the dashboard)
+EXPOSE 4053 8558 9110
+ENTRYPOINT ["./node"]
