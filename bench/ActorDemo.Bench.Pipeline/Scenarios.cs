@@ -33,7 +33,7 @@ internal static class Scenarios
             await using var node = await BenchNode.StartAsync(options, new SensorRole());
             var fleet = node.Registry.Get<SensorFleetActor>();
             var publisher = node.Registry.Get<ReadingPublisher>();
-            var link = node.Services.GetRequiredService<SensorCounters>().Link;
+            var link = node.Services.GetRequiredService<ActorDemo.Shared.Inspection.AmqpLinks>().Find(SensorRole.ReadingsLink)!;
             await Task.Delay(TimeSpan.FromSeconds(5));
             var (idleManaged, idleWorkingSet) = Memory();
 

@@ -38,10 +38,10 @@ internal static class DotnetClients
         }
 
         using var system = ActorSystem.Create("bench-sender", "akka.loglevel = WARNING");
-        var metrics = new AmqpLinkMetrics();
         var settings = new AmqpSinkSettings(AmqpEndpoint.Create(url), Address) { MaxInFlight = Window, Delivery = Delivery(client) };
-        await Source.Repeat(0).Take(messages).Select(_ => Reading())
-            .RunWith(AmqpSink.Create(settings, metrics), system.Materializer());
+        var (completion, metrics) = Source.Repeat(0).Take(messages).Select(_ => Reading())
+            .RunWith(AmqpSink.Create(settings), system.Materializer());
+        await completion;
         Console.WriteLine($"sent {metrics.Sent} presettled {metrics.Presettled}");
         await system.Terminate();
         return 0;
@@ -57,13 +57,15 @@ internal static class DotnetClients
         else
         {
             using var system = ActorSystem.Create("bench-receiver", "akka.loglevel = WARNING");
-            var metrics = new AmqpLinkMetrics();
-            _ = AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(url), Address) { Credit = Window }, metrics)
-                .RunForeach(m =>
-                {
-                    m.Accept();
-                    clock.Arrived();
-                }, system.Materializer());
+            var metrics = AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(url), Address) { Credit = Window })
+                .ToMaterialized(
+                    Sink.ForEach<ReceivedMessage>(m =>
+                    {
+                        m.Accept();
+                        clock.Arrived();
+                    }),
+                    Keep.Left)
+                .Run(system.Materializer());
             while (metrics.State != LinkStatus.Attached)
             {
                 await Task.Delay(10);

@@ -32,6 +32,11 @@ public sealed class AggregatorRole : INodeRole
 
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The names its links have in <see cref="AmqpLinks"/> (<c>cmd amqp show</c>, the metrics' <c>link</c> label).</summary>
+    public const string ReadingsLink = "readings-in";
+
+    public const string MaximaLink = "maxima-out";
+
     public string Name => RoleName;
 
     public void ConfigureServices(IServiceCollection services, ActorDemoOptions options)
@@ -44,28 +49,25 @@ public sealed class AggregatorRole : INodeRole
             services.AddHostedService<EmbeddedRouterService>();
         }
 
-        services.AddSingleton(provider => new AggregatorLinkMetrics(
-            new AmqpLinkMetrics(),
-            new AmqpLinkMetrics(),
-            new RejectedReadings(provider.GetRequiredService<ILogger<RejectedReadings>>(), options.Amqp.Address)));
-        services.AddSingleton(provider => new WindowMetrics(
-            provider.GetRequiredService<NodeMeter>(), provider.GetRequiredService<AggregatorLinkMetrics>().Rejections));
+        services.AddSingleton(provider => new RejectedReadings(provider.GetRequiredService<ILogger<RejectedReadings>>(), options.Amqp.Address));
+        services.AddSingleton(provider => new WindowMetrics(provider.GetRequiredService<NodeMeter>(), provider.GetRequiredService<RejectedReadings>()));
     }
 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services)
     {
-        var metrics = services.GetRequiredService<AggregatorLinkMetrics>();
         var windowMetrics = services.GetRequiredService<WindowMetrics>();
+        var links = services.GetRequiredService<AmqpLinks>();
         var amqp = options.Amqp;
         Sink<Shared.Readings.WindowMaximum, NotUsed>? maxima = null;
         if (amqp.SendsMaxima)
         {
             // Only the singleton sends to 'max', one cluster-wide maximum per window; it opens the link where it runs.
             var endpoint = amqp.Endpoint();
-            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery }, metrics.Maxima));
+            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery })
+                .MapMaterializedValue(sink => links.Register(MaximaLink, amqp.MaxAddress, sink.Metrics)));
         }
 
-        akka.WithLinkReadinessCheck("readings-link", amqp.Address, metrics.Readings)
+        akka.WithLinkReadinessCheck(links, ReadingsLink, amqp.Address)
             .WithCustomSerializer(AggregatorMessageSerializer.Name, [typeof(IAggregatorMessage)], system => new AggregatorMessageSerializer(system))
             // Its inspection asks the sensor nodes too.
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
@@ -78,14 +80,7 @@ public sealed class AggregatorRole : INodeRole
             {
                 var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
                 var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), self), ReporterName);
-                var links = services.GetRequiredService<AmqpLinks>();
-                links.Add("readings-in", amqp.Address, metrics.Readings);
-                if (amqp.SendsMaxima)
-                {
-                    links.Add("maxima-out", amqp.MaxAddress, metrics.Maxima);
-                }
-
-                var (readingsSwitch, completion) = RunWindows(system, options, metrics, windowMetrics, reporter);
+                var (readingsSwitch, completion) = RunWindows(system, options, links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter);
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-readings", async () =>
                 {
                     // Stops taking readings; the window in progress still closes, is recorded, and its readings settled.
@@ -98,16 +93,17 @@ public sealed class AggregatorRole : INodeRole
     }
 
     private static (UniqueKillSwitch, Task<Done>) RunWindows(
-        ActorSystem system, ActorDemoOptions options, AggregatorLinkMetrics metrics, WindowMetrics windowMetrics, IActorRef reporter)
+        ActorSystem system, ActorDemoOptions options, AmqpLinks links, RejectedReadings rejected, WindowMetrics windowMetrics, IActorRef reporter)
     {
         var amqp = options.Amqp;
         var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
         var endpoint = amqp.Endpoint($"actordemo-aggregator-{self.Host}-{self.Port}");
         var log = Logging.GetLogger(system, "readings");
 
-        var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit }, metrics.Readings)
+        var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit })
+            .MapMaterializedValue(metrics => links.Register(ReadingsLink, amqp.Address, metrics))
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
-            .Via(WindowStream.Readings(metrics.Rejections, () => DateTimeOffset.UtcNow, windowMetrics))
+            .Via(WindowStream.Readings(rejected, () => DateTimeOffset.UtcNow, windowMetrics))
             .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, () => DateTimeOffset.UtcNow))
             .ToMaterialized(Sink.ForEach<ClosedWindow>(window => reporter.Tell(window)), Keep.Both)
             .Run(system.Materializer());
@@ -118,5 +114,3 @@ public sealed class AggregatorRole : INodeRole
     }
 }
 
-/// <summary>The counters of the aggregator's AMQP links and of the rejected messages, for inspection.</summary>
-public sealed record AggregatorLinkMetrics(AmqpLinkMetrics Readings, AmqpLinkMetrics Maxima, RejectedReadings Rejections);

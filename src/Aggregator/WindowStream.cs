@@ -56,6 +56,6 @@ public static class WindowStream
     }
 
     /// <summary>Window maxima, JSON-encoded, to an AMQP sink (the address <c>max</c>).</summary>
-    public static Sink<WindowMaximum, NotUsed> MaxPublisher(Sink<Amqp.Message, Task<Done>> sink) =>
+    public static Sink<WindowMaximum, NotUsed> MaxPublisher<TMat>(Sink<Amqp.Message, TMat> sink) =>
         Flow.Create<WindowMaximum>().Select(ReadingCodec.EncodeWindow).Named("encode-window").To(sink);
 }

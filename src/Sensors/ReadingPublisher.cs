@@ -18,20 +18,19 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan DefaultDropReportInterval = TimeSpan.FromSeconds(10);
 
-    private readonly Sink<Message, Task<Done>> _sink;
+    private readonly Sink<Message, AmqpSinkHandle> _sink;
     private readonly string _address;
-    private readonly AmqpLinkMetrics _link;
     private readonly TimeSpan _dropReportInterval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ReadingBuffer _buffer;
+    private AmqpLinkMetrics _link = null!;
     private Task<Done> _completion = null!;
     private long _droppedReported;
     private long _abandoned;
 
-    public ReadingPublisher(Sink<Message, Task<Done>> sink, ReadingBuffer buffer, string address, AmqpLinkMetrics link, TimeSpan dropReportInterval)
+    public ReadingPublisher(Sink<Message, AmqpSinkHandle> sink, ReadingBuffer buffer, string address, TimeSpan dropReportInterval)
     {
         _sink = sink;
-        _link = link;
         _dropReportInterval = dropReportInterval;
         _buffer = buffer;
         _address = address;
@@ -40,14 +39,14 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="link">The counters of the link <paramref name="sink"/> sends on, reported with the publisher's own.</param>
+    /// <param name="sink">Where the readings go; the counters of its link are reported with the publisher's own.</param>
     /// <param name="buffer">Where the readings wait for the stream; read by the node's metrics too.</param>
-    public static Props Props(Sink<Message, Task<Done>> sink, ReadingBuffer buffer, string address, AmqpLinkMetrics link, TimeSpan? dropReportInterval = null) =>
-        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, buffer, address, link, dropReportInterval ?? DefaultDropReportInterval));
+    public static Props Props(Sink<Message, AmqpSinkHandle> sink, ReadingBuffer buffer, string address, TimeSpan? dropReportInterval = null) =>
+        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, buffer, address, dropReportInterval ?? DefaultDropReportInterval));
 
     protected override void PreStart()
     {
-        _completion = _buffer.Readings
+        (_completion, _link) = _buffer.Readings
             .Select(ReadingCodec.Encode).Named("encode-reading")
             .RunWith(_sink, Context.Materializer());
         Timers.StartPeriodicTimer(nameof(ReportDrops), ReportDrops.Instance, _dropReportInterval);

@@ -29,11 +29,14 @@ public sealed class SensorRole : INodeRole
 
     public string Name => RoleName;
 
+    /// <summary>The name its link has in <see cref="AmqpLinks"/> (<c>cmd amqp show</c>, the metrics' <c>link</c> label).</summary>
+    public const string ReadingsLink = "readings-out";
+
     public void ConfigureServices(IServiceCollection services, ActorDemoOptions options) =>
-        services.AddSingleton(new SensorCounters(new AmqpLinkMetrics(), new ReadingBuffer(options.Sensors.Buffer)));
+        services.AddSingleton(new ReadingBuffer(options.Sensors.Buffer));
 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
-        akka.WithLinkReadinessCheck("readings-out-link", options.Amqp.Address, services.GetRequiredService<SensorCounters>().Link)
+        akka.WithLinkReadinessCheck(services.GetRequiredService<AmqpLinks>(), ReadingsLink, options.Amqp.Address)
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithActors((system, registry) =>
             {
@@ -41,12 +44,12 @@ public sealed class SensorRole : INodeRole
                 var node = options.Node.Name ?? NodeName(self.Port ?? 0);
                 var amqp = options.Amqp;
                 var endpoint = amqp.Endpoint($"actordemo-sensors-{node}");
-                var counters = services.GetRequiredService<SensorCounters>();
-                counters.Observe(services.GetRequiredService<NodeMeter>().Meter);
-                var link = counters.Link;
-                services.GetRequiredService<AmqpLinks>().Add("readings-out", amqp.Address, link);
-                var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }, link);
-                var publisher = system.ActorOf(ReadingPublisher.Props(sink, counters.Buffer, amqp.Address, link), PublisherName);
+                var buffer = services.GetRequiredService<ReadingBuffer>();
+                ReadingBufferMetrics.Observe(services.GetRequiredService<NodeMeter>().Meter, buffer);
+                var links = services.GetRequiredService<AmqpLinks>();
+                var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery })
+                    .MapMaterializedValue(handle => handle with { Metrics = links.Register(ReadingsLink, amqp.Address, handle.Metrics) });
+                var publisher = system.ActorOf(ReadingPublisher.Props(sink, buffer, amqp.Address), PublisherName);
                 var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
                 var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);
                 registry.Register<ReadingPublisher>(publisher);
@@ -83,24 +86,5 @@ public sealed class SensorRole : INodeRole
     {
         var host = Dns.GetHostName().ToLowerInvariant();
         return port == new NodeOptions().Port ? host : $"{host}-{port}";
-    }
-}
-
-/// <summary>The counters of the sensors' AMQP link and of the publisher's buffer, for inspection and metrics.</summary>
-public sealed record SensorCounters(AmqpLinkMetrics Link, ReadingBuffer Buffer)
-{
-    /// <summary>Readings offered and dropped, by why, as instruments on the node's meter.</summary>
-    public void Observe(Meter meter)
-    {
-        meter.CreateObservableCounter("actordemo.readings.offered", () => Buffer.Offered, "{reading}", "Readings this node's sensors offered for publishing");
-        meter.CreateObservableCounter(
-            "actordemo.readings.dropped",
-            () => new[]
-            {
-                new Measurement<long>(Buffer.DroppedFull, new KeyValuePair<string, object?>("reason", "buffer-full")),
-                new Measurement<long>(Buffer.DroppedLate, new KeyValuePair<string, object?>("reason", "stopping")),
-            },
-            "{reading}",
-            "Readings dropped before they were sent: the oldest when the buffer was full, or offered while the node stopped");
     }
 }

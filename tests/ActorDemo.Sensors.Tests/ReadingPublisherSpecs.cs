@@ -19,7 +19,7 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     public void Readings_reach_the_sink_as_the_json_of_the_design_card()
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => Task.FromResult(Done.Instance)), new ReadingBuffer(10), "temperature", new AmqpLinkMetrics()));
+        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => new AmqpSinkHandle(Task.FromResult(Done.Instance), new AmqpLinkMetrics())), new ReadingBuffer(10), "temperature"));
         var subscription = sink.ExpectSubscription();
         subscription.Request(1);
 
@@ -37,7 +37,7 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     public void Readings_beyond_the_buffer_are_dropped_and_counted_while_the_sink_takes_nothing()
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => Task.FromResult(Done.Instance)), new ReadingBuffer(5), "temperature", new AmqpLinkMetrics()));
+        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => new AmqpSinkHandle(Task.FromResult(Done.Instance), new AmqpLinkMetrics())), new ReadingBuffer(5), "temperature"));
         sink.ExpectSubscription();
 
         for (var seq = 1; seq <= 20; seq++)
@@ -60,7 +60,7 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
         var completion = new TaskCompletionSource<Done>();
-        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => completion.Task), new ReadingBuffer(10), "temperature", new AmqpLinkMetrics()));
+        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => new AmqpSinkHandle(completion.Task, new AmqpLinkMetrics())), new ReadingBuffer(10), "temperature"));
         var subscription = sink.ExpectSubscription();
         publisher.Tell(Reading(1));
         publisher.Tell(Reading(2));
@@ -101,7 +101,7 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
         var publisher = Sys.ActorOf(ReadingPublisher.Props(
-            Sink.FromSubscriber(sink).MapMaterializedValue(_ => Task.FromResult(Done.Instance)), new ReadingBuffer(2), "temperature", link, TimeSpan.FromMilliseconds(200)));
+            Sink.FromSubscriber(sink).MapMaterializedValue(_ => new AmqpSinkHandle(Task.FromResult(Done.Instance), link)), new ReadingBuffer(2), "temperature", TimeSpan.FromMilliseconds(200)));
         sink.ExpectSubscription();
         for (var seq = 1; seq <= 10; seq++)
         {

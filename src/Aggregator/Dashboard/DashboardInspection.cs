@@ -39,7 +39,7 @@ public sealed class DashboardInspection : IInspectionModule
         endpoints.MapGet(EventsPath, StreamAsync);
     }
 
-    private static async Task StreamAsync(HttpContext context, ActorSystem system, ActorRegistry registry, AmqpLinks links, AggregatorLinkMetrics counters, ActorDemo.Shared.Hosting.ActorDemoOptions options)
+    private static async Task StreamAsync(HttpContext context, ActorSystem system, ActorRegistry registry, AmqpLinks links, RejectedReadings rejected, ActorDemo.Shared.Hosting.ActorDemoOptions options)
     {
         var cluster = Cluster.Get(system);
         var aggregator = registry.Get<AggregatorActor>();
@@ -58,7 +58,7 @@ public sealed class DashboardInspection : IInspectionModule
         await context.Response.StartAsync(context.RequestAborted);
         // The history first, so that the page draws the last hour before anything newer arrives.
         events.Writer.TryWrite(Event("history", history.Windows.Select(WindowInspection.Describe)));
-        using var stats = new Timer(_ => events.Writer.TryWrite(Event("stats", Stats(links, counters))), null, TimeSpan.Zero, StatsInterval);
+        using var stats = new Timer(_ => events.Writer.TryWrite(Event("stats", Stats(links))), null, TimeSpan.Zero, StatsInterval);
         try
         {
             aggregator.Tell(new SubscribeWindows(relay));
@@ -82,8 +82,10 @@ public sealed class DashboardInspection : IInspectionModule
 
     private static int WindowsInAnHour(TimeSpan window) => (int)Math.Clamp(TimeSpan.FromHours(1) / window, 1, 10_000);
 
-    private static StatsReport Stats(AmqpLinks links, AggregatorLinkMetrics counters) =>
-        new(DateTimeOffset.UtcNow, counters.Readings.Accepted, counters.Readings.Rejected, links.Report());
+    private static StatsReport Stats(AmqpLinks links) =>
+        links.Find(AggregatorRole.ReadingsLink) is { } readings
+            ? new(DateTimeOffset.UtcNow, readings.Accepted, readings.Rejected, links.Report())
+            : new(DateTimeOffset.UtcNow, 0, 0, links.Report());
 
     private static string Event(string name, object data) =>
         $"event: {name}\ndata: {JsonSerializer.Serialize(data, JsonSerializerOptions.Web)}\n\n";

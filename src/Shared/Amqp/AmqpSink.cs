@@ -19,20 +19,24 @@ public static class AmqpSink
     /// pre-settled, and every so often one unsettled marker tells how far the peer has read; a
     /// congested router may drop pre-settled messages without a word (Qpid Dispatch does), so
     /// <see cref="AmqpLinkMetrics.Presettled"/> counts what went out that way.
-    /// The materialized task completes when upstream has completed and everything is settled,
+    /// Each materialization has a link of its own: its <see cref="AmqpSinkHandle"/> gives the link's
+    /// counters and a task that completes when upstream has completed and everything is settled,
     /// and fails on an error that reconnecting cannot cure.
     /// </summary>
     /// <exception cref="AmqpSettingsException">A setting is invalid.</exception>
-    public static Sink<Message, Task<Done>> Create(AmqpSinkSettings settings, AmqpLinkMetrics? metrics = null)
+    public static Sink<Message, AmqpSinkHandle> Create(AmqpSinkSettings settings)
     {
         settings.Validate();
-        return Sink.FromGraph(new AmqpSinkStage(settings, metrics ?? new AmqpLinkMetrics()))
+        return Sink.FromGraph(new AmqpSinkStage(settings))
             .Named($"amqp-sink-{settings.Address}");
     }
 }
 
-internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics metrics)
-    : GraphStageWithMaterializedValue<SinkShape<Message>, Task<Done>>
+/// <summary>What a materialized <see cref="AmqpSink"/> gives: when it is done, and its link's counters.</summary>
+public sealed record AmqpSinkHandle(Task<Done> Completion, AmqpLinkMetrics Metrics);
+
+internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
+    : GraphStageWithMaterializedValue<SinkShape<Message>, AmqpSinkHandle>
 {
     private readonly Inlet<Message> _in = new("amqp-sink.in");
 
@@ -40,10 +44,11 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
 
     protected override Attributes InitialAttributes => Attributes.CreateName("amqp-sink");
 
-    public override ILogicAndMaterializedValue<Task<Done>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    public override ILogicAndMaterializedValue<AmqpSinkHandle> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
         var done = new TaskCompletionSource<Done>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new LogicAndMaterializedValue<Task<Done>>(new Logic(this, done), done.Task);
+        var metrics = new AmqpLinkMetrics();
+        return new LogicAndMaterializedValue<AmqpSinkHandle>(new Logic(this, done, metrics), new AmqpSinkHandle(done.Task, metrics));
     }
 
     /// <summary>What an outcome callback carries back into the stage.</summary>
@@ -78,8 +83,8 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
         private int _presettledInFlight;
         private bool _flushing;
 
-        public Logic(AmqpSinkStage stage, TaskCompletionSource<Done> done)
-            : base(stage.Shape, stage.Settings.Endpoint, stage.Settings.Address, stage.Settings.Reconnect, stage.Metrics)
+        public Logic(AmqpSinkStage stage, TaskCompletionSource<Done> done, AmqpLinkMetrics metrics)
+            : base(stage.Shape, stage.Settings.Endpoint, stage.Settings.Address, stage.Settings.Reconnect, metrics)
         {
             _stage = stage;
             _done = done;
@@ -325,5 +330,4 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings, AmqpLinkMetrics m
 
     internal AmqpSinkSettings Settings { get; } = settings;
 
-    internal AmqpLinkMetrics Metrics { get; } = metrics;
 }

@@ -17,17 +17,18 @@ public static class AmqpSource
     /// credit is restored as downstream settles them, in steps of half the window. A lost link
     /// is re-established inside the stage; what it held unsettled the peer delivers again.
     /// </summary>
+    /// <remarks>Each materialization has a link of its own, and its own counters: the materialized value.</remarks>
     /// <exception cref="AmqpSettingsException">A setting is invalid.</exception>
-    public static Source<ReceivedMessage, NotUsed> Create(AmqpSourceSettings settings, AmqpLinkMetrics? metrics = null)
+    public static Source<ReceivedMessage, AmqpLinkMetrics> Create(AmqpSourceSettings settings)
     {
         settings.Validate();
-        return Source.FromGraph(new AmqpSourceStage(settings, metrics ?? new AmqpLinkMetrics()))
+        return Source.FromGraph(new AmqpSourceStage(settings))
             .Named($"amqp-source-{settings.Address}");
     }
 }
 
-internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetrics metrics)
-    : GraphStage<SourceShape<ReceivedMessage>>
+internal sealed class AmqpSourceStage(AmqpSourceSettings settings)
+    : GraphStageWithMaterializedValue<SourceShape<ReceivedMessage>, AmqpLinkMetrics>
 {
     private readonly Outlet<ReceivedMessage> _out = new("amqp-source.out");
 
@@ -35,7 +36,11 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
 
     protected override Attributes InitialAttributes => Attributes.CreateName("amqp-source");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+    public override ILogicAndMaterializedValue<AmqpLinkMetrics> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    {
+        var metrics = new AmqpLinkMetrics();
+        return new LogicAndMaterializedValue<AmqpLinkMetrics>(new Logic(this, metrics), metrics);
+    }
 
     private sealed class Logic : AmqpLinkLogic
     {
@@ -52,8 +57,8 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
         private StrongBox<long> _unsettled = new();
         private bool _finishing;
 
-        public Logic(AmqpSourceStage stage)
-            : base(stage.Shape, stage.Settings.Endpoint, stage.Settings.Address, stage.Settings.Reconnect, stage.Metrics)
+        public Logic(AmqpSourceStage stage, AmqpLinkMetrics metrics)
+            : base(stage.Shape, stage.Settings.Endpoint, stage.Settings.Address, stage.Settings.Reconnect, metrics)
         {
             _stage = stage;
             _arrivals = new StageInbox<(int, ReceivedMessage)>(OnMessage, GetAsyncCallback);
@@ -159,5 +164,4 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings, AmqpLinkMetri
 
     internal AmqpSourceSettings Settings { get; } = settings;
 
-    internal AmqpLinkMetrics Metrics { get; } = metrics;
 }

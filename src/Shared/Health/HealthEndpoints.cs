@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Inspection;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
@@ -46,13 +47,15 @@ public static class HealthEndpoints
                 },
                 tags: [Ready]);
 
-    /// <summary>Ready only while <paramref name="link"/> is attached; otherwise why not, with the link's last error.</summary>
-    public static AkkaConfigurationBuilder WithLinkReadinessCheck(this AkkaConfigurationBuilder akka, string name, string address, AmqpLinkMetrics link) =>
+    /// <summary>Ready only while the link <paramref name="link"/> of <paramref name="links"/> is attached; otherwise why not, with its last error.</summary>
+    public static AkkaConfigurationBuilder WithLinkReadinessCheck(this AkkaConfigurationBuilder akka, AmqpLinks links, string link, string address) =>
         akka.WithHealthCheck(
-            name,
-            (_, _, _) => Task.FromResult(link.State == LinkStatus.Attached
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy($"the AMQP link to '{address}' is {link.State}{(link.LastError is { } error ? $" ({error})" : "")}")),
+            $"{link}-link",
+            (_, _, _) => Task.FromResult(links.Find(link) is not { } metrics
+                ? HealthCheckResult.Unhealthy($"the AMQP link to '{address}' is not opened yet")
+                : metrics.State == LinkStatus.Attached
+                    ? HealthCheckResult.Healthy()
+                    : HealthCheckResult.Unhealthy($"the AMQP link to '{address}' is {metrics.State}{(metrics.LastError is { } error ? $" ({error})" : "")}")),
             tags: [Ready]);
 
     public static void Map(WebApplication app, int managementPort)

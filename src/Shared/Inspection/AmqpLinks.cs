@@ -2,16 +2,33 @@ using ActorDemo.Shared.Amqp;
 
 namespace ActorDemo.Shared.Inspection;
 
-/// <summary>The AMQP links of this node, registered by the roles that open them, for <c>amqp show</c>.</summary>
+/// <summary>
+/// The AMQP links of this node, registered as their streams materialize, for <c>amqp show</c>, the
+/// metrics, the readiness checks and the dashboard.
+/// </summary>
 public sealed class AmqpLinks
 {
     private readonly List<(string Name, string Address, AmqpLinkMetrics Metrics)> _links = [];
 
-    public void Add(string name, string address, AmqpLinkMetrics metrics)
+    /// <summary>Registers a link; one materialized again under the same name replaces the old one.</summary>
+    /// <returns><paramref name="metrics"/>, so that a stream can register its link as it materializes.</returns>
+    public AmqpLinkMetrics Register(string name, string address, AmqpLinkMetrics metrics)
     {
         lock (_links)
         {
+            _links.RemoveAll(link => link.Name == name);
             _links.Add((name, address, metrics));
+        }
+
+        return metrics;
+    }
+
+    /// <summary>The counters of the link named <paramref name="name"/>; null until its stream runs.</summary>
+    public AmqpLinkMetrics? Find(string name)
+    {
+        lock (_links)
+        {
+            return _links.FirstOrDefault(link => link.Name == name).Metrics;
         }
     }
 

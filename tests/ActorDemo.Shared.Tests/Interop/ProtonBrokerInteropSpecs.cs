@@ -43,7 +43,7 @@ public sealed class ProtonBrokerInteropSpecs(ITestOutputHelper output)
         await Source.From(Enumerable.Range(0, 500))
             .Select(i => new Message($"reading-{i}"))
             .RunWith(AmqpSink.Create(new AmqpSinkSettings(endpoint, "temperature") { MaxInFlight = 100 }), materializer)
-            .WaitAsync(Wait);
+            .Completion.WaitAsync(Wait);
 
         var bodies = await AmqpSource.Create(new AmqpSourceSettings(endpoint, "temperature") { Credit = 50 })
             .Select(m =>

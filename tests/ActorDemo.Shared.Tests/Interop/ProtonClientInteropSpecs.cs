@@ -38,7 +38,7 @@ public sealed class ProtonClientInteropSpecs(ITestOutputHelper output) : RouterS
         await Source.From(Enumerable.Range(0, 20))
             .Select(i => new Message($"reading-{i}"))
             .RunWith(AmqpSink.Create(new AmqpSinkSettings(Router.Endpoint, Address)), Materializer)
-            .WaitAsync(Wait);
+            .Completion.WaitAsync(Wait);
 
         Assert.Equal(0, await receiver.WaitForExitAsync(Wait));
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"reading-{i}"), receiver.Lines.Skip(1));

@@ -13,15 +13,14 @@ namespace ActorDemo.Shared.Tests.Streams;
 
 public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
-    private Task<Done> Run(IEnumerable<string> bodies, AmqpSinkSettings settings, AmqpLinkMetrics? metrics = null) =>
-        Source.From(bodies).Select(b => new Message(b)).RunWith(AmqpSink.Create(settings, metrics), Materializer);
+    private AmqpSinkHandle Run(IEnumerable<string> bodies, AmqpSinkSettings settings) =>
+        Source.From(bodies).Select(b => new Message(b)).RunWith(AmqpSink.Create(settings), Materializer);
 
     [Fact]
     public async Task A_message_the_receivers_keep_handing_back_goes_again_after_growing_pauses_not_in_a_burst()
     {
         var receiver = await Router.ReceiverAsync(Address, credit: 100);
-        var metrics = new AmqpLinkMetrics();
-        var done = Run(["23"], new AmqpSinkSettings(Router.Endpoint, Address), metrics);
+        var (done, metrics) = Run(["23"], new AmqpSinkSettings(Router.Endpoint, Address));
         var arrivals = new List<long>();
 
         for (var i = 0; i < 4; i++)
@@ -45,7 +44,7 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     public async Task The_sink_completes_only_when_the_peer_has_settled_everything()
     {
         var receiver = await Router.ReceiverAsync(Address, credit: 100, autoRestore: false);
-        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address));
+        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address)).Completion;
 
         var received = new List<Message>();
         for (var i = 0; i < 100; i++)
@@ -62,9 +61,8 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     [Fact]
     public async Task The_sink_keeps_no_more_than_its_window_in_flight()
     {
-        var metrics = new AmqpLinkMetrics();
         var receiver = await Router.ReceiverAsync(Address, credit: 1000, autoRestore: false);
-        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address) { MaxInFlight = 8 }, metrics);
+        var (done, metrics) = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address) { MaxInFlight = 8 });
 
         var received = new List<Message>();
         for (var i = 0; i < 8; i++)
@@ -83,9 +81,8 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     [Fact]
     public async Task A_rejected_message_is_counted_and_not_sent_again()
     {
-        var metrics = new AmqpLinkMetrics();
         var receiver = await Router.ReceiverAsync(Address, credit: 10);
-        var done = Run(["hot", "23"], new AmqpSinkSettings(Router.Endpoint, Address), metrics);
+        var (done, metrics) = Run(["hot", "23"], new AmqpSinkSettings(Router.Endpoint, Address));
 
         var bad = await receiver.ReceiveAsync(Wait);
         receiver.Reject(bad, new global::Amqp.Framing.Error("amqp:invalid-field") { Description = "not a number" });
@@ -101,9 +98,8 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     [Fact]
     public async Task A_released_message_is_sent_again()
     {
-        var metrics = new AmqpLinkMetrics();
         var receiver = await Router.ReceiverAsync(Address, credit: 10);
-        var done = Run(["23"], new AmqpSinkSettings(Router.Endpoint, Address), metrics);
+        var (done, metrics) = Run(["23"], new AmqpSinkSettings(Router.Endpoint, Address));
 
         receiver.Release(await receiver.ReceiveAsync(Wait));
         var again = await receiver.ReceiveAsync(Wait);
@@ -118,7 +114,7 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     public async Task At_most_once_delivers_everything_while_nothing_breaks()
     {
         var receiver = await Router.ReceiverAsync(Address, credit: 500);
-        var done = Run(Enumerable.Range(0, 1000).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address) { Delivery = DeliveryMode.AtMostOnce, MaxInFlight = 64 });
+        var done = Run(Enumerable.Range(0, 1000).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address) { Delivery = DeliveryMode.AtMostOnce, MaxInFlight = 64 }).Completion;
 
         var bodies = new List<string>();
         for (var i = 0; i < 1000; i++)
@@ -137,8 +133,7 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     public async Task At_most_once_counts_what_it_sent_presettled_apart_from_the_unsettled_markers()
     {
         var receiver = await Router.ReceiverAsync(Address, credit: 500);
-        var metrics = new AmqpLinkMetrics();
-        var done = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address) { Delivery = DeliveryMode.AtMostOnce, MaxInFlight = 80 }, metrics);
+        var (done, metrics) = Run(Enumerable.Range(0, 100).Select(i => i.ToString()), new AmqpSinkSettings(Router.Endpoint, Address) { Delivery = DeliveryMode.AtMostOnce, MaxInFlight = 80 });
 
         for (var i = 0; i < 100; i++)
         {
@@ -155,7 +150,7 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     public async Task An_upstream_failure_fails_the_materialized_task()
     {
         var (probe, done) = this.SourceProbe<Message>()
-            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(Router.Endpoint, Address)), Keep.Both)
+            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(Router.Endpoint, Address)).MapMaterializedValue(sink => sink.Completion), Keep.Both)
             .Run(Materializer);
 
         probe.SendError(new InvalidOperationException("sensor fleet crashed"));
@@ -170,7 +165,7 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
         await using var secured = new EmbeddedRouterFixture(user: "sensor", password: "s3cret");
         var endpoint = AmqpEndpoint.Create(secured.Router.Url, "sensor", "wrong");
 
-        var done = Run(["23"], new AmqpSinkSettings(endpoint, Address));
+        var done = Run(["23"], new AmqpSinkSettings(endpoint, Address)).Completion;
 
         var error = await Assert.ThrowsAsync<AmqpLinkException>(() => done.WaitAsync(Wait));
         Assert.Contains("credentials", error.Message);
@@ -180,13 +175,12 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     [Fact]
     public async Task An_unreachable_router_is_retried_until_it_appears()
     {
-        var metrics = new AmqpLinkMetrics();
         EmbeddedRouterFixture? late = null;
         try
         {
             var port = Loopback.FreePort();
             var endpoint = AmqpEndpoint.Create($"amqp://127.0.0.1:{port}");
-            var done = Run(["23"], new AmqpSinkSettings(endpoint, Address) { Reconnect = new ReconnectSettings(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)) }, metrics);
+            var (done, metrics) = Run(["23"], new AmqpSinkSettings(endpoint, Address) { Reconnect = new ReconnectSettings(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)) });
             await Eventually.Assert(() => Assert.Equal(LinkStatus.Reconnecting, metrics.State));
             Assert.Contains("connection", metrics.LastError!, StringComparison.OrdinalIgnoreCase);
 

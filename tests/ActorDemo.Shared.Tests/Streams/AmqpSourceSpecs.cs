@@ -12,14 +12,34 @@ namespace ActorDemo.Shared.Tests.Streams;
 
 public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
-    private TestSubscriber.Probe<ReceivedMessage> Subscribe(int credit, AmqpLinkMetrics metrics) =>
-        AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address) { Credit = credit }, metrics)
-            .RunWith(this.SinkProbe<ReceivedMessage>(), Materializer);
+    private (AmqpLinkMetrics Metrics, TestSubscriber.Probe<ReceivedMessage> Probe) Subscribe(int credit) =>
+        AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address) { Credit = credit })
+            .ToMaterialized(this.SinkProbe<ReceivedMessage>(), Keep.Both)
+            .Run(Materializer);
+
+    [Fact]
+    public async Task Each_materialization_has_a_link_and_counters_of_its_own()
+    {
+        var source = AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address) { Credit = 10 });
+        var (first, firstProbe) = source.ToMaterialized(this.SinkProbe<ReceivedMessage>(), Keep.Both).Run(Materializer);
+        var (second, secondProbe) = source.ToMaterialized(this.SinkProbe<ReceivedMessage>(), Keep.Both).Run(Materializer);
+        await Eventually.Assert(() => Assert.Equal(2, Router.Stats(Address).Consumers));
+        var sender = await Router.SenderAsync(Address);
+
+        _ = sender.SendWithOutcome("21");
+        _ = sender.SendWithOutcome("22");
+
+        // The router hands one to each receiver with credit: each link counts its own.
+        await Eventually.Assert(() => Assert.Equal((1, 1), (first.Received, second.Received)));
+        Assert.NotSame(first, second);
+        firstProbe.Cancel();
+        secondProbe.Cancel();
+    }
 
     [Fact]
     public async Task A_message_is_settled_only_when_downstream_settles_it()
     {
-        var probe = Subscribe(credit: 10, new AmqpLinkMetrics());
+        var (_, probe) = Subscribe(credit: 10);
         var sender = await Router.SenderAsync(Address);
         var outcome = sender.SendWithOutcome("23");
 
@@ -36,8 +56,7 @@ public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(outpu
     [Fact]
     public async Task A_slow_consumer_is_never_more_than_the_credit_ahead()
     {
-        var metrics = new AmqpLinkMetrics();
-        var probe = Subscribe(credit: 10, metrics);
+        var (metrics, probe) = Subscribe(credit: 10);
         var sender = await Router.SenderAsync(Address);
         for (var i = 0; i < 100; i++)
         {
@@ -65,8 +84,7 @@ public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(outpu
     [Fact]
     public async Task A_rejection_carries_its_reason_to_the_sender()
     {
-        var metrics = new AmqpLinkMetrics();
-        var probe = Subscribe(credit: 10, metrics);
+        var (metrics, probe) = Subscribe(credit: 10);
         var sender = await Router.SenderAsync(Address);
         var outcome = sender.SendWithOutcome("hot");
 
@@ -82,7 +100,7 @@ public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(outpu
     [Fact]
     public async Task A_message_settles_only_once()
     {
-        var probe = Subscribe(credit: 10, new AmqpLinkMetrics());
+        var (_, probe) = Subscribe(credit: 10);
         var sender = await Router.SenderAsync(Address);
         _ = sender.SendWithOutcome("23");
 
@@ -96,7 +114,7 @@ public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(outpu
     [Fact]
     public async Task Cancelling_downstream_detaches_the_link()
     {
-        var probe = Subscribe(credit: 10, new AmqpLinkMetrics());
+        var (_, probe) = Subscribe(credit: 10);
         await Eventually.Assert(() => Assert.Equal(1, Router.Stats(Address).Consumers));
 
         probe.Cancel();
@@ -131,10 +149,9 @@ public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(outpu
     {
         await using var secured = new EmbeddedRouterFixture(user: "aggregator", password: "s3cret");
         var endpoint = AmqpEndpoint.Create(secured.Router.Url, "aggregator", "wrong");
-        var metrics = new AmqpLinkMetrics();
-
-        var probe = AmqpSource.Create(new AmqpSourceSettings(endpoint, Address), metrics)
-            .RunWith(this.SinkProbe<ReceivedMessage>(), Materializer);
+        var (metrics, probe) = AmqpSource.Create(new AmqpSourceSettings(endpoint, Address))
+            .ToMaterialized(this.SinkProbe<ReceivedMessage>(), Keep.Both)
+            .Run(Materializer);
 
         var error = probe.ExpectSubscriptionAndError();
         Assert.IsType<AmqpLinkException>(error);

@@ -17,21 +17,19 @@ public sealed class ReconnectSpecs(ITestOutputHelper output) : RouterSpec(output
     public async Task Source_and_sink_recover_when_the_router_restarts_and_nothing_accepted_is_lost()
     {
         var seen = new ConcurrentDictionary<string, int>();
-        var sourceMetrics = new AmqpLinkMetrics();
-        var sinkMetrics = new AmqpLinkMetrics();
-
-        _ = AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address) { Credit = 100, Reconnect = Fast }, sourceMetrics)
+        var sourceMetrics = AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address) { Credit = 100, Reconnect = Fast })
             .Select(m =>
             {
                 seen.AddOrUpdate((string)m.Message.Body, 1, (_, n) => n + 1);
                 m.Accept();
                 return m;
             })
-            .RunWith(Sink.Ignore<ReceivedMessage>(), Materializer);
+            .ToMaterialized(Sink.Ignore<ReceivedMessage>(), Keep.Left)
+            .Run(Materializer);
 
-        var (queue, done) = Source.Queue<string>(2000, OverflowStrategy.Backpressure)
+        var (queue, (done, sinkMetrics)) = Source.Queue<string>(2000, OverflowStrategy.Backpressure)
             .Select(body => new Message(body))
-            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(Router.Endpoint, Address) { MaxInFlight = 200, Reconnect = Fast }, sinkMetrics), Keep.Both)
+            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(Router.Endpoint, Address) { MaxInFlight = 200, Reconnect = Fast }), Keep.Both)
             .Run(Materializer);
 
         for (var i = 0; i < 500; i++)
