@@ -27,17 +27,21 @@ public sealed class ActorDemoOptions
     public DiscoveryOptions Discovery { get; set; } = new();
 }
 
+/// <summary>How a node finds the cluster with cluster bootstrap.</summary>
+public enum DiscoveryMethod
+{
+    /// <summary>Over the pods the Kubernetes API lists.</summary>
+    Kubernetes,
+
+    /// <summary>Over the management endpoints of <see cref="DiscoveryOptions.ContactPoints"/>.</summary>
+    Config,
+}
+
 /// <summary>How a node finds the cluster: static seeds, or cluster bootstrap over a discovery method.</summary>
 public sealed class DiscoveryOptions
 {
-    public const string StaticSeeds = "";
-
-    public const string Kubernetes = "kubernetes";
-
-    public const string Config = "config";
-
-    /// <summary>Empty: the seeds of <see cref="NodeOptions.Seeds"/>; <c>kubernetes</c>: bootstrap over the pods the API lists; <c>config</c>: bootstrap over <see cref="ContactPoints"/>.</summary>
-    public string Method { get; set; } = StaticSeeds;
+    /// <summary>None (empty): the seeds of <see cref="NodeOptions.Seeds"/>; otherwise cluster bootstrap, see <see cref="DiscoveryMethod"/>.</summary>
+    public DiscoveryMethod? Method { get; set; }
 
     public string ServiceName { get; set; } = "actordemo";
 

@@ -28,18 +28,18 @@ public static class ClusterFormation
     public const string SeedNodesPath = "/bootstrap/seed-nodes";
 
     public static IReadOnlyList<string> StaticSeeds(ActorDemoOptions options) =>
-        options.Discovery.Method == DiscoveryOptions.StaticSeeds ? options.Node.SeedList : [];
+        options.Discovery.Method is null ? options.Node.SeedList : [];
 
     public static void Configure(AkkaConfigurationBuilder akka, ActorDemoOptions options)
     {
         var discovery = options.Discovery;
-        if (discovery.Method == DiscoveryOptions.StaticSeeds)
+        if (discovery.Method is null)
         {
             return;
         }
 
-        var method = discovery.Method == DiscoveryOptions.Kubernetes ? "actordemo-kubernetes" : "config";
-        if (discovery.Method == DiscoveryOptions.Kubernetes)
+        var method = discovery.Method == DiscoveryMethod.Kubernetes ? "actordemo-kubernetes" : "config";
+        if (discovery.Method == DiscoveryMethod.Kubernetes)
         {
             akka.AddHocon(KubernetesPodDiscovery.Hocon(discovery.LabelSelector, discovery.KubernetesApiUrl), HoconAddMode.Prepend);
         }
@@ -55,13 +55,13 @@ public static class ClusterFormation
                     contactPoints.ServiceName = discovery.ServiceName;
                     contactPoints.DiscoveryMethod = method;
                     // The container port named "management" in the pods; the listed ports with config.
-                    contactPoints.PortName = discovery.Method == DiscoveryOptions.Kubernetes ? "management" : null;
+                    contactPoints.PortName = discovery.Method == DiscoveryMethod.Kubernetes ? "management" : null;
                     contactPoints.RequiredContactPointsNr = discovery.RequiredContactPoints;
                     contactPoints.StableMargin = TimeSpan.FromSeconds(3);
                     contactPoints.Interval = TimeSpan.FromSeconds(1);
                     bootstrap.ContactPoint.FallbackPort = options.Management.Port;
                     // Pods share one management port; processes on one machine each have their own.
-                    bootstrap.ContactPoint.FilterOnFallbackPort = discovery.Method == DiscoveryOptions.Kubernetes;
+                    bootstrap.ContactPoint.FilterOnFallbackPort = discovery.Method == DiscoveryMethod.Kubernetes;
                 },
                 autoStart: false)
             .AddStartup(async (system, _) =>

@@ -60,7 +60,7 @@ public static partial class NodeCommandLine
         new("--inspection-token", "ActorDemo:Inspection:Token", "bearer token that leave, down, join and scale need (give it from a Secret); without one they answer on loopback only", _ => null),
         new("--management-hostname", "ActorDemo:Management:Hostname", "interface of Akka.Management (/alive, /ready)", o => o.Management.Hostname),
         new("--management-port", "ActorDemo:Management:Port", "port of Akka.Management; 0 picks a free one", o => o.Management.Port),
-        new("--discovery", "ActorDemo:Discovery:Method", "how to find the cluster: empty (the seeds), kubernetes or config (cluster bootstrap)", o => o.Discovery.Method is "" ? "(the seeds)" : o.Discovery.Method),
+        new("--discovery", "ActorDemo:Discovery:Method", "how to find the cluster: empty (the seeds), kubernetes or config (cluster bootstrap)", o => o.Discovery.Method?.ToString().ToLowerInvariant() ?? "(the seeds)"),
         new("--discovery-service", "ActorDemo:Discovery:ServiceName", "service name of the bootstrap", o => o.Discovery.ServiceName),
         new("--label-selector", "ActorDemo:Discovery:LabelSelector", "pods of the cluster, {0} = service name", o => o.Discovery.LabelSelector),
         new("--kubernetes-api-url", "ActorDemo:Discovery:KubernetesApiUrl", "Kubernetes API server for --discovery kubernetes", o => o.Discovery.KubernetesApiUrl ?? "(from the pod's environment)"),

@@ -93,17 +93,16 @@ public static class OptionsValidation
         }
 
         var discovery = options.Discovery;
-        Require(discovery.Method is DiscoveryOptions.StaticSeeds or DiscoveryOptions.Kubernetes or DiscoveryOptions.Config, "Discovery:Method", $"'{discovery.Method}' is not a method; use kubernetes, config, or nothing for the seeds");
-        Require(discovery.Method != DiscoveryOptions.StaticSeeds || node.SeedList.Count > 0, "Node:Seeds", "there are no seeds and no discovery method; give --seeds or --discovery");
+        Require(discovery.Method is not null || node.SeedList.Count > 0, "Node:Seeds", "there are no seeds and no discovery method; give --seeds or --discovery");
         Require(discovery.RequiredContactPoints >= 1, "Discovery:RequiredContactPoints", $"{discovery.RequiredContactPoints} is not a positive number");
         Require(!string.IsNullOrWhiteSpace(discovery.ServiceName), "Discovery:ServiceName", "it is empty");
-        Require(discovery.Method != DiscoveryOptions.Config || discovery.ContactPointList.Count > 0, "Discovery:ContactPoints", "--discovery config needs the contact points, HOST:PORT,...");
+        Require(discovery.Method != DiscoveryMethod.Config || discovery.ContactPointList.Count > 0, "Discovery:ContactPoints", "--discovery config needs the contact points, HOST:PORT,...");
         foreach (var point in discovery.ContactPointList)
         {
             Require(point.Split(':') is [{ Length: > 0 }, var port] && int.TryParse(port, out _), "Discovery:ContactPoints", $"'{point}' is not HOST:PORT");
         }
 
-        Require(discovery.Method == DiscoveryOptions.StaticSeeds || options.Management.Port != 0, "Management:Port", "cluster bootstrap needs a fixed management port: other nodes probe it");
+        Require(discovery.Method is null || options.Management.Port != 0, "Management:Port", "cluster bootstrap needs a fixed management port: other nodes probe it");
         return problems;
     }
 

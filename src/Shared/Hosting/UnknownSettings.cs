@@ -51,6 +51,7 @@ public static class UnknownSettings
         _ when type == typeof(bool) => "true or false",
         _ when type == typeof(DeliveryMode) => "delivery (AtLeastOnce or AtMostOnce; the flag also takes at-least-once, at-most-once)",
         _ when type == typeof(LogFormat) => "log format (text or json)",
+        _ when type == typeof(DiscoveryMethod) => "discovery method (kubernetes or config; empty for the seeds)",
         _ => type.Name,
     };
 

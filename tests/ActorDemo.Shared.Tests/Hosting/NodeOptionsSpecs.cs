@@ -83,6 +83,28 @@ public sealed class NodeOptionsSpecs
         Assert.Contains(kind, message);
     }
 
+    [Theory]
+    [InlineData("kubernetes", DiscoveryMethod.Kubernetes)]
+    [InlineData("Config", DiscoveryMethod.Config)]
+    [InlineData("", null)]
+    public void The_discovery_method_is_one_of_two_or_empty_for_the_seeds(string value, DiscoveryMethod? expected)
+    {
+        var (options, problems) = Bind(("ActorDemo:Discovery:Method", value), ("ActorDemo:Discovery:ContactPoints", "127.0.0.1:8558"));
+
+        Assert.Empty(problems);
+        Assert.Equal(expected, options.Discovery.Method);
+    }
+
+    [Fact]
+    public void An_unknown_discovery_method_is_refused_with_the_ones_there_are()
+    {
+        var (_, problems) = Bind(("ActorDemo:Discovery:Method", "dns"));
+
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains("--discovery", message);
+        Assert.Contains("kubernetes or config", message);
+    }
+
     [Fact]
     public void An_empty_value_leaves_an_optional_number_unset()
     {
