@@ -56,7 +56,7 @@ public static partial class NodeHost
         }
 
         executableDefaults ??= new Dictionary<string, string?>();
-        var defaults = Bind(new ConfigurationBuilder().AddInMemoryCollection(executableDefaults).Build()).Options;
+        var defaults = NodeConfiguration.Bind(new ConfigurationBuilder().AddInMemoryCollection(executableDefaults).Build()).Options;
         var command = NodeCommandLine.Create(description, defaults, (flags, cancellation) => RunHostAsync(executableDefaults, flags, roles, inspection, cancellation));
         var parse = command.Parse(args);
         // The host handles SIGTERM and Ctrl+C with a graceful leave; System.CommandLine's own handler would
@@ -64,21 +64,6 @@ public static partial class NodeHost
         return parse.Errors.Count > 0
             ? Refuse(parse.Errors.Select(error => error.Message))
             : parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
-    }
-
-    /// <summary>Binds and checks the options; problems name each invalid option and how it is set.</summary>
-    public static (ActorDemoOptions Options, IReadOnlyList<OptionProblem> Problems) Bind(IConfiguration configuration)
-    {
-        var options = new ActorDemoOptions();
-        var unusable = UnknownSettings.In(configuration).ToList();
-        if (unusable.Any(problem => problem.Unconvertible))
-        {
-            // Binding would throw on them; each one already names its option.
-            return (options, unusable);
-        }
-
-        configuration.GetSection(ActorDemoOptions.Section).Bind(options);
-        return (options, [.. unusable, .. OptionsValidation.Validate(options)]);
     }
 
     private static async Task<int> RunHostAsync(
@@ -106,7 +91,7 @@ public static partial class NodeHost
         // The host logs a failed start with its stack trace; RunHostAsync prints it in one line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        var (options, problems) = Bind(builder.Configuration);
+        var (options, problems) = NodeConfiguration.Bind(builder.Configuration);
         if (problems.Count > 0)
         {
             return await Refuse(problems.Select(problem => problem.ToString()));
@@ -116,7 +101,7 @@ public static partial class NodeHost
         builder.Logging.AddConsoleFormatter<NodeConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Logging.AddConsoleFormatter<NodeJsonFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
 
-        if (Unavailable(options) is { } unavailable)
+        if (EndpointProbe.Unavailable(options) is { } unavailable)
         {
             await Console.Error.WriteLineAsync(unavailable);
             return StartFailed;
@@ -236,42 +221,6 @@ public static partial class NodeHost
 
         await Console.Error.WriteLineAsync("Run with --help to list the options.");
         return InvalidOptions;
-    }
-
-    /// <summary>
-    /// Tries each endpoint's address and port before anything starts, so that a failure names the
-    /// option. Akka.Remote binds with SO_REUSEADDR, which on Linux lets a second node listen on a
-    /// port a running node holds, and both form clusters under one address; a plain listener is
-    /// refused there. Kestrel's own error names neither the address nor the option.
-    /// </summary>
-    private static string? Unavailable(ActorDemoOptions options) =>
-        Unavailable("remoting", options.Node.Hostname, options.Node.Port, "--hostname", "--port", "ActorDemo__Node__Port")
-        ?? Unavailable("inspection", options.Inspection.Hostname, options.Inspection.Port, "--inspection-hostname", "--inspection-port", "ActorDemo__Inspection__Port")
-        ?? Unavailable("management", options.Management.Hostname, options.Management.Port, "--management-hostname", "--management-port", "ActorDemo__Management__Port");
-
-    private static string? Unavailable(string endpoint, string hostname, int port, string hostFlag, string portFlag, string portVariable)
-    {
-        if (!IPAddress.TryParse(hostname, out var address))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var probe = new System.Net.Sockets.TcpListener(address, port);
-            probe.Start();
-            return null;
-        }
-        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressNotAvailable)
-        {
-            return $"The node could not start: {hostname} ({hostFlag}) is not an address of this machine, so the {endpoint} endpoint cannot listen there. " +
-                "Use 127.0.0.1, 0.0.0.0 for all interfaces, or one of this machine's addresses.";
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            return $"The node could not start: the {endpoint} port {hostname}:{port} is in use ({e.Message}); another node may run there. " +
-                $"Stop it, or choose another port with {portFlag} ({portVariable}; 0 takes any free port).";
-        }
     }
 
     // Our own exceptions say what to do; the socket errors beneath them do not.

@@ -8,7 +8,7 @@ namespace ActorDemo.Shared.Tests.Hosting;
 public sealed class NodeOptionsSpecs
 {
     private static (ActorDemoOptions Options, IReadOnlyList<OptionProblem> Problems) Bind(params (string Key, string Value)[] settings) =>
-        NodeHost.Bind(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build());
+        NodeConfiguration.Bind(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build());
 
     /// <summary>The configuration the flags set, as the root command hands it to the host.</summary>
     private static async Task<IReadOnlyDictionary<string, string?>> Flags(params string[] args)
