@@ -39,7 +39,7 @@ public sealed class DashboardInspection : IInspectionModule
         endpoints.MapGet(EventsPath, StreamAsync);
     }
 
-    private static async Task StreamAsync(HttpContext context, ActorSystem system, ActorRegistry registry, AmqpLinks links, RejectedReadings rejected, ActorDemo.Shared.Hosting.ActorDemoOptions options)
+    private static async Task StreamAsync(HttpContext context, ActorSystem system, ActorRegistry registry, AmqpLinks links, ActorDemo.Shared.Hosting.ActorDemoOptions options)
     {
         var cluster = Cluster.Get(system);
         var aggregator = registry.Get<AggregatorActor>();
