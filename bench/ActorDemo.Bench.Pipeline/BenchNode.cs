@@ -28,7 +28,7 @@ internal sealed class BenchNode : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<BenchNode> StartAsync(ActorDemoOptions options, params INodeRole[] roles)
+    public static async Task<BenchNode> StartAsync(ActorDemoOptions options, params NodeFeature[] roles)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);

@@ -30,10 +30,10 @@ internal static class Scenarios
             var options = SensorNodeOptions(routerPort, aggregatorPort, TimeSpan.FromSeconds(1));
             // A reading stays in flight until its window is recorded: a window and the grace period of readings.
             options.Amqp.MaxInFlight = 1_000_000;
-            await using var node = await BenchNode.StartAsync(options, new SensorRole());
+            await using var node = await BenchNode.StartAsync(options, SensorHosting.Feature);
             var fleet = node.Registry.Get<SensorFleetActor>();
             var publisher = node.Registry.Get<ReadingPublisher>();
-            var link = node.Services.GetRequiredService<ActorDemo.Shared.Inspection.AmqpLinks>().Find(SensorRole.ReadingsLink)!;
+            var link = node.Services.GetRequiredService<ActorDemo.Shared.Inspection.AmqpLinks>().Find(SensorHosting.ReadingsLink)!;
             await Task.Delay(TimeSpan.FromSeconds(5));
             var (idleManaged, idleWorkingSet) = Memory();
 
@@ -77,7 +77,7 @@ internal static class Scenarios
             options.Sensors.Count = sensors;
             options.Sensors.Buffer = 100_000;
             options.Amqp.MaxInFlight = 1_000_000;
-            await using var node = await BenchNode.StartAsync(options, new SensorRole());
+            await using var node = await BenchNode.StartAsync(options, SensorHosting.Feature);
             var publisher = node.Registry.Get<ReadingPublisher>();
             var windows = new List<(DateTimeOffset End, int Count)>();
             _ = AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create($"amqp://127.0.0.1:{routerPort}"), "max"))
@@ -136,7 +136,7 @@ internal static class Scenarios
         options.Node.Port = port;
         options.Sensors.Count = sensors;
         options.Aggregator.Window = window;
-        await using var node = await BenchNode.StartAsync(options, new AggregatorRole(), new SensorRole());
+        await using var node = await BenchNode.StartAsync(options, AggregatorHosting.Feature, SensorHosting.Feature);
         await Task.Delay(TimeSpan.FromSeconds(5));
 
         var samples = new List<double>();

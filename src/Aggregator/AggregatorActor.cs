@@ -106,7 +106,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
 
     private void MemberUp(Member member, DateTimeOffset since)
     {
-        if (member.HasRole(AggregatorRole.RoleName) && member.Status == MemberStatus.Up)
+        if (member.HasRole(AggregatorHosting.RoleName) && member.Status == MemberStatus.Up)
         {
             _aggregatorsUpSince[member.Address] = since;
         }

@@ -7,5 +7,5 @@ return await NodeHost.RunAsync(
     args,
     "ActorDemo aggregator node: reads 'temperature', reports the maximum of every window. "
         + "Without --amqp-url it starts the embedded router; --with-sensors also runs a sensor fleet.",
-    options => options.Aggregator.WithSensors ? [new AggregatorRole(), new SensorRole()] : [new AggregatorRole()],
+    options => options.Aggregator.WithSensors ? [AggregatorHosting.Feature, SensorHosting.Feature] : [AggregatorHosting.Feature],
     [new SensorInspection(), new WindowInspection(), new DashboardInspection()]);

@@ -4,7 +4,7 @@ using ActorDemo.Shared.Hosting;
 return await NodeHost.RunAsync(
     args,
     "ActorDemo sensor node: a fleet of simulated temperature sensors publishing to the AMQP address 'temperature'.",
-    _ => [new SensorRole()],
+    _ => [SensorHosting.Feature],
     [new SensorInspection()],
     // Sensor processes share a machine with the aggregator (which owns 4053, 9110 and 8558) and with
     // each other, so here they take free ports and log them; pods set the well-known ones.

@@ -49,18 +49,18 @@ public sealed class SensorInspection : IInspectionModule
 
     private static IEnumerable<Address> SensorNodes(Cluster cluster) =>
         cluster.State.Members
-            .Where(m => m.HasRole(SensorRole.RoleName) && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Leaving)
+            .Where(m => m.HasRole(SensorHosting.RoleName) && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Leaving)
             .Select(m => m.Address)
             .OrderBy(a => a.ToString(), StringComparer.Ordinal);
 
-    private static ActorSelection Fleet(ActorSystem system, Address node) => system.ActorSelection($"{node}/user/{SensorRole.FleetName}");
+    private static ActorSelection Fleet(ActorSystem system, Address node) => system.ActorSelection($"{node}/user/{SensorHosting.FleetName}");
 
     private static async Task<SensorNodeReport> Report(ActorSystem system, Address node)
     {
         try
         {
             var fleet = Fleet(system, node).Ask<SensorFleetProtocol.Fleet>(SensorFleetProtocol.GetFleet.Instance, AskTimeout);
-            var counts = system.ActorSelection($"{node}/user/{SensorRole.PublisherName}")
+            var counts = system.ActorSelection($"{node}/user/{SensorHosting.PublisherName}")
                 .Ask<ReadingPublisherProtocol.Counts>(ReadingPublisherProtocol.GetCounts.Instance, AskTimeout);
             var (f, c) = (await fleet, await counts);
             return new SensorNodeReport(node.ToString(), f.DeviceIds.Count, c.Offered, c.Dropped, c.Buffered, c.Sent, c.Accepted, c.Pending, c.Unsettled, c.Link, null);

@@ -83,7 +83,7 @@ public sealed class DashboardInspection : IInspectionModule
     private static int WindowsInAnHour(TimeSpan window) => (int)Math.Clamp(TimeSpan.FromHours(1) / window, 1, 10_000);
 
     private static StatsReport Stats(AmqpLinks links) =>
-        links.Find(AggregatorRole.ReadingsLink) is { } readings
+        links.Find(AggregatorHosting.ReadingsLink) is { } readings
             ? new(DateTimeOffset.UtcNow, readings.Accepted, readings.Rejected, links.Report())
             : new(DateTimeOffset.UtcNow, 0, 0, links.Report());
 

@@ -20,17 +20,6 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace ActorDemo.Shared.Hosting;
 
-/// <summary>A cluster role a node can play: what it adds to the services and to the actor system.</summary>
-public interface INodeRole
-{
-    /// <summary>The Akka.Cluster role name.</summary>
-    string Name { get; }
-
-    void ConfigureServices(IServiceCollection services, ActorDemoOptions options);
-
-    void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services);
-}
-
 /// <summary>
 /// Runs a node: flags, appsettings.json and environment into <see cref="ActorDemoOptions"/>, then
 /// one actor system <c>actordemo</c> with remoting, cluster (split brain resolver keep-oldest among aggregators) and the roles, until
@@ -46,7 +35,7 @@ public static partial class NodeHost
     public static Task<int> RunAsync(
         string[] args,
         string description,
-        Func<ActorDemoOptions, IReadOnlyList<INodeRole>> roles,
+        Func<ActorDemoOptions, IReadOnlyList<NodeFeature>> roles,
         IReadOnlyList<IInspectionModule> inspection,
         IReadOnlyDictionary<string, string?>? executableDefaults = null)
     {
@@ -69,7 +58,7 @@ public static partial class NodeHost
     private static async Task<int> RunHostAsync(
         IReadOnlyDictionary<string, string?> executableDefaults,
         IReadOnlyDictionary<string, string?> flags,
-        Func<ActorDemoOptions, IReadOnlyList<INodeRole>> chooseRoles,
+        Func<ActorDemoOptions, IReadOnlyList<NodeFeature>> chooseRoles,
         IReadOnlyList<IInspectionModule> inspection,
         CancellationToken cancellation)
     {
@@ -109,7 +98,7 @@ public static partial class NodeHost
 
         var roles = chooseRoles(options);
         AddNode(builder.Services, options, roles);
-        NodeTelemetry.Add(builder.Services, $"actordemo-{string.Join('-', roles.Select(role => role.Name))}");
+        NodeTelemetry.Add(builder.Services, $"actordemo-{string.Join('-', roles.Select(role => role.Role))}");
         builder.Services.AddHealthChecks();
         // A request that does not bind throws, so that the inspection endpoint answers it with JSON that says why.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -160,7 +149,7 @@ public static partial class NodeHost
     /// Adds a node with <paramref name="roles"/> to a host's services: the options, each role's
     /// services, and the actor system with remoting, cluster (split brain resolver keep-oldest among aggregators) and the roles' actors.
     /// </summary>
-    public static void AddNode(IServiceCollection services, ActorDemoOptions options, IReadOnlyList<INodeRole> roles)
+    public static void AddNode(IServiceCollection services, ActorDemoOptions options, IReadOnlyList<NodeFeature> roles)
     {
         services.AddSingleton(options);
         services.AddSingleton<AmqpLinks>();
@@ -168,7 +157,7 @@ public static partial class NodeHost
         services.AddSingleton<NodeMeter>();
         foreach (var role in roles)
         {
-            role.ConfigureServices(services, options);
+            role.AddServices(services, options);
         }
 
         services.AddAkka(NodeOptions.SystemName, (akka, provider) =>
@@ -186,7 +175,7 @@ public static partial class NodeHost
                 })
                 .WithClustering(new ClusterOptions
                 {
-                    Roles = roles.Select(role => role.Name).ToArray(),
+                    Roles = roles.Select(role => role.Role).ToArray(),
                     SeedNodes = ClusterFormation.StaticSeeds(options).ToArray(),
                     // The oldest node's side survives a partition, unless the oldest is alone: then the
                     // others go on without it. So one node killed, even the singleton's host, never takes
@@ -206,7 +195,7 @@ public static partial class NodeHost
             ClusterFormation.Configure(akka, options);
             foreach (var role in roles)
             {
-                role.ConfigureAkka(akka, options, provider);
+                role.AddActors(akka, options, provider);
             }
         });
     }

@@ -21,7 +21,7 @@ namespace ActorDemo.Aggregator;
 /// The aggregator role: the readings stream of this node (AMQP source, validation, windows) and
 /// the aggregator singleton it reports to. Without an AMQP URL the node starts the embedded router.
 /// </summary>
-public sealed class AggregatorRole : INodeRole
+public static class AggregatorHosting
 {
     public const string RoleName = NodeOptions.AggregatorRole;
 
@@ -37,9 +37,11 @@ public sealed class AggregatorRole : INodeRole
 
     public const string MaximaLink = "maxima-out";
 
-    public string Name => RoleName;
+    /// <summary>The reading windows and the singleton as a node feature, for <see cref="NodeHost"/>.</summary>
+    public static readonly NodeFeature Feature = new(RoleName, (services, options) => services.AddReadingWindows(options), (akka, options, services) => akka.WithReadingWindows(options, services));
 
-    public void ConfigureServices(IServiceCollection services, ActorDemoOptions options)
+    /// <summary>The services of the reading windows: the embedded router when no AMQP URL is given, the rejection counts, the window metrics.</summary>
+    public static IServiceCollection AddReadingWindows(this IServiceCollection services, ActorDemoOptions options)
     {
         if (options.Amqp.UsesEmbeddedRouter)
         {
@@ -50,10 +52,11 @@ public sealed class AggregatorRole : INodeRole
         }
 
         services.AddSingleton(provider => new RejectedReadings(provider.GetRequiredService<ILogger<RejectedReadings>>(), options.Amqp.Address));
-        services.AddSingleton(provider => new WindowMetrics(provider.GetRequiredService<NodeMeter>(), provider.GetRequiredService<RejectedReadings>()));
+        return services.AddSingleton(provider => new WindowMetrics(provider.GetRequiredService<NodeMeter>(), provider.GetRequiredService<RejectedReadings>()));
     }
 
-    public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services)
+    /// <summary>This node's readings stream (source, validation, windows) and the singleton it reports to.</summary>
+    public static AkkaConfigurationBuilder WithReadingWindows(this AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services)
     {
         var windowMetrics = services.GetRequiredService<WindowMetrics>();
         var links = services.GetRequiredService<AmqpLinks>();
@@ -67,7 +70,7 @@ public sealed class AggregatorRole : INodeRole
                 .MapMaterializedValue(sink => links.Register(MaximaLink, amqp.MaxAddress, sink.Metrics)));
         }
 
-        akka.WithLinkReadinessCheck(links, ReadingsLink, amqp.Address)
+        return akka.WithLinkReadinessCheck(links, ReadingsLink, amqp.Address)
             .WithCustomSerializer(AggregatorMessageSerializer.Name, [typeof(IAggregatorMessage)], system => new AggregatorMessageSerializer(system))
             // Its inspection asks the sensor nodes too.
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))

@@ -13,10 +13,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ActorDemo.Sensors;
 
 /// <summary>
-/// The sensor role: a fleet of sensor actors and the publisher that streams their readings to the
-/// AMQP address. On shutdown the sensors stop first, then the publisher sends what it holds.
+/// The sensor role, as Akka.Hosting extensions: a fleet of sensor actors and the publisher that
+/// streams their readings to the AMQP address. On shutdown the sensors stop first, then the
+/// publisher sends what it holds.
 /// </summary>
-public sealed class SensorRole : INodeRole
+public static class SensorHosting
 {
     public const string RoleName = "sensor";
 
@@ -27,15 +28,18 @@ public sealed class SensorRole : INodeRole
 
     public const string FleetName = "sensors";
 
-    public string Name => RoleName;
+    /// <summary>The sensor fleet as a node feature, for <see cref="NodeHost"/>.</summary>
+    public static readonly NodeFeature Feature = new(RoleName, (services, options) => services.AddSensorFleet(options), (akka, options, services) => akka.WithSensorFleet(options, services));
 
     /// <summary>The name its link has in <see cref="AmqpLinks"/> (<c>cmd amqp show</c>, the metrics' <c>link</c> label).</summary>
     public const string ReadingsLink = "readings-out";
 
-    public void ConfigureServices(IServiceCollection services, ActorDemoOptions options) =>
+    /// <summary>The services of the sensor fleet: the publisher's buffer, which the metrics observe.</summary>
+    public static IServiceCollection AddSensorFleet(this IServiceCollection services, ActorDemoOptions options) =>
         services.AddSingleton(new ReadingBuffer(options.Sensors.Buffer));
 
-    public void ConfigureAkka(AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
+    /// <summary>The sensor fleet and its publisher, their serializer, readiness check and shutdown steps.</summary>
+    public static AkkaConfigurationBuilder WithSensorFleet(this AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
         akka.WithLinkReadinessCheck(services.GetRequiredService<AmqpLinks>(), ReadingsLink, options.Amqp.Address)
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithActors((system, registry) =>
