@@ -182,7 +182,7 @@ internal static class Scenarios
             {
                 // From the close of the last share the singleton merged: the nominal end is earlier by the
                 // time the window stage waits for the grouping to hand over the interval's last readings.
-                var latency = (DateTimeOffset.UtcNow - recorded.Window.Partials.Max(p => p.ClosedAt)).TotalMilliseconds;
+                var latency = (DateTimeOffset.UtcNow - recorded.Window.LastShareClosedAt()).TotalMilliseconds;
                 lock (samples)
                 {
                     samples.Add(latency);

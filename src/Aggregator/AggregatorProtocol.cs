@@ -21,7 +21,11 @@ public static class AggregatorProtocol
 
     /// <summary>A cluster-wide window as the singleton recorded it, with the partials it merged.</summary>
     /// <param name="Late">Partials that came after the window was emitted; counted here, not sent to <c>max</c> again.</param>
-    public sealed record RecordedWindow(WindowMaximum Window, IReadOnlyList<PartialWindow> Partials, int Late);
+    public sealed record RecordedWindow(WindowMaximum Window, IReadOnlyList<PartialWindow> Partials, int Late)
+    {
+        /// <summary>When the last of the merged shares closed: where its way to the singleton started.</summary>
+        public DateTimeOffset LastShareClosedAt() => Partials.Max(partial => partial.ClosedAt);
+    }
 
     public sealed record GetSummary : IAggregatorMessage
     {

@@ -50,7 +50,7 @@ public sealed class WindowMetrics
     public void OnRecorded(RecordedWindow recorded, DateTimeOffset now)
     {
         _latest = recorded;
-        _recordLatency.Record((now - recorded.Partials.Max(p => p.ClosedAt)).TotalMilliseconds);
+        _recordLatency.Record((now - recorded.LastShareClosedAt()).TotalMilliseconds);
     }
 
     private IEnumerable<Measurement<double>> Latest(Func<Shared.Readings.WindowMaximum, double> value) =>

@@ -52,7 +52,11 @@ public static class SensorHosting
                 ReadingBufferMetrics.Observe(services.GetRequiredService<NodeMeter>().Meter, buffer);
                 var links = services.GetRequiredService<AmqpLinks>();
                 var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery })
-                    .MapMaterializedValue(handle => handle with { Metrics = links.Register(ReadingsLink, amqp.Address, handle.Metrics) });
+                    .MapMaterializedValue(handle =>
+                    {
+                        links.Register(ReadingsLink, amqp.Address, handle.Metrics);
+                        return handle;
+                    });
                 var publisher = system.ActorOf(ReadingPublisher.Props(sink, buffer, amqp.Address), PublisherName);
                 var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
                 var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);

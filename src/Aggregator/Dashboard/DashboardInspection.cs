@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using ActorDemo.Shared.Inspection;
 using Akka.Actor;
 using Akka.Cluster;
@@ -44,48 +43,35 @@ public sealed class DashboardInspection : IInspectionModule
         var cluster = Cluster.Get(system);
         var aggregator = registry.Get<AggregatorActor>();
         var history = await aggregator.Ask<History>(new GetHistory(WindowsInAnHour(options.Aggregator.Window)), AskTimeout);
-        var events = Channel.CreateBounded<string>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
-        var relay = system.ActorOf(LineRelay.Props(events.Writer, message => message switch
-        {
-            WindowRecorded recorded => Event("window", WindowInspection.Describe(recorded.Window)),
-            ClusterEvent.IMemberEvent change => Event("members", ClusterView.Of(cluster, change)),
-            ClusterEvent.IReachabilityEvent or ClusterEvent.CurrentClusterState => Event("members", ClusterView.Of(cluster)),
-            _ => null,
-        }));
-
-        context.Response.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache";
-        await context.Response.StartAsync(context.RequestAborted);
-        // The history first, so that the page draws the last hour before anything newer arrives.
-        events.Writer.TryWrite(Event("history", history.Windows.Select(WindowInspection.Describe)));
-        using var stats = new Timer(_ => events.Writer.TryWrite(Event("stats", Stats(links))), null, TimeSpan.Zero, StatsInterval);
-        try
-        {
-            aggregator.Tell(new SubscribeWindows(relay));
-            cluster.Subscribe(relay, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
-            await foreach (var frame in events.Reader.ReadAllAsync(context.RequestAborted))
+        await InspectionEndpoints.StreamFrames(
+            context,
+            system,
+            "text/event-stream",
+            message => message switch
             {
-                await context.Response.WriteAsync(frame, context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The page was closed.
-        }
-        finally
-        {
-            cluster.Unsubscribe(relay);
-            system.Stop(relay);
-        }
+                WindowRecorded recorded => Event("window", WindowInspection.Describe(recorded.Window)),
+                ClusterEvent.IMemberEvent change => Event("members", ClusterView.Of(cluster, change)),
+                ClusterEvent.IReachabilityEvent or ClusterEvent.CurrentClusterState => Event("members", ClusterView.Of(cluster)),
+                _ => null,
+            },
+            (relay, events) =>
+            {
+                // The history first, so that the page draws the last hour before anything newer arrives.
+                events.TryWrite(Event("history", history.Windows.Select(WindowInspection.Describe)));
+                aggregator.Tell(new SubscribeWindows(relay));
+                // Both subscriptions end with the relay: the singleton and the event stream watch their subscribers.
+                cluster.Subscribe(relay, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+                return new Timer(_ => events.TryWrite(Event("stats", Stats(links))), null, TimeSpan.Zero, StatsInterval);
+            });
     }
 
     private static int WindowsInAnHour(TimeSpan window) => (int)Math.Clamp(TimeSpan.FromHours(1) / window, 1, 10_000);
 
-    private static StatsReport Stats(AmqpLinks links) =>
-        links.Find(AggregatorHosting.ReadingsLink) is { } readings
-            ? new(DateTimeOffset.UtcNow, readings.Accepted, readings.Rejected, links.Report())
-            : new(DateTimeOffset.UtcNow, 0, 0, links.Report());
+    private static StatsReport Stats(AmqpLinks links)
+    {
+        var readings = links.Find(AggregatorHosting.ReadingsLink);
+        return new(DateTimeOffset.UtcNow, readings?.Accepted ?? 0, readings?.Rejected ?? 0, links.Report());
+    }
 
     private static string Event(string name, object data) =>
         $"event: {name}\ndata: {JsonSerializer.Serialize(data, JsonSerializerOptions.Web)}\n\n";

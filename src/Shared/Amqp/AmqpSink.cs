@@ -329,5 +329,4 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
     }
 
     internal AmqpSinkSettings Settings { get; } = settings;
-
 }

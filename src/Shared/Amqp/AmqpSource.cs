@@ -163,5 +163,4 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings)
     }
 
     internal AmqpSourceSettings Settings { get; } = settings;
-
 }

@@ -133,13 +133,14 @@ public static class OptionsValidation
             {
                 check();
             }
-            catch (AmqpSettingsException e) when (!problems.Any(p => p.Key == $"{ActorDemoOptions.Section}:Amqp:{e.Setting}"))
+            catch (AmqpSettingsException e)
             {
-                problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:Amqp:{e.Setting}", e.Problem));
-            }
-            catch (AmqpSettingsException)
-            {
-                // The same setting, refused by the other stage too: said once.
+                // A setting both stages refuse (the address) is said once.
+                var key = $"{ActorDemoOptions.Section}:Amqp:{e.Setting}";
+                if (!problems.Any(problem => problem.Key == key))
+                {
+                    problems.Add(new OptionProblem(key, e.Problem));
+                }
             }
         }
     }

@@ -133,18 +133,38 @@ public static class InspectionEndpoints
     /// Streams one JSON line per message the relay formats, until the client disconnects.
     /// <paramref name="subscribe"/> attaches the relay to what it follows.
     /// </summary>
-    public static async Task Stream(HttpContext context, ActorSystem system, Func<object, object?> describe, Action<IActorRef> subscribe)
+    public static Task Stream(HttpContext context, ActorSystem system, Func<object, object?> describe, Action<IActorRef> subscribe) =>
+        StreamFrames(
+            context,
+            system,
+            "application/x-ndjson",
+            message => describe(message) is { } described ? JsonSerializer.Serialize(described, JsonSerializerOptions.Web) + "\n" : null,
+            (relay, _) =>
+            {
+                subscribe(relay);
+                return null;
+            });
+
+    /// <summary>
+    /// Streams what a relay actor turns the messages it is told into (<paramref name="frame"/>: whole
+    /// frames, terminators included), until the client disconnects. <paramref name="start"/> attaches
+    /// the relay to what it follows, may write frames of its own first, and may return what to dispose
+    /// of when the stream ends.
+    /// </summary>
+    public static async Task StreamFrames(
+        HttpContext context, ActorSystem system, string contentType, Func<object, string?> frame, Func<IActorRef, ChannelWriter<string>, IDisposable?> start)
     {
-        var lines = Channel.CreateBounded<string>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
-        var relay = system.ActorOf(LineRelay.Props(lines.Writer, message => describe(message) is { } described ? JsonSerializer.Serialize(described, JsonSerializerOptions.Web) : null));
-        context.Response.ContentType = "application/x-ndjson";
+        var frames = Channel.CreateBounded<string>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var relay = system.ActorOf(LineRelay.Props(frames.Writer, frame));
+        context.Response.ContentType = contentType;
+        context.Response.Headers.CacheControl = "no-cache";
         await context.Response.StartAsync(context.RequestAborted);
         try
         {
-            subscribe(relay);
-            await foreach (var line in lines.Reader.ReadAllAsync(context.RequestAborted))
+            using var started = start(relay, frames.Writer);
+            await foreach (var text in frames.Reader.ReadAllAsync(context.RequestAborted))
             {
-                await context.Response.WriteAsync(line + "\n", context.RequestAborted);
+                await context.Response.WriteAsync(text, context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
             }
         }

@@ -137,7 +137,7 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
                 Release(producer, message);
             }
 
-            if (producer.Outstanding * 2 <= FairShare())
+            if (producer.Outstanding * 2 <= FairShare(AvailableCredit()))
             {
                 Rebalance();
             }
@@ -216,7 +216,8 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
         return null;
     }
 
-    private int FairShare() => _producers.Count == 0 ? 0 : Math.Min(AvailableCredit() / _producers.Count, linkCapacity);
+    /// <summary>What one producer may hold of <paramref name="available"/> consumer credit.</summary>
+    private int FairShare(int available) => _producers.Count == 0 ? 0 : Math.Min(available / _producers.Count, linkCapacity);
 
     private int AvailableCredit()
     {
@@ -241,7 +242,7 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
         }
 
         var available = AvailableCredit();
-        var share = FairShare();
+        var share = FairShare(available);
         var granted = 0;
         foreach (var producer in _producers)
         {
