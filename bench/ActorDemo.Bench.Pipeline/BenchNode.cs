@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorDemo.Bench.Pipeline;
 
-/// <summary>A node built exactly as the executables build it (NodeHost.AddNode), inside the benchmark process.</summary>
+/// <summary>A node built exactly as the executables build it (NodeHosting.AddActorDemoNode), inside the benchmark process.</summary>
 internal sealed class BenchNode : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -32,7 +32,7 @@ internal sealed class BenchNode : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
-        NodeHost.AddNode(builder.Services, options, roles);
+        builder.Services.AddActorDemoNode(options, roles);
         var host = builder.Build();
         await host.StartAsync();
         var node = new BenchNode(host);

@@ -1,16 +1,18 @@
 using ActorDemo.Sensors;
 using ActorDemo.Shared.Hosting;
 
-return await NodeHost.RunAsync(
-    args,
+return await NodeHost.RunAsync(args, new NodeExecutable(
+    Executables.Sensors,
     "ActorDemo sensor node: a fleet of simulated temperature sensors publishing to the AMQP address 'temperature'.",
     _ => [SensorHosting.Feature],
-    [new SensorInspection()],
+    [new SensorInspection()])
+{
     // Sensor processes share a machine with the aggregator (which owns 4053, 9110 and 8558) and with
     // each other, so here they take free ports and log them; pods set the well-known ones.
-    new Dictionary<string, string?>
+    Defaults = options =>
     {
-        ["ActorDemo:Node:Port"] = "0",
-        ["ActorDemo:Inspection:Port"] = "0",
-        ["ActorDemo:Management:Port"] = "0",
-    });
+        options.Node.Port = 0;
+        options.Inspection.Port = 0;
+        options.Management.Port = 0;
+    },
+});

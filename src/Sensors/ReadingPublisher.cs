@@ -3,34 +3,30 @@ using ActorDemo.Shared.Readings;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Streams;
-using Akka.Streams.Dsl;
-using Message = Amqp.Message;
 
 namespace ActorDemo.Sensors;
 
 /// <summary>
-/// Takes the readings of a node's sensors and streams them, JSON-encoded, into a sink (the AMQP
-/// sink to <c>temperature</c>). Publishing until drained; draining, late readings are counted as dropped.
-/// Drops are logged once per report interval, with how many.
+/// Takes the readings of a node's sensors into the buffer the readings stream reads (built by
+/// <see cref="SensorHosting.RunReadings"/>), and answers for that stream: its counts, its drain on
+/// shutdown. Publishing until drained; draining, late readings are counted as dropped. Drops are
+/// logged once per report interval, with how many.
 /// </summary>
 public sealed class ReadingPublisher : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan DefaultDropReportInterval = TimeSpan.FromSeconds(10);
 
-    private readonly Sink<Message, AmqpSinkHandle> _sink;
+    private readonly AmqpSinkHandle _stream;
     private readonly string _address;
     private readonly TimeSpan _dropReportInterval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ReadingBuffer _buffer;
-    private AmqpLinkMetrics _link = null!;
-    private Task<Done> _completion = null!;
     private long _droppedReported;
     private long _abandoned;
 
-    public ReadingPublisher(Sink<Message, AmqpSinkHandle> sink, ReadingBuffer buffer, string address, TimeSpan dropReportInterval)
+    public ReadingPublisher(ReadingBuffer buffer, AmqpSinkHandle stream, string address, TimeSpan dropReportInterval)
     {
-        _sink = sink;
+        _stream = stream;
         _dropReportInterval = dropReportInterval;
         _buffer = buffer;
         _address = address;
@@ -39,18 +35,15 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="sink">Where the readings go; the counters of its link are reported with the publisher's own.</param>
     /// <param name="buffer">Where the readings wait for the stream; read by the node's metrics too.</param>
-    public static Props Props(Sink<Message, AmqpSinkHandle> sink, ReadingBuffer buffer, string address, TimeSpan? dropReportInterval = null) =>
-        Akka.Actor.Props.Create(() => new ReadingPublisher(sink, buffer, address, dropReportInterval ?? DefaultDropReportInterval));
+    /// <param name="stream">The stream that reads <paramref name="buffer"/>: its completion and its link's counters, reported with the publisher's own.</param>
+    public static Props Props(ReadingBuffer buffer, AmqpSinkHandle stream, string address, TimeSpan? dropReportInterval = null) =>
+        Akka.Actor.Props.Create(() => new ReadingPublisher(buffer, stream, address, dropReportInterval ?? DefaultDropReportInterval));
 
-    protected override void PreStart()
-    {
-        (_completion, _link) = _buffer.Readings
-            .Select(ReadingCodec.Encode).Named("encode-reading")
-            .RunWith(_sink, Context.Materializer());
+    private AmqpLinkMetrics Link => _stream.Metrics;
+
+    protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(ReportDrops), ReportDrops.Instance, _dropReportInterval);
-    }
 
     protected override void PostStop()
     {
@@ -77,12 +70,12 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         Receive<ReadingPublisherProtocol.Abandon>(_ =>
         {
             // The node stops without a link: what is buffered or unsettled now will never be sent, so it is dropped, and counted.
-            var (buffered, pending, unsettled) = (_buffer.Buffered, _link.Pending, _link.Unsettled);
+            var (buffered, pending, unsettled) = (_buffer.Buffered, Link.Pending, Link.Unsettled);
             _abandoned = buffered + pending + unsettled;
             _log.Warning(
                 "Stopping without a working link to '{0}' ({1}): {2} buffered, {3} unsent and {4} unsettled readings are dropped",
                 _address,
-                _link.State,
+                Link.State,
                 buffered,
                 pending,
                 unsettled);
@@ -100,10 +93,10 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     }
 
     private void ReplyWhenDrained() =>
-        _completion.PipeTo(Sender, success: _ => Done.Instance, failure: e => new Status.Failure(e));
+        _stream.Completion.PipeTo(Sender, success: _ => Done.Instance, failure: e => new Status.Failure(e));
 
     private ReadingPublisherProtocol.Counts Counts() =>
-        new(_buffer.Offered, _buffer.Dropped + _abandoned, _buffer.Buffered, _link.Sent, _link.Accepted, _link.Pending, _link.Unsettled, _link.State.ToString());
+        new(_buffer.Offered, _buffer.Dropped + _abandoned, _buffer.Buffered, Link.Sent, Link.Accepted, Link.Pending, Link.Unsettled, Link.State.ToString());
 
     private void Report()
     {
@@ -111,9 +104,9 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         if (dropped > _droppedReported)
         {
             // Why nothing leaves: with the link up, no receiver gives credit; with it down, the router is the matter.
-            var why = _link.State == LinkStatus.Attached
+            var why = Link.State == LinkStatus.Attached
                 ? $"'{_address}' is anycast, so no reading can leave while no receiver is attached; start an aggregator."
-                : $"the AMQP link to '{_address}' is {_link.State} ({_link.LastError ?? "no answer yet"}); check --amqp-url, the credentials and the router.";
+                : $"the AMQP link to '{_address}' is {Link.State} ({Link.LastError ?? "no answer yet"}); check --amqp-url, the credentials and the router.";
             _log.Warning(
                 "Dropped {0} readings in the last {1:0} s: the buffer of {2} was full; {3}",
                 dropped - _droppedReported,

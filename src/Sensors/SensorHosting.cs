@@ -8,6 +8,10 @@ using ActorDemo.Shared.Observability;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using ActorDemo.Shared.Readings;
+using Message = Amqp.Message;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorDemo.Sensors;
@@ -57,7 +61,8 @@ public static class SensorHosting
                         links.Register(ReadingsLink, amqp.Address, handle.Metrics);
                         return handle;
                     });
-                var publisher = system.ActorOf(ReadingPublisher.Props(sink, buffer, amqp.Address), PublisherName);
+                var stream = RunReadings(buffer, sink, system.Materializer());
+                var publisher = system.ActorOf(ReadingPublisher.Props(buffer, stream, amqp.Address), PublisherName);
                 var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
                 var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);
                 registry.Register<ReadingPublisher>(publisher);
@@ -87,6 +92,15 @@ public static class SensorHosting
                     return Akka.Done.Instance;
                 });
             });
+
+    /// <summary>
+    /// The readings stream of a sensor node: what the sensors put in the buffer, JSON-encoded, into the
+    /// sink (the AMQP sink to <c>temperature</c>). It completes once the buffer is completed and all is settled.
+    /// </summary>
+    public static AmqpSinkHandle RunReadings(ReadingBuffer buffer, Sink<Message, AmqpSinkHandle> sink, IMaterializer materializer) =>
+        buffer.Readings
+            .Select(ReadingCodec.Encode).Named("encode-reading")
+            .RunWith(sink, materializer);
 
     // The host name alone where the port is the well-known one (a pod), else host and port, so that
     // several sensor processes on one machine never share device ids.

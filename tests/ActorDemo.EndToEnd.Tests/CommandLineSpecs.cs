@@ -105,6 +105,28 @@ public sealed class CommandLineSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_executables_help_lists_its_own_options_only()
+    {
+        var sensors = _nodes.Start(Nodes.Sensors, ["--help"]);
+        var aggregator = _nodes.Start(Nodes.Aggregator, ["--help"]);
+
+        Assert.Equal(0, await sensors.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain(sensors.Lines, l => l.TrimStart().StartsWith("--window", StringComparison.Ordinal));
+        Assert.Contains(aggregator.Lines, l => l.TrimStart().StartsWith("--window", StringComparison.Ordinal) && l.Contains("[default: 5s]"));
+        Assert.DoesNotContain(aggregator.Lines, l => l.TrimStart().StartsWith("--rejoin-after", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_setting_of_the_other_executable_is_refused_with_status_2()
+    {
+        var sensors = _nodes.Start(Nodes.Sensors, [], new Dictionary<string, string> { ["ActorDemo__Aggregator__Window"] = "00:00:05" });
+
+        Assert.Equal(2, await sensors.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(sensors.Lines, l => l.Contains("--window") && l.Contains("only the aggregator executable takes this option"));
+    }
+
+    [Fact]
     public async Task A_router_port_in_use_stops_the_aggregator_with_what_to_do()
     {
         using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, _nodes.RouterPort) { ExclusiveAddressUse = true };

@@ -3,6 +3,7 @@ using ActorDemo.Sensors;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Readings;
 using Akka;
+using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using Amqp.Framing;
@@ -15,11 +16,24 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private static TemperatureReading Reading(long seq) => new("sensor-n1-0001", 22.4, DateTimeOffset.UtcNow, seq);
 
+    /// <summary>A publisher whose readings stream, built as the node builds it, ends in <paramref name="probe"/> instead of the AMQP sink.</summary>
+    private IActorRef Publisher(
+        TestSubscriber.ManualProbe<Message> probe,
+        ReadingBuffer buffer,
+        AmqpLinkMetrics? link = null,
+        Task<Done>? completion = null,
+        TimeSpan? dropReportInterval = null)
+    {
+        var sink = Sink.FromSubscriber(probe).MapMaterializedValue(_ => new AmqpSinkHandle(completion ?? Task.FromResult(Done.Instance), link ?? new AmqpLinkMetrics()));
+        var stream = SensorHosting.RunReadings(buffer, sink, Sys.Materializer());
+        return Sys.ActorOf(ReadingPublisher.Props(buffer, stream, "temperature", dropReportInterval));
+    }
+
     [Fact]
     public void Readings_reach_the_sink_as_the_json_of_the_design_card()
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => new AmqpSinkHandle(Task.FromResult(Done.Instance), new AmqpLinkMetrics())), new ReadingBuffer(10), "temperature"));
+        var publisher = Publisher(sink, new ReadingBuffer(10));
         var subscription = sink.ExpectSubscription();
         subscription.Request(1);
 
@@ -37,7 +51,7 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     public void Readings_beyond_the_buffer_are_dropped_and_counted_while_the_sink_takes_nothing()
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => new AmqpSinkHandle(Task.FromResult(Done.Instance), new AmqpLinkMetrics())), new ReadingBuffer(5), "temperature"));
+        var publisher = Publisher(sink, new ReadingBuffer(5));
         sink.ExpectSubscription();
 
         for (var seq = 1; seq <= 20; seq++)
@@ -60,7 +74,7 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
         var completion = new TaskCompletionSource<Done>();
-        var publisher = Sys.ActorOf(ReadingPublisher.Props(Sink.FromSubscriber(sink).MapMaterializedValue(_ => new AmqpSinkHandle(completion.Task, new AmqpLinkMetrics())), new ReadingBuffer(10), "temperature"));
+        var publisher = Publisher(sink, new ReadingBuffer(10), completion: completion.Task);
         var subscription = sink.ExpectSubscription();
         publisher.Tell(Reading(1));
         publisher.Tell(Reading(2));
@@ -100,8 +114,7 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     private void OfferTenWithNothingTaken(AmqpLinkMetrics link)
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Sys.ActorOf(ReadingPublisher.Props(
-            Sink.FromSubscriber(sink).MapMaterializedValue(_ => new AmqpSinkHandle(Task.FromResult(Done.Instance), link)), new ReadingBuffer(2), "temperature", TimeSpan.FromMilliseconds(200)));
+        var publisher = Publisher(sink, new ReadingBuffer(2), link, dropReportInterval: TimeSpan.FromMilliseconds(200));
         sink.ExpectSubscription();
         for (var seq = 1; seq <= 10; seq++)
         {

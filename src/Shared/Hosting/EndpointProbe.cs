@@ -12,15 +12,12 @@ internal static class EndpointProbe
     /// refused there. Kestrel's own error names neither the address nor the option.
     /// </summary>
     public static string? Unavailable(ActorDemoOptions options) =>
-        Unavailable("remoting", options.Node.Hostname, options.Node.Port, "Node")
-        ?? Unavailable("inspection", options.Inspection.Hostname, options.Inspection.Port, "Inspection")
-        ?? Unavailable("management", options.Management.Hostname, options.Management.Port, "Management");
+        Unavailable("remoting", options.Node.Hostname, options.Node.Port, OptionTable.For(o => o.Node.Hostname), OptionTable.For(o => o.Node.Port))
+        ?? Unavailable("inspection", options.Inspection.Hostname, options.Inspection.Port, OptionTable.For(o => o.Inspection.Hostname), OptionTable.For(o => o.Inspection.Port))
+        ?? Unavailable("management", options.Management.Hostname, options.Management.Port, OptionTable.For(o => o.Management.Hostname), OptionTable.For(o => o.Management.Port));
 
-    /// <param name="section">The options' section, whose Hostname and Port the endpoint listens on.</param>
-    private static string? Unavailable(string endpoint, string hostname, int port, string section)
+    private static string? Unavailable(string endpoint, string hostname, int port, OptionDefinition hostOption, OptionDefinition portOption)
     {
-        var hostFlag = Flag($"{ActorDemoOptions.Section}:{section}:Hostname");
-        var portFlag = Flag($"{ActorDemoOptions.Section}:{section}:Port");
         if (!IPAddress.TryParse(hostname, out var address))
         {
             return null;
@@ -34,15 +31,13 @@ internal static class EndpointProbe
         }
         catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressNotAvailable)
         {
-            return $"The node could not start: {hostname} ({hostFlag.Name}) is not an address of this machine, so the {endpoint} endpoint cannot listen there. " +
+            return $"The node could not start: {hostname} ({hostOption.Flag}) is not an address of this machine, so the {endpoint} endpoint cannot listen there. " +
                 "Use 127.0.0.1, 0.0.0.0 for all interfaces, or one of this machine's addresses.";
         }
         catch (System.Net.Sockets.SocketException e)
         {
             return $"The node could not start: the {endpoint} port {hostname}:{port} is in use ({e.Message}); another node may run there. " +
-                $"Stop it, or choose another port with {portFlag.Name} ({portFlag.EnvironmentVariable}; 0 takes any free port).";
+                $"Stop it, or choose another port with {portOption.Flag} ({portOption.EnvironmentVariable}; 0 takes any free port).";
         }
     }
-
-    private static NodeFlag Flag(string key) => NodeCommandLine.Flags.Single(flag => string.Equals(flag.Key, key, StringComparison.OrdinalIgnoreCase));
 }

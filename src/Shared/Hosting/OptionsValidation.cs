@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Akka.Actor;
 using ActorDemo.Shared.Amqp;
 
@@ -7,7 +8,7 @@ namespace ActorDemo.Shared.Hosting;
 /// <param name="Unconvertible">The value is not of the option's type: nothing can be bound until it is fixed.</param>
 public sealed record OptionProblem(string Key, string Problem, bool Unconvertible = false)
 {
-    public override string ToString() => $"Invalid option {NodeCommandLine.Describe(Key)}: {Problem}";
+    public override string ToString() => $"Invalid option {OptionTable.Describe(Key)}: {Problem}";
 }
 
 /// <summary>Checks every option before anything starts, so that a bad value stops the node with its name.</summary>
@@ -16,23 +17,23 @@ public static class OptionsValidation
     public static IReadOnlyList<OptionProblem> Validate(ActorDemoOptions options)
     {
         var problems = new List<OptionProblem>();
-        void Require(bool valid, string key, string problem)
+        void Require<T>(bool valid, Expression<Func<ActorDemoOptions, T>> option, string problem)
         {
             if (!valid)
             {
-                problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:{key}", problem));
+                problems.Add(new OptionProblem(OptionTable.KeyOf(option), problem));
             }
         }
 
         var node = options.Node;
-        Require(!string.IsNullOrWhiteSpace(node.Hostname), "Node:Hostname", "it is empty; give the interface to bind, such as 127.0.0.1 or 0.0.0.0");
-        Require(node.Port is >= 0 and <= 65535, "Node:Port", $"{node.Port} is outside 0..65535 (0 picks a free port)");
+        Require(!string.IsNullOrWhiteSpace(node.Hostname), o => o.Node.Hostname, "it is empty; give the interface to bind, such as 127.0.0.1 or 0.0.0.0");
+        Require(node.Port is >= 0 and <= 65535, o => o.Node.Port, $"{node.Port} is outside 0..65535 (0 picks a free port)");
         foreach (var seed in node.SeedList)
         {
-            Require(IsSeed(seed), "Node:Seeds", $"'{seed}' is not an address of this cluster; write akka.tcp://{NodeOptions.SystemName}@HOST:PORT");
+            Require(IsSeed(seed), o => o.Node.Seeds, $"'{seed}' is not an address of this cluster; write akka.tcp://{NodeOptions.SystemName}@HOST:PORT");
         }
 
-        Require(Enum.IsDefined(node.LogFormat), "Node:LogFormat", "use text or json");
+        Require(Enum.IsDefined(node.LogFormat), o => o.Node.LogFormat, "use text or json");
 
         var amqp = options.Amqp;
         if (!amqp.UsesEmbeddedRouter)
@@ -52,12 +53,12 @@ public static class OptionsValidation
             // The embedded router takes the same pair for its SASL PLAIN user.
             Require(
                 string.IsNullOrEmpty(amqp.Password) || !string.IsNullOrEmpty(amqp.User),
-                "Amqp:User",
+                o => o.Amqp.User,
                 "a password is set but no user; set both for SASL PLAIN, or neither for ANONYMOUS");
         }
 
-        Require(amqp.RouterPort is >= 1 and <= 65535, "Amqp:RouterPort", $"{amqp.RouterPort} is outside 1..65535");
-        Require(System.Net.IPAddress.TryParse(amqp.RouterHostname, out _), "Amqp:RouterHostname", $"'{amqp.RouterHostname}' is not an IP address; use 127.0.0.1, or 0.0.0.0 for all interfaces");
+        Require(amqp.RouterPort is >= 1 and <= 65535, o => o.Amqp.RouterPort, $"{amqp.RouterPort} is outside 1..65535");
+        Require(System.Net.IPAddress.TryParse(amqp.RouterHostname, out _), o => o.Amqp.RouterHostname, $"'{amqp.RouterHostname}' is not an IP address; use 127.0.0.1, or 0.0.0.0 for all interfaces");
         try
         {
             amqp.EmbeddedRouter().LoadCertificate()?.Dispose();
@@ -68,41 +69,45 @@ public static class OptionsValidation
         }
 
         StageSettings(amqp, problems);
-        Require(Enum.IsDefined(amqp.Delivery), "Amqp:Delivery", "use at-least-once or at-most-once");
+        Require(Enum.IsDefined(amqp.Delivery), o => o.Amqp.Delivery, "use at-least-once or at-most-once");
 
         var sensors = options.Sensors;
-        Require(sensors.Count is >= 0 and <= SensorOptions.MaxCount, "Sensors:Count", $"{sensors.Count} is outside 0..{SensorOptions.MaxCount:N0}");
-        Require(sensors.Interval > TimeSpan.Zero, "Sensors:Interval", $"{sensors.Interval} is not a positive time; use 1s or 500ms");
-        Require(!string.IsNullOrWhiteSpace(sensors.Prefix), "Sensors:Prefix", "it is empty");
-        Require(sensors.Buffer > 0, "Sensors:Buffer", $"{sensors.Buffer} is not a positive number of readings");
+        Require(sensors.Count is >= 0 and <= SensorOptions.MaxCount, o => o.Sensors.Count, $"{sensors.Count} is outside 0..{SensorOptions.MaxCount:N0}");
+        Require(sensors.Interval > TimeSpan.Zero, o => o.Sensors.Interval, $"{sensors.Interval} is not a positive time; use 1s or 500ms");
+        Require(!string.IsNullOrWhiteSpace(sensors.Prefix), o => o.Sensors.Prefix, "it is empty");
+        Require(sensors.Buffer > 0, o => o.Sensors.Buffer, $"{sensors.Buffer} is not a positive number of readings");
         Require(
             sensors.SteadyTemperature is null or (> Readings.TemperatureReading.AbsoluteZero and < Readings.TemperatureReading.Ceiling),
-            "Sensors:SteadyTemperature",
+            o => o.Sensors.SteadyTemperature,
             $"{sensors.SteadyTemperature} °C is outside {Readings.TemperatureReading.AbsoluteZero}..{Readings.TemperatureReading.Ceiling}");
 
-        Require(options.Sensors.RejoinAfter > TimeSpan.Zero, "Sensors:RejoinAfter", $"{options.Sensors.RejoinAfter} is not a positive time; use 30s");
+        Require(options.Sensors.RejoinAfter > TimeSpan.Zero, o => o.Sensors.RejoinAfter, $"{options.Sensors.RejoinAfter} is not a positive time; use 30s");
         var aggregator = options.Aggregator;
-        Require(aggregator.Window > TimeSpan.Zero, "Aggregator:Window", $"{aggregator.Window} is not a positive time; use 5s");
-        Require(aggregator.MaxBatch > 0, "Aggregator:MaxBatch", $"{aggregator.MaxBatch} is not a positive number of readings");
-        Require(aggregator.Grace >= TimeSpan.Zero, "Aggregator:Grace", $"{aggregator.Grace} is negative; use 2s");
-        Require(aggregator.History > 0, "Aggregator:History", $"{aggregator.History} is not a positive number of windows");
-        foreach (var (name, endpoint) in new[] { ("Inspection", options.Inspection), ("Management", options.Management) })
+        Require(aggregator.Window > TimeSpan.Zero, o => o.Aggregator.Window, $"{aggregator.Window} is not a positive time; use 5s");
+        Require(aggregator.MaxBatch > 0, o => o.Aggregator.MaxBatch, $"{aggregator.MaxBatch} is not a positive number of readings");
+        Require(aggregator.Grace >= TimeSpan.Zero, o => o.Aggregator.Grace, $"{aggregator.Grace} is negative; use 2s");
+        Require(aggregator.History > 0, o => o.Aggregator.History, $"{aggregator.History} is not a positive number of windows");
+        foreach (var (endpoint, hostname, port) in new (EndpointOptions, Expression<Func<ActorDemoOptions, string>>, Expression<Func<ActorDemoOptions, int>>)[]
         {
-            Require(System.Net.IPAddress.TryParse(endpoint.Hostname, out _), $"{name}:Hostname", $"'{endpoint.Hostname}' is not an IP address; use 127.0.0.1, or 0.0.0.0 for all interfaces");
-            Require(endpoint.Port is >= 0 and <= 65535, $"{name}:Port", $"{endpoint.Port} is outside 0..65535 (0 picks a free port)");
+            (options.Inspection, o => o.Inspection.Hostname, o => o.Inspection.Port),
+            (options.Management, o => o.Management.Hostname, o => o.Management.Port),
+        })
+        {
+            Require(System.Net.IPAddress.TryParse(endpoint.Hostname, out _), hostname, $"'{endpoint.Hostname}' is not an IP address; use 127.0.0.1, or 0.0.0.0 for all interfaces");
+            Require(endpoint.Port is >= 0 and <= 65535, port, $"{endpoint.Port} is outside 0..65535 (0 picks a free port)");
         }
 
         var discovery = options.Discovery;
-        Require(discovery.Method is not null || node.SeedList.Count > 0, "Node:Seeds", "there are no seeds and no discovery method; give --seeds or --discovery");
-        Require(discovery.RequiredContactPoints >= 1, "Discovery:RequiredContactPoints", $"{discovery.RequiredContactPoints} is not a positive number");
-        Require(!string.IsNullOrWhiteSpace(discovery.ServiceName), "Discovery:ServiceName", "it is empty");
-        Require(discovery.Method != DiscoveryMethod.Config || discovery.ContactPointList.Count > 0, "Discovery:ContactPoints", "--discovery config needs the contact points, HOST:PORT,...");
+        Require(discovery.Method is not null || node.SeedList.Count > 0, o => o.Node.Seeds, "there are no seeds and no discovery method; give --seeds or --discovery");
+        Require(discovery.RequiredContactPoints >= 1, o => o.Discovery.RequiredContactPoints, $"{discovery.RequiredContactPoints} is not a positive number");
+        Require(!string.IsNullOrWhiteSpace(discovery.ServiceName), o => o.Discovery.ServiceName, "it is empty");
+        Require(discovery.Method != DiscoveryMethod.Config || discovery.ContactPointList.Count > 0, o => o.Discovery.ContactPoints, "--discovery config needs the contact points, HOST:PORT,...");
         foreach (var point in discovery.ContactPointList)
         {
-            Require(point.Split(':') is [{ Length: > 0 }, var port] && int.TryParse(port, out _), "Discovery:ContactPoints", $"'{point}' is not HOST:PORT");
+            Require(point.Split(':') is [{ Length: > 0 }, var port] && int.TryParse(port, out _), o => o.Discovery.ContactPoints, $"'{point}' is not HOST:PORT");
         }
 
-        Require(discovery.Method is null || options.Management.Port != 0, "Management:Port", "cluster bootstrap needs a fixed management port: other nodes probe it");
+        Require(discovery.Method is null || options.Management.Port != 0, o => o.Management.Port, "cluster bootstrap needs a fixed management port: other nodes probe it");
         return problems;
     }
 

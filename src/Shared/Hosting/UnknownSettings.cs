@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Reflection;
 using ActorDemo.Shared.Amqp;
 using Microsoft.Extensions.Configuration;
 
@@ -14,20 +13,21 @@ namespace ActorDemo.Shared.Hosting;
 /// </summary>
 public static class UnknownSettings
 {
-    /// <summary>Every bindable key: options map to their type, groups of options to null.</summary>
-    private static readonly IReadOnlyDictionary<string, Type?> Known = Settable(typeof(ActorDemoOptions), ActorDemoOptions.Section);
-
-    public static IEnumerable<OptionProblem> In(IConfiguration configuration) =>
+    /// <summary>The problems of the configuration for <paramref name="executable"/>, which takes only its own options.</summary>
+    public static IEnumerable<OptionProblem> In(IConfiguration configuration, Executables executable = Executables.Both) =>
         Leaves(configuration.GetSection(ActorDemoOptions.Section))
-            .Select(key => Known.TryGetValue(key, out var type)
-                ? Unconvertible(key, configuration[key], type)
-                : new OptionProblem(key, $"no option has this name{Suggestion(key)}; it would be ignored"))
+            .Select(key => OptionTable.Find(key) switch
+            {
+                { } option when option.IsTakenBy(executable) => Unconvertible(key, configuration[key], option.Type),
+                { } option => new OptionProblem(key, $"only the {option.TakenBy.ToString().ToLowerInvariant()} executable takes this option; remove it from this one's configuration"),
+                null => new OptionProblem(key, $"no option has this name{Suggestion(key, executable)}; it would be ignored"),
+            })
             .OfType<OptionProblem>();
 
-    private static OptionProblem? Unconvertible(string key, string? value, Type? type)
+    private static OptionProblem? Unconvertible(string key, string? value, Type type)
     {
-        var target = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
-        if (value is null || target is null || target == typeof(string) || (value.Length == 0 && target != type))
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (value is null || target == typeof(string) || (value.Length == 0 && target != type))
         {
             return null;
         }
@@ -64,44 +64,16 @@ public static class UnknownSettings
         }
 
         // A section that is itself an option (a value set on an object) is judged by its own key.
-        return Known.TryGetValue(section.Path, out var type) && type is not null ? [section.Path] : children.SelectMany(Leaves);
+        return OptionTable.Find(section.Path) is not null ? [section.Path] : children.SelectMany(Leaves);
     }
 
-    private static string Suggestion(string key)
+    private static string Suggestion(string key, Executables executable)
     {
-        var closest = Known.Where(known => known.Value is not null)
-            .Select(known => known.Key)
-            .MinBy(known => Distance(known.ToLowerInvariant(), key.ToLowerInvariant()));
-        return closest is not null && Distance(closest.ToLowerInvariant(), key.ToLowerInvariant()) <= 3
-            ? $" (did you mean {NodeCommandLine.Describe(closest)}?)"
+        var closest = OptionTable.Of(executable).MinBy(option => Distance(option.Key.ToLowerInvariant(), key.ToLowerInvariant()));
+        return closest is not null && Distance(closest.Key.ToLowerInvariant(), key.ToLowerInvariant()) <= 3
+            ? $" (did you mean {closest}?)"
             : "";
     }
-
-    /// <summary>Every bindable key under <paramref name="prefix"/>: options map to their type, groups of options to null.</summary>
-    private static Dictionary<string, Type?> Settable(Type type, string prefix)
-    {
-        var keys = new Dictionary<string, Type?>(StringComparer.OrdinalIgnoreCase) { [prefix] = null };
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true))
-        {
-            var key = $"{prefix}:{property.Name}";
-            if (IsGroup(property.PropertyType))
-            {
-                foreach (var (nested, nestedType) in Settable(property.PropertyType, key))
-                {
-                    keys[nested] = nestedType;
-                }
-            }
-            else
-            {
-                keys[key] = property.PropertyType;
-            }
-        }
-
-        return keys;
-    }
-
-    private static bool IsGroup(Type type) =>
-        type.IsClass && type != typeof(string) && type.Namespace == typeof(ActorDemoOptions).Namespace;
 
     private static int Distance(string a, string b)
     {

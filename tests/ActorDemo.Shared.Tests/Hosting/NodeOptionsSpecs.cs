@@ -8,13 +8,13 @@ namespace ActorDemo.Shared.Tests.Hosting;
 public sealed class NodeOptionsSpecs
 {
     private static (ActorDemoOptions Options, IReadOnlyList<OptionProblem> Problems) Bind(params (string Key, string Value)[] settings) =>
-        NodeConfiguration.Bind(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build());
+        NodeConfiguration.Bind(Configuration(settings));
 
     /// <summary>The configuration the flags set, as the root command hands it to the host.</summary>
     private static async Task<IReadOnlyDictionary<string, string?>> Flags(params string[] args)
     {
         IReadOnlyDictionary<string, string?> parsed = new Dictionary<string, string?>();
-        var command = NodeCommandLine.Create("test", new ActorDemoOptions(), (flags, _) =>
+        var command = NodeCommandLine.Create(Executables.Aggregator, "test", new ActorDemoOptions(), (flags, _) =>
         {
             parsed = flags;
             return Task.FromResult(0);
@@ -152,5 +152,91 @@ public sealed class NodeOptionsSpecs
 
     [Fact]
     public void An_unknown_flag_is_a_parse_error() =>
-        Assert.NotEmpty(NodeCommandLine.Create("test", new ActorDemoOptions(), (_, _) => Task.FromResult(0)).Parse(["--sensor", "3"]).Errors);
+        Assert.NotEmpty(Command(Executables.Aggregator).Parse(["--sensor", "3"]).Errors);
+
+    [Fact]
+    public void Every_property_of_the_options_is_one_option_of_the_table()
+    {
+        static IEnumerable<string> Keys(Type type, string prefix) =>
+            type.GetProperties().Where(p => p.SetMethod?.IsPublic == true).SelectMany(p =>
+                p.PropertyType.IsClass && p.PropertyType != typeof(string)
+                    ? Keys(p.PropertyType, $"{prefix}:{p.Name}")
+                    : [$"{prefix}:{p.Name}"]);
+
+        Assert.Equal(
+            Keys(typeof(ActorDemoOptions), ActorDemoOptions.Section).Order(),
+            OptionTable.All.Select(option => option.Key).Order());
+        Assert.Equal(OptionTable.All.Count, OptionTable.All.Select(option => option.Flag).Distinct().Count());
+    }
+
+    [Fact]
+    public void Each_executable_has_the_flags_of_its_own_options_only()
+    {
+        var sensors = Command(Executables.Sensors).Options.Select(option => option.Name).ToList();
+        var aggregator = Command(Executables.Aggregator).Options.Select(option => option.Name).ToList();
+
+        Assert.Contains("--sensors", sensors);
+        Assert.DoesNotContain("--window", sensors);
+        Assert.DoesNotContain("--credit", sensors);
+        Assert.Contains("--window", aggregator);
+        Assert.Contains("--sensors", aggregator);
+        Assert.DoesNotContain("--rejoin-after", aggregator);
+    }
+
+    [Fact]
+    public void A_flag_of_the_other_executable_is_a_parse_error() =>
+        Assert.NotEmpty(Command(Executables.Sensors).Parse(["--window", "5s"]).Errors);
+
+    [Fact]
+    public void A_setting_only_the_other_executable_takes_is_refused_with_its_flag()
+    {
+        var (_, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Aggregator:Window", "00:00:05")), Executables.Sensors);
+
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains("--window", message);
+        Assert.Contains("only the aggregator executable takes this option", message);
+    }
+
+    [Fact]
+    public void Help_shows_the_executables_own_default()
+    {
+        var defaults = new ActorDemoOptions();
+        defaults.Node.Port = 0;
+
+        var port = Command(Executables.Sensors, defaults).Options.Single(option => option.Name == "--port");
+
+        Assert.Contains("[default: 0]", port.Description);
+        Assert.Contains("[env: ActorDemo__Node__Port]", port.Description);
+    }
+
+    [Fact]
+    public void Configuration_overrides_the_executables_own_default()
+    {
+        var defaults = new ActorDemoOptions();
+        defaults.Node.Port = 0;
+        defaults.Inspection.Port = 0;
+
+        var (options, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Node:Port", "4060")), Executables.Sensors, defaults);
+
+        Assert.Empty(problems);
+        Assert.Equal(4060, options.Node.Port);
+        Assert.Equal(0, options.Inspection.Port);
+    }
+
+    [Theory]
+    [InlineData("--interval", "[default: 1s]")]
+    [InlineData("--delivery", "[default: at-least-once]")]
+    [InlineData("--amqp-url", "[default: (embedded router)]")]
+    public void Help_shows_each_default_as_its_flag_takes_it(string flag, string shown) =>
+        Assert.Contains(shown, Command(Executables.Aggregator).Options.Single(option => option.Name == flag).Description);
+
+    [Fact]
+    public void A_secret_has_no_default_in_help() =>
+        Assert.DoesNotContain("[default:", Command(Executables.Aggregator).Options.Single(option => option.Name == "--amqp-password").Description);
+
+    private static System.CommandLine.RootCommand Command(Executables executable, ActorDemoOptions? defaults = null) =>
+        NodeCommandLine.Create(executable, "test", defaults ?? new ActorDemoOptions(), (_, _) => Task.FromResult(0));
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
 }

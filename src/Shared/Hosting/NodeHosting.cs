@@ -1,0 +1,81 @@
+using ActorDemo.Shared.Health;
+using ActorDemo.Shared.Inspection;
+using ActorDemo.Shared.Observability;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorDemo.Shared.Hosting;
+
+/// <summary>
+/// An ActorDemo node as Akka.Hosting extensions: the services every node has, and the actor system
+/// <c>actordemo</c> with remoting, cluster (split brain resolver keep-oldest among aggregators), the
+/// cluster formation and the features' actors. The executables, the benchmarks and the in-process
+/// wiring specs all build their nodes from these.
+/// </summary>
+public static class NodeHosting
+{
+    /// <summary>The whole node: <see cref="AddNodeServices"/>, and the actor system configured by <see cref="WithNode"/>.</summary>
+    public static IServiceCollection AddActorDemoNode(this IServiceCollection services, ActorDemoOptions options, IReadOnlyList<NodeFeature> features) =>
+        services.AddNodeServices(options, features)
+            .AddAkka(NodeOptions.SystemName, (akka, provider) => akka.WithNode(options, features, provider));
+
+    /// <summary>The options, the link registry and the meter every node has, and each feature's services.</summary>
+    public static IServiceCollection AddNodeServices(this IServiceCollection services, ActorDemoOptions options, IReadOnlyList<NodeFeature> features)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<AmqpLinks>();
+        services.AddMetrics();
+        services.AddSingleton<NodeMeter>();
+        foreach (var feature in features)
+        {
+            feature.AddServices(services, options);
+        }
+
+        return services;
+    }
+
+    /// <summary>Remoting, the cluster with the features' roles, health checks, cluster formation and each feature's actors.</summary>
+    public static AkkaConfigurationBuilder WithNode(this AkkaConfigurationBuilder akka, ActorDemoOptions options, IReadOnlyList<NodeFeature> features, IServiceProvider provider)
+    {
+        akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = options.Node.Hostname,
+                Port = options.Node.Port,
+                PublicHostName = options.Node.PublicHostname,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = features.Select(feature => feature.Role).ToArray(),
+                SeedNodes = ClusterFormation.StaticSeeds(options).ToArray(),
+                // The oldest node's side survives a partition, unless the oldest is alone: then the
+                // others go on without it. So one node killed, even the singleton's host, never takes
+                // the rest down (from three members up; of two, the one left cannot tell and downs itself).
+                SplitBrainResolver = new KeepOldestOption { DownIfAlone = true },
+            })
+            .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {NodeOptions.StableAfter.TotalSeconds}s", HoconAddMode.Prepend)
+            // Akka.NET 1.5.73's singleton proxies warn at start-up, before the node is even Up, that
+            // they found no singleton "after 30 seconds"; readiness and the window log say it better.
+            .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)
+            .WithActors((system, _) =>
+            {
+                system.ActorOf(MembershipLog.Props(), "membership-log");
+                provider.GetRequiredService<NodeMeter>().ObserveCluster(system);
+            })
+            .WithNodeHealthChecks();
+        ClusterFormation.Configure(akka, options);
+        foreach (var feature in features)
+        {
+            feature.AddActors(akka, options, provider);
+        }
+
+        return akka;
+    }
+}
