@@ -18,9 +18,9 @@ public sealed class WindowInspection : IInspectionModule
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/windows", async (int? n, ActorRegistry registry) =>
+        endpoints.MapGet("/windows", async (int? n, IRequiredActor<AggregatorActor> singleton, CancellationToken cancellation) =>
         {
-            var aggregator = registry.Get<AggregatorActor>();
+            var aggregator = await singleton.GetAsync(cancellation);
             var history = await aggregator.Ask<History>(new GetHistory(Math.Clamp(n ?? 10, 0, 10_000)), AskTimeout);
             var summary = await aggregator.Ask<Summary>(GetSummary.Instance, AskTimeout);
             return Results.Ok(new
@@ -31,12 +31,15 @@ public sealed class WindowInspection : IInspectionModule
                 latePartials = summary.LatePartials,
             });
         });
-        endpoints.MapGet("/windows/tail", (HttpContext context, ActorSystem system, ActorRegistry registry) =>
-            InspectionEndpoints.Stream(
+        endpoints.MapGet("/windows/tail", async (HttpContext context, ActorSystem system, IRequiredActor<AggregatorActor> singleton) =>
+        {
+            var aggregator = await singleton.GetAsync(context.RequestAborted);
+            await InspectionEndpoints.Stream(
                 context,
                 system,
                 message => message is WindowRecorded recorded ? Describe(recorded.Window) : null,
-                relay => registry.Get<AggregatorActor>().Tell(new SubscribeWindows(relay))));
+                relay => aggregator.Tell(new SubscribeWindows(relay)));
+        });
     }
 
     internal static WindowReport Describe(RecordedWindow recorded)

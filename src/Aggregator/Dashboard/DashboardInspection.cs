@@ -38,10 +38,10 @@ public sealed class DashboardInspection : IInspectionModule
         endpoints.MapGet(EventsPath, StreamAsync);
     }
 
-    private static async Task StreamAsync(HttpContext context, ActorSystem system, ActorRegistry registry, AmqpLinks links, ActorDemo.Shared.Hosting.ActorDemoOptions options)
+    private static async Task StreamAsync(HttpContext context, ActorSystem system, IRequiredActor<AggregatorActor> singleton, AmqpLinks links, ActorDemo.Shared.Hosting.ActorDemoOptions options)
     {
         var cluster = Cluster.Get(system);
-        var aggregator = registry.Get<AggregatorActor>();
+        var aggregator = await singleton.GetAsync(context.RequestAborted);
         var history = await aggregator.Ask<History>(new GetHistory(WindowsInAnHour(options.Aggregator.Window)), AskTimeout);
         await InspectionEndpoints.StreamFrames(
             context,

@@ -35,6 +35,7 @@ public static partial class InspectionClient
         ("windows show", "[-n N]", "the latest window maxima (default 10) and the recent maximum"),
         ("windows tail", "", "follow window maxima until Ctrl+C"),
         ("amqp show", "", "this node's AMQP links: state, pending, unsettled, reconnects, rejected"),
+        ("completion bash", "", "a bash completion script for cmd: source <(ActorDemo.Aggregator cmd completion bash)"),
         ("help", "", "this list"),
     ];
 
@@ -84,6 +85,12 @@ public static partial class InspectionClient
         if (command == "help")
         {
             await output.WriteLineAsync(Help());
+            return 0;
+        }
+
+        if (command == "completion bash")
+        {
+            await output.WriteAsync(CommandCompletion.Bash(Commands.Select(c => c.Words)));
             return 0;
         }
 
