@@ -1,7 +1,6 @@
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Readings;
 using Akka;
-using Akka.Streams;
 using Akka.Streams.Dsl;
 
 namespace ActorDemo.Aggregator;

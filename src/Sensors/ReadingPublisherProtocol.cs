@@ -1,9 +1,9 @@
 namespace ActorDemo.Sensors;
 
-/// <summary>The protocol of <see cref="ReadingPublisher"/>; readings themselves are sent as <see cref="TemperatureReading"/>.</summary>
+/// <summary>The protocol of <see cref="ReadingPublisher"/>; readings themselves are sent as <see cref="ActorDemo.Shared.Readings.TemperatureReading"/>.</summary>
 public static class ReadingPublisherProtocol
 {
-    /// <summary>Stop taking readings, send what is buffered; answered with <see cref="Done"/> once all is settled.</summary>
+    /// <summary>Stop taking readings, send what is buffered; answered with <see cref="Akka.Done"/> once all is settled.</summary>
     public sealed record Drain
     {
         public static readonly Drain Instance = new();

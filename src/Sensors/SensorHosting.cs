@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Health;
@@ -6,7 +5,6 @@ using ActorDemo.Shared.Hosting;
 using ActorDemo.Shared.Inspection;
 using ActorDemo.Shared.Observability;
 using Akka.Actor;
-using Akka.Event;
 using Akka.Hosting;
 using Akka.Streams;
 using Akka.Streams.Dsl;

@@ -1,4 +1,3 @@
-using ActorDemo.Aggregator;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Readings;
 using ActorDemo.Testing;

@@ -1,4 +1,3 @@
-using ActorDemo.Aggregator;
 using ActorDemo.Shared.Readings;
 using Microsoft.Extensions.Logging;
 using Xunit;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 using k8s.Models;

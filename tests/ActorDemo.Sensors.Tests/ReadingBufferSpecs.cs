@@ -1,4 +1,3 @@
-using ActorDemo.Sensors;
 using ActorDemo.Shared.Readings;
 using Akka.Streams;
 using Akka.Streams.TestKit;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ActorDemo.Sensors;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Readings;
 using Akka;

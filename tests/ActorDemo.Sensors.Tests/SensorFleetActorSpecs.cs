@@ -1,4 +1,3 @@
-using ActorDemo.Sensors;
 using ActorDemo.Shared.Readings;
 using Xunit;
 

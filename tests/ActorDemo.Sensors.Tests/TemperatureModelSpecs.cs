@@ -1,4 +1,3 @@
-using ActorDemo.Sensors;
 using Xunit;
 
 namespace ActorDemo.Sensors.Tests;

@@ -2,7 +2,6 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Amqp;
-using Amqp.Framing;
 using Error = Amqp.Framing.Error;
 
 namespace ActorDemo.Shared.Amqp;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using ActorDemo.Shared.Streams;
-using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;

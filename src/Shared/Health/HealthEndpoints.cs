@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Inspection;
-using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;

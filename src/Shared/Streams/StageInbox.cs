@@ -9,7 +9,7 @@ namespace ActorDemo.Shared.Streams;
 /// </summary>
 /// <remarks>
 /// Create it in the stage logic's constructor, handing it the logic's <c>GetAsyncCallback</c>:
-/// <c>new StageInbox&lt;T&gt;(Handle, GetAsyncCallback)</c>. <paramref name="handle"/> runs inside the stage.
+/// <c>new StageInbox&lt;T&gt;(Handle, GetAsyncCallback)</c>. The handler runs inside the stage.
 /// </remarks>
 public sealed class StageInbox<T>
 {

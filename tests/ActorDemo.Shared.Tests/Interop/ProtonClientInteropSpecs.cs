@@ -1,6 +1,5 @@
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Testing;
-using Akka.Streams;
 using Akka.Streams.Dsl;
 using Amqp;
 using Xunit;

@@ -1,8 +1,6 @@
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
-using Akka;
-using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using Amqp;

@@ -1,5 +1,4 @@
 using ActorDemo.Shared.Streams;
-using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
