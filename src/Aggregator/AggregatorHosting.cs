@@ -37,7 +37,7 @@ public static class AggregatorHosting
 
     public const string MaximaLink = "maxima-out";
 
-    /// <summary>The reading windows and the singleton as a node feature, for <see cref="NodeHost"/>.</summary>
+    /// <summary>The reading windows and the singleton as a node feature, for <see cref="NodeHosting"/>.</summary>
     public static readonly NodeFeature Feature = new(RoleName, (services, options) => services.AddReadingWindows(options), (akka, options, services) => akka.WithReadingWindows(options, services));
 
     /// <summary>The services of the reading windows: the embedded router when no AMQP URL is given, the rejection counts, the window metrics.</summary>

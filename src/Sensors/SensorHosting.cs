@@ -4,13 +4,13 @@ using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Hosting;
 using ActorDemo.Shared.Inspection;
 using ActorDemo.Shared.Observability;
+using ActorDemo.Shared.Readings;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using ActorDemo.Shared.Readings;
-using Message = Amqp.Message;
 using Microsoft.Extensions.DependencyInjection;
+using Message = Amqp.Message;
 
 namespace ActorDemo.Sensors;
 
@@ -30,7 +30,7 @@ public static class SensorHosting
 
     public const string FleetName = "sensors";
 
-    /// <summary>The sensor fleet as a node feature, for <see cref="NodeHost"/>.</summary>
+    /// <summary>The sensor fleet as a node feature, for <see cref="NodeHosting"/>.</summary>
     public static readonly NodeFeature Feature = new(RoleName, (services, options) => services.AddSensorFleet(options), (akka, options, services) => akka.WithSensorFleet(options, services));
 
     /// <summary>The name its link has in <see cref="AmqpLinks"/> (<c>cmd amqp show</c>, the metrics' <c>link</c> label).</summary>
