@@ -38,7 +38,7 @@ public static class NodeCommandLine
                 overrides[option.Key] = flag switch
                 {
                     Option<bool> toggle => parse.GetValue(toggle) ? "true" : "false",
-                    Option<string> text => option.ToConfiguration(parse.GetValue(text) ?? ""),
+                    Option<string> text => parse.GetValue(text) ?? "",
                     _ => throw new InvalidOperationException($"Flag {option.Flag} has no reader."),
                 };
             }

@@ -13,14 +13,33 @@ public static class NodeConfiguration
         ActorDemoOptions? defaults = null)
     {
         var options = defaults ?? new ActorDemoOptions();
-        var unusable = UnknownSettings.In(configuration, executable).ToList();
-        if (unusable.Any(problem => problem.Unconvertible))
+        var normalized = Normalized(configuration);
+        var unusable = UnknownSettings.In(normalized, executable).ToList();
+        if (unusable.Count > 0)
         {
-            // Binding would throw on them; each one already names its option.
+            // Binding would take settings this executable does not, or throw on a value of the wrong
+            // type; each problem already names its key.
             return (options, unusable);
         }
 
-        configuration.GetSection(ActorDemoOptions.Section).Bind(options);
-        return (options, [.. unusable, .. OptionsValidation.Validate(options)]);
+        normalized.GetSection(ActorDemoOptions.Section).Bind(options);
+        return (options, OptionsValidation.Validate(options));
+    }
+
+    /// <summary>The configuration with every option's value in the form the binder takes (<see cref="OptionDefinition.Normalize"/>).</summary>
+    private static IConfiguration Normalized(IConfiguration configuration)
+    {
+        var rewritten = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var option in OptionTable.All)
+        {
+            if (configuration[option.Key] is { } value && option.Normalize(value) is var normal && normal != value)
+            {
+                rewritten[option.Key] = normal;
+            }
+        }
+
+        return rewritten.Count == 0
+            ? configuration
+            : new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(rewritten).Build();
     }
 }

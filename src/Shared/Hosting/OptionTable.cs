@@ -45,10 +45,11 @@ public sealed partial record OptionDefinition(
     };
 
     /// <summary>
-    /// The flag's text as the configuration binder takes it: 250ms, 5s or 2m as a TimeSpan, at-least-once
-    /// as the enum's name; anything else as given (the binder's checks then name the flag).
+    /// A value as the configuration binder takes it, so that flags, environment and appsettings.json
+    /// all take the same forms: 250ms, 5s or 2m as a TimeSpan, at-least-once as the enum's name;
+    /// anything else as given (the checks then name the option).
     /// </summary>
-    public string ToConfiguration(string text)
+    public string Normalize(string text)
     {
         var type = Nullable.GetUnderlyingType(Type) ?? Type;
         if (type.IsEnum)

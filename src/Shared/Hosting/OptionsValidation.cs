@@ -5,8 +5,7 @@ using ActorDemo.Shared.Amqp;
 namespace ActorDemo.Shared.Hosting;
 
 /// <summary>One invalid option: its configuration key and what is wrong with its value.</summary>
-/// <param name="Unconvertible">The value is not of the option's type: nothing can be bound until it is fixed.</param>
-public sealed record OptionProblem(string Key, string Problem, bool Unconvertible = false)
+public sealed record OptionProblem(string Key, string Problem)
 {
     public override string ToString() => $"Invalid option {OptionTable.Describe(Key)}: {Problem}";
 }

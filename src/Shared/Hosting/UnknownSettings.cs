@@ -39,7 +39,7 @@ public static class UnknownSettings
         }
         catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
         {
-            return new OptionProblem(key, $"'{value}' is not a valid {Friendly(target)}", Unconvertible: true);
+            return new OptionProblem(key, $"'{value}' is not a valid {Friendly(target)}");
         }
     }
 
@@ -49,7 +49,7 @@ public static class UnknownSettings
         _ when type == typeof(double) => "number",
         _ when type == typeof(TimeSpan) => "time (such as 5s, 500ms or 00:00:05)",
         _ when type == typeof(bool) => "true or false",
-        _ when type == typeof(DeliveryMode) => "delivery (AtLeastOnce or AtMostOnce; the flag also takes at-least-once, at-most-once)",
+        _ when type == typeof(DeliveryMode) => "delivery (at-least-once or at-most-once)",
         _ when type == typeof(LogFormat) => "log format (text or json)",
         _ when type == typeof(DiscoveryMethod) => "discovery method (kubernetes or config; empty for the seeds)",
         _ => type.Name,

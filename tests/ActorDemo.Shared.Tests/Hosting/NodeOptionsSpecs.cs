@@ -70,7 +70,7 @@ public sealed class NodeOptionsSpecs
     [Theory]
     [InlineData("ActorDemo:Aggregator:Window", "soon", "--window", "time")]
     [InlineData("ActorDemo:Aggregator:WithSensors", "maybe", "--with-sensors", "true or false")]
-    [InlineData("ActorDemo:Amqp:Delivery", "sometimes", "--delivery", "AtLeastOnce or AtMostOnce")]
+    [InlineData("ActorDemo:Amqp:Delivery", "sometimes", "--delivery", "at-least-once or at-most-once")]
     [InlineData("ActorDemo:Sensors:SteadyTemperature", "hot", "--steady-temperature", "number")]
     [InlineData("ActorDemo:Node:Port", "99999999999", "--port", "whole number")]
     public void A_value_that_is_not_of_its_options_type_names_the_flag_and_the_kind_expected(string key, string value, string flag, string kind)
@@ -186,6 +186,35 @@ public sealed class NodeOptionsSpecs
     [Fact]
     public void A_flag_of_the_other_executable_is_a_parse_error() =>
         Assert.NotEmpty(Command(Executables.Sensors).Parse(["--window", "5s"]).Errors);
+
+    [Theory]
+    [InlineData("ActorDemo:Aggregator:Grace", "1s")]
+    [InlineData("ActorDemo:Aggregator:Grace", "1000ms")]
+    [InlineData("ActorDemo:Aggregator:Grace", "00:00:01")]
+    public void A_time_takes_the_same_forms_in_every_source(string key, string value)
+    {
+        var (options, problems) = Bind((key, value));
+
+        Assert.Empty(problems);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.Aggregator.Grace);
+    }
+
+    [Fact]
+    public void A_delivery_takes_the_flags_form_in_every_source()
+    {
+        var (options, problems) = Bind(("ActorDemo:Amqp:Delivery", "at-most-once"));
+
+        Assert.Empty(problems);
+        Assert.Equal(DeliveryMode.AtMostOnce, options.Amqp.Delivery);
+    }
+
+    [Fact]
+    public void A_setting_of_the_other_executable_with_a_value_of_the_wrong_type_is_refused_not_bound()
+    {
+        var (_, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Aggregator:Grace", "soon")), Executables.Sensors);
+
+        Assert.Contains("only the aggregator executable takes this option", Assert.Single(problems).ToString());
+    }
 
     [Fact]
     public void A_setting_only_the_other_executable_takes_is_refused_with_its_flag()
