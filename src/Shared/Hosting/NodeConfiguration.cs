@@ -13,8 +13,7 @@ public static class NodeConfiguration
         ActorDemoOptions? defaults = null)
     {
         var options = defaults ?? new ActorDemoOptions();
-        var normalized = Normalized(configuration);
-        var unusable = UnknownSettings.In(normalized, executable).ToList();
+        var unusable = UnknownSettings.In(configuration, executable).ToList();
         if (unusable.Count > 0)
         {
             // Binding would take settings this executable does not, or throw on a value of the wrong
@@ -22,7 +21,7 @@ public static class NodeConfiguration
             return (options, unusable);
         }
 
-        normalized.GetSection(ActorDemoOptions.Section).Bind(options);
+        Normalized(configuration).GetSection(ActorDemoOptions.Section).Bind(options);
         return (options, OptionsValidation.Validate(options));
     }
 

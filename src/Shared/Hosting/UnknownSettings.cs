@@ -18,28 +18,32 @@ public static class UnknownSettings
         Leaves(configuration.GetSection(ActorDemoOptions.Section))
             .Select(key => OptionTable.Find(key) switch
             {
-                { } option when option.IsTakenBy(executable) => Unconvertible(key, configuration[key], option.Type),
-                { } option => new OptionProblem(key, $"only the {option.TakenBy.ToString().ToLowerInvariant()} executable takes this option; remove it from this one's configuration"),
+                { } option when !option.IsTakenBy(executable) =>
+                    new OptionProblem(key, $"only the {option.TakenBy.ToString().ToLowerInvariant()} executable takes this option; remove it from this one's configuration"),
+                { } when configuration.GetSection(key).GetChildren().Any() =>
+                    new OptionProblem(key, "it takes one value, and is set here as a list or an object"),
+                { } option => Unconvertible(option, configuration[key]),
                 null => new OptionProblem(key, $"no option has this name{Suggestion(key, executable)}; it would be ignored"),
             })
             .OfType<OptionProblem>();
 
-    private static OptionProblem? Unconvertible(string key, string? value, Type type)
+    /// <summary>A value the binder could not convert to its option's type, checked in the form it binds (<see cref="OptionDefinition.Normalize"/>).</summary>
+    private static OptionProblem? Unconvertible(OptionDefinition option, string? value)
     {
-        var target = Nullable.GetUnderlyingType(type) ?? type;
-        if (value is null || target == typeof(string) || (value.Length == 0 && target != type))
+        var target = Nullable.GetUnderlyingType(option.Type) ?? option.Type;
+        if (value is null || target == typeof(string) || (value.Length == 0 && target != option.Type))
         {
             return null;
         }
 
         try
         {
-            TypeDescriptor.GetConverter(target).ConvertFromInvariantString(value);
+            TypeDescriptor.GetConverter(target).ConvertFromInvariantString(option.Normalize(value));
             return null;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
         {
-            return new OptionProblem(key, $"'{value}' is not a valid {Friendly(target)}");
+            return new OptionProblem(option.Key, $"'{value}' is not a valid {Friendly(target)}");
         }
     }
 

@@ -209,6 +209,24 @@ public sealed class NodeOptionsSpecs
     }
 
     [Fact]
+    public void A_value_that_does_not_convert_is_quoted_as_it_was_given()
+    {
+        var (_, problems) = Bind(("ActorDemo:Amqp:Delivery", "at-most-once-ish"));
+
+        Assert.Contains("'at-most-once-ish' is not a valid delivery", Assert.Single(problems).ToString());
+    }
+
+    [Fact]
+    public void An_option_set_as_a_list_is_refused_not_ignored()
+    {
+        var (_, problems) = Bind(("ActorDemo:Sensors:Count:0", "1"));
+
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains("--sensors", message);
+        Assert.Contains("takes one value", message);
+    }
+
+    [Fact]
     public void A_setting_of_the_other_executable_with_a_value_of_the_wrong_type_is_refused_not_bound()
     {
         var (_, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Aggregator:Grace", "soon")), Executables.Sensors);
