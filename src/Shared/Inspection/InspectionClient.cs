@@ -90,6 +90,11 @@ public static partial class InspectionClient
 
         if (command == "completion bash")
         {
+            if (await Expect(rest, 0, 0, command) is { } refused)
+            {
+                return refused;
+            }
+
             await output.WriteAsync(CommandCompletion.Bash(Commands.Select(c => c.Words)));
             return 0;
         }

@@ -43,6 +43,15 @@ public sealed class CommandCompletionSpecs
     public async Task The_nodes_own_flags_are_not_completed_by_it() =>
         Assert.Empty(await Complete("ActorDemo.Aggregator", "--sen"));
 
+    [Fact]
+    public async Task Completion_for_another_shell_is_refused_with_the_usage()
+    {
+        var errors = new StringWriter();
+
+        Assert.Equal(2, await InspectionClient.RunAsync(["completion", "bash", "zsh"], TextWriter.Null, errors));
+        Assert.Contains("cmd [HOST:PORT] completion bash", errors.ToString());
+    }
+
     /// <summary>What Tab offers for the last of <paramref name="words"/>, the word being typed.</summary>
     private static async Task<IReadOnlyList<string>> Complete(params string[] words)
     {
