@@ -92,7 +92,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
             typeof(ClusterEvent.IReachabilityEvent));
         if (_maxima is not null)
         {
-            _maximaQueue = Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead).To(_maxima).Run(Context.Materializer());
+            _maximaQueue = Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead).To(_maxima).Run(Context.Materializer().WithNamePrefix(AggregatorHosting.MaximaLink));
         }
 
         Timers.StartPeriodicTimer(CheckTimer, Check.Instance, _settings.CheckInterval);

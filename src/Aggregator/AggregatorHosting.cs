@@ -109,7 +109,8 @@ public static class AggregatorHosting
             .Via(WindowStream.Readings(rejected, () => DateTimeOffset.UtcNow, windowMetrics))
             .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, () => DateTimeOffset.UtcNow))
             .ToMaterialized(Sink.ForEach<ClosedWindow>(window => reporter.Tell(window)), Keep.Both)
-            .Run(system.Materializer());
+            // Its actor named for its link, as cmd actor hierarchy shows it.
+            .Run(system.Materializer().WithNamePrefix(ReadingsLink));
         completion.ContinueWith(
             done => log.Error(done.Exception!.GetBaseException(), "The readings stream stopped: {0} Fix the AMQP settings and restart this node.", done.Exception.GetBaseException().Message),
             TaskContinuationOptions.OnlyOnFaulted);

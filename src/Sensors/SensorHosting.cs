@@ -95,10 +95,12 @@ public static class SensorHosting
     /// The readings stream of a sensor node: what the sensors put in the buffer, JSON-encoded, into the
     /// sink (the AMQP sink to <c>temperature</c>). It completes once the buffer is completed and all is settled.
     /// </summary>
-    public static AmqpSinkHandle RunReadings(ReadingBuffer buffer, Sink<Message, AmqpSinkHandle> sink, IMaterializer materializer) =>
+    /// <remarks>Its actor is named for its link (<c>readings-out-…</c> in <c>cmd actor hierarchy</c>).</remarks>
+    public static AmqpSinkHandle RunReadings(ReadingBuffer buffer, Sink<Message, AmqpSinkHandle> sink, ActorMaterializer materializer) =>
         buffer.Readings
             .Select(ReadingCodec.Encode).Named("encode-reading")
-            .RunWith(sink, materializer);
+            .ToMaterialized(sink, Keep.Right)
+            .Run(materializer.WithNamePrefix(ReadingsLink));
 
     // The host name alone where the port is the well-known one (a pod), else host and port, so that
     // several sensor processes on one machine never share device ids.

@@ -87,6 +87,22 @@ public sealed class NodeWiringSpecs : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
+    public async Task Each_links_stream_runs_under_its_links_name()
+    {
+        await AwaitAssertAsync(
+            async () =>
+            {
+                var streams = await Identify("/user/StreamSupervisor-*/*");
+                var singletons = await Identify("/user/aggregator/aggregator/StreamSupervisor-*/*");
+                Assert.Contains(streams, name => name.StartsWith($"{SensorHosting.ReadingsLink}-", StringComparison.Ordinal));
+                Assert.Contains(streams, name => name.StartsWith($"{AggregatorHosting.ReadingsLink}-", StringComparison.Ordinal));
+                Assert.Contains(singletons, name => name.StartsWith($"{AggregatorHosting.MaximaLink}-", StringComparison.Ordinal));
+            },
+            TimeSpan.FromSeconds(20),
+            cancellationToken: Cancellation);
+    }
+
+    [Fact]
     public void Messages_that_cross_nodes_are_bound_to_the_features_serializers()
     {
         var serialization = Sys.Serialization;
@@ -97,6 +113,21 @@ public sealed class NodeWiringSpecs : Akka.Hosting.TestKit.TestKit
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
+    /// <summary>The names of the actors a wildcard path selects.</summary>
+    private async Task<IReadOnlyList<string>> Identify(string path)
+    {
+        var probe = CreateTestProbe();
+        Sys.ActorSelection(path).Tell(new Identify(path), probe);
+        var names = new List<string>();
+        // Every match answers; once none has for a moment, all that will have.
+        while (await probe.ReceiveOneAsync(TimeSpan.FromMilliseconds(500), Cancellation) is ActorIdentity { Subject: { } actor })
+        {
+            names.Add(actor.Path.Name);
+        }
+
+        return names;
+    }
+
     private static ActorDemoOptions Options()
     {
         var options = new ActorDemoOptions();
@@ -104,7 +135,6 @@ public sealed class NodeWiringSpecs : Akka.Hosting.TestKit.TestKit
         options.Node.Seeds = "";
         options.Node.Name = "wiring";
         options.Amqp.RouterPort = FreePort();
-        options.Amqp.MaxAddress = "";
         options.Sensors.Count = Sensors;
         options.Sensors.Interval = TimeSpan.FromMilliseconds(200);
         options.Sensors.SteadyTemperature = SteadyTemperature;
