@@ -13,7 +13,7 @@ public static class NodeConfiguration
         ActorDemoOptions? defaults = null)
     {
         var options = defaults ?? new ActorDemoOptions();
-        var unusable = UnknownSettings.In(configuration, executable).ToList();
+        var unusable = UnusableSettings.In(configuration, executable).ToList();
         if (unusable.Count > 0)
         {
             // Binding would take settings this executable does not, or throw on a value of the wrong

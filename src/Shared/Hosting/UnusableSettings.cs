@@ -5,13 +5,14 @@ using Microsoft.Extensions.Configuration;
 namespace ActorDemo.Shared.Hosting;
 
 /// <summary>
-/// What the configuration under <c>ActorDemo</c> holds that no option can take: keys no option reads,
-/// such as <c>ActorDemo__Sensors__Cuont</c> or a typo in appsettings.json (the binder would ignore
-/// them, so a setting the operator believes made would silently keep its default), and values that
-/// do not convert to their option's type (found here, before binding, so that the problem names the
-/// option rather than hiding in the binder's exception).
+/// What the configuration under <c>ActorDemo</c> holds that this executable cannot take: keys no
+/// option reads, such as <c>ActorDemo__Sensors__Cuont</c> or a typo in appsettings.json, options of
+/// the other executable, and options set as a list (the binder would ignore all of them, so a setting
+/// the operator believes made would silently keep its default); and values that do not convert to
+/// their option's type (found here, before binding, so that the problem names the option rather than
+/// hiding in the binder's exception).
 /// </summary>
-public static class UnknownSettings
+public static class UnusableSettings
 {
     /// <summary>The problems of the configuration for <paramref name="executable"/>, which takes only its own options.</summary>
     public static IEnumerable<OptionProblem> In(IConfiguration configuration, Executables executable = Executables.Both) =>
