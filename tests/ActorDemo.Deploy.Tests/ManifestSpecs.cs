@@ -332,7 +332,7 @@ public sealed partial class ManifestSpecs
     /// <summary>The environment variables an executable binds, from its own --help.</summary>
     private static HashSet<string> OptionsOf(string executable)
     {
-        var path = Executables.Path(executable);
+        var path = BuiltExecutables.Path(executable);
         var info = new ProcessStartInfo(path, "--help") { RedirectStandardOutput = true };
         using var process = Process.Start(info)!;
         var help = process.StandardOutput.ReadToEnd();

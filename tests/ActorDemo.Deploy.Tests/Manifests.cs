@@ -8,7 +8,7 @@ namespace ActorDemo.Deploy.Tests;
 /// <summary>The kustomize overlays under deploy/k8s, rendered by kubectl and parsed into typed objects, unknown fields refused.</summary>
 public static class Manifests
 {
-    public static string Root => Executables.RepositoryRoot;
+    public static string Root => BuiltExecutables.RepositoryRoot;
 
     public static string Kubectl { get; } = Environment.GetEnvironmentVariable("KUBECTL") ?? "kubectl";
 

@@ -29,7 +29,7 @@ public sealed class Pods(string overlay) : IAsyncDisposable
         }
 
         var role = deployment == "aggregator" ? "Aggregator" : "Sensors";
-        var process = ExternalProcess.Start(Executables.Path(role), [], environment);
+        var process = ExternalProcess.Start(BuiltExecutables.Path(role), [], environment);
         _processes.Add(process);
         return (process, ip);
     }

@@ -39,9 +39,9 @@ public sealed class Nodes : IAsyncDisposable
 
     public string Seed => $"akka.tcp://actordemo@127.0.0.1:{SeedPort}";
 
-    public static string Aggregator => Executables.Aggregator;
+    public static string Aggregator => BuiltExecutables.Aggregator;
 
-    public static string Sensors => Executables.Sensors;
+    public static string Sensors => BuiltExecutables.Sensors;
 
     /// <summary>The aggregator: seed node, the router, 1-second windows so tests see many.</summary>
     public ExternalProcess StartAggregator(params string[] extra) =>

@@ -66,7 +66,7 @@ public static partial class QpidDispatchConfig
     /// <summary>A ConfigMap entry of an overlay's manifest: the block under <c>KEY: |</c>.</summary>
     private static string ConfigMapEntry(string overlay, string file, string key)
     {
-        var manifest = File.ReadAllLines(Path.Combine(Executables.RepositoryRoot, "deploy", "k8s", overlay, file));
+        var manifest = File.ReadAllLines(Path.Combine(BuiltExecutables.RepositoryRoot, "deploy", "k8s", overlay, file));
         var start = Array.FindIndex(manifest, l => l.Trim() == $"{key}: |");
         if (start < 0)
         {

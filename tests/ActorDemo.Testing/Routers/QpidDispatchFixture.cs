@@ -97,7 +97,7 @@ public sealed class QpidDispatchFixture : TestRouter
             return onPath;
         }
 
-        var script = Path.GetFullPath(Path.Combine(Executables.RepositoryRoot, "..", "shared", "tools", "qdrouterd"));
+        var script = Path.GetFullPath(Path.Combine(BuiltExecutables.RepositoryRoot, "..", "shared", "tools", "qdrouterd"));
         return File.Exists(script)
             ? script
             : throw new InvalidOperationException(

@@ -1,7 +1,7 @@
 namespace ActorDemo.Testing;
 
 /// <summary>The repository, and the two executables as built beside the running test project.</summary>
-public static class Executables
+public static class BuiltExecutables
 {
     public static readonly string RepositoryRoot = FindRoot();
 
