@@ -35,39 +35,20 @@ public static class OptionsValidation
         Require(Enum.IsDefined(node.LogFormat), o => o.Node.LogFormat, "use text or json");
 
         var amqp = options.Amqp;
-        if (!amqp.UsesEmbeddedRouter)
-        {
-            try
-            {
-                amqp.Endpoint();
-            }
-            catch (AmqpSettingsException e)
-            {
-                problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:Amqp:{e.Setting}", e.Problem));
-            }
-        }
-
-        else
-        {
-            // The embedded router takes the same pair for its SASL PLAIN user.
-            Require(
-                string.IsNullOrEmpty(amqp.Password) || !string.IsNullOrEmpty(amqp.User),
-                o => o.Amqp.User,
-                "a password is set but no user; set both for SASL PLAIN, or neither for ANONYMOUS");
-        }
-
         Require(amqp.RouterPort is >= 1 and <= 65535, o => o.Amqp.RouterPort, $"{amqp.RouterPort} is outside 1..65535");
         Require(System.Net.IPAddress.TryParse(amqp.RouterHostname, out _), o => o.Amqp.RouterHostname, $"'{amqp.RouterHostname}' is not an IP address; use 127.0.0.1, or 0.0.0.0 for all interfaces");
-        try
+        CheckAmqp(problems, () => amqp.EmbeddedRouter().LoadCertificate()?.Dispose());
+        // The endpoint every link connects to, the embedded router's too (its URL comes from the two
+        // options just checked, which then say what is wrong with it), and the stages built on it.
+        string[] routerAddress = [OptionTable.KeyOf(o => o.Amqp.RouterPort), OptionTable.KeyOf(o => o.Amqp.RouterHostname)];
+        var routerProblem = amqp.UsesEmbeddedRouter && problems.Any(problem => routerAddress.Contains(problem.Key));
+        AmqpEndpoint? amqpEndpoint = null;
+        if (!routerProblem && CheckAmqp(problems, () => amqpEndpoint = amqp.Endpoint()))
         {
-            amqp.EmbeddedRouter().LoadCertificate()?.Dispose();
-        }
-        catch (AmqpSettingsException e)
-        {
-            problems.Add(new OptionProblem($"{ActorDemoOptions.Section}:Amqp:{e.Setting}", e.Problem));
+            CheckAmqp(problems, () => new AmqpSourceSettings(amqpEndpoint!, amqp.Address) { Credit = amqp.Credit }.Validate());
+            CheckAmqp(problems, () => new AmqpSinkSettings(amqpEndpoint!, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }.Validate());
         }
 
-        StageSettings(amqp, problems);
         Require(Enum.IsDefined(amqp.Delivery), o => o.Amqp.Delivery, "use at-least-once or at-most-once");
 
         var sensors = options.Sensors;
@@ -111,41 +92,27 @@ public static class OptionsValidation
     }
 
     /// <summary>
-    /// The settings of the stages the node will run, built and checked as the stages check them, so
-    /// that nothing passes here that a stage refuses at start (a credit of 1, say).
+    /// Builds AMQP settings (the endpoint, the stages' settings) as the node will, so that nothing passes
+    /// here that the node refuses at start (a credit of 1, say); what they refuse is a problem of the
+    /// option they name, said once even when two settings refuse it (the address).
     /// </summary>
-    private static void StageSettings(AmqpOptions amqp, List<OptionProblem> problems)
+    /// <returns>Whether <paramref name="build"/> accepted the settings.</returns>
+    private static bool CheckAmqp(List<OptionProblem> problems, Action build)
     {
-        AmqpEndpoint endpoint;
         try
         {
-            endpoint = amqp.Endpoint();
+            build();
+            return true;
         }
-        catch (AmqpSettingsException)
+        catch (AmqpSettingsException e)
         {
-            // The URL's own problem is reported above.
-            return;
-        }
+            var key = $"{ActorDemoOptions.Section}:Amqp:{e.Setting}";
+            if (!problems.Any(problem => problem.Key == key))
+            {
+                problems.Add(new OptionProblem(key, e.Problem));
+            }
 
-        foreach (var check in new Action[]
-        {
-            () => new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit }.Validate(),
-            () => new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }.Validate(),
-        })
-        {
-            try
-            {
-                check();
-            }
-            catch (AmqpSettingsException e)
-            {
-                // A setting both stages refuse (the address) is said once.
-                var key = $"{ActorDemoOptions.Section}:Amqp:{e.Setting}";
-                if (!problems.Any(problem => problem.Key == key))
-                {
-                    problems.Add(new OptionProblem(key, e.Problem));
-                }
-            }
+            return false;
         }
     }
 

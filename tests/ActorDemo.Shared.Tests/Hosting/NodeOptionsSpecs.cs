@@ -96,6 +96,24 @@ public sealed class NodeOptionsSpecs
     }
 
     [Fact]
+    public void A_ca_file_that_cannot_be_read_is_refused_with_the_embedded_router_too()
+    {
+        var (_, problems) = Bind(("ActorDemo:Amqp:CaFile", "/nonexistent/ca.pem"));
+
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains("--amqp-ca-file", message);
+        Assert.Contains("cannot be read as PEM certificates", message);
+    }
+
+    [Fact]
+    public void A_router_port_out_of_range_is_said_once_not_again_as_a_bad_url()
+    {
+        var (_, problems) = Bind(("ActorDemo:Amqp:RouterPort", "70000"));
+
+        Assert.Contains("--router-port", Assert.Single(problems).ToString());
+    }
+
+    [Fact]
     public void An_unknown_discovery_method_is_refused_with_the_ones_there_are()
     {
         var (_, problems) = Bind(("ActorDemo:Discovery:Method", "dns"));
