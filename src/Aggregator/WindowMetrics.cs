@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ActorDemo.Shared;
 using ActorDemo.Shared.Observability;
 using ActorDemo.Shared.Readings;
 using static ActorDemo.Aggregator.AggregatorProtocol;
@@ -27,22 +28,13 @@ public sealed class WindowMetrics
             "actordemo.window.record.latency", "ms", "From the close of a window's last share on its node to the singleton recording the window");
         m.CreateObservableCounter(
             "actordemo.readings.rejected",
-            () => Reasons.Select(reason => new Measurement<long>(rejections.CountOf(reason), new KeyValuePair<string, object?>("reason", TagOf(reason)))),
+            () => Reasons.Select(reason => new Measurement<long>(rejections.CountOf(reason), new KeyValuePair<string, object?>("reason", reason.Kebab()))),
             "{message}",
             "Messages on the readings address rejected as no reading, by reason");
         m.CreateObservableGauge("actordemo.window.maximum", () => Latest(w => w.Max), "Cel", "The maximum temperature of the latest window recorded");
         m.CreateObservableGauge("actordemo.window.readings", () => Latest(w => w.Count), "{reading}", "Readings counted in the latest window recorded");
         m.CreateObservableGauge("actordemo.window.nodes", () => Latest(w => w.Nodes), "{node}", "Aggregator nodes that reported the latest window recorded");
     }
-
-    /// <summary>The tag value of a reason, as Prometheus labels are usually written.</summary>
-    public static string TagOf(RejectReason reason) => reason switch
-    {
-        RejectReason.NotAmqp => "not-amqp",
-        RejectReason.TooLarge => "too-large",
-        RejectReason.DeviceId => "device-id",
-        _ => reason.ToString().ToLowerInvariant(),
-    };
 
     public void OnArrived(TemperatureReading reading, DateTimeOffset arrivedAt) =>
         _readingDelay.Record((arrivedAt - reading.Timestamp).TotalMilliseconds);

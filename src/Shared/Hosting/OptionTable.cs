@@ -38,7 +38,7 @@ public sealed partial record OptionDefinition(
     public string? DefaultText(ActorDemoOptions defaults) => Value(defaults) switch
     {
         null => Unset,
-        Enum value => Kebab(value.ToString()),
+        Enum value => value.Kebab(),
         TimeSpan span => Duration(span),
         IFormattable value => value.ToString(null, CultureInfo.InvariantCulture),
         var value => value.ToString(),
@@ -83,13 +83,8 @@ public sealed partial record OptionDefinition(
         _ => $"{span.TotalMinutes:0.###}m",
     };
 
-    private static string Kebab(string pascal) => KebabPattern().Replace(pascal, "$1-$2").ToLowerInvariant();
-
     [GeneratedRegex("^(?<amount>[0-9]+(\\.[0-9]+)?)(?<unit>ms|s|m)$")]
     private static partial Regex DurationPattern();
-
-    [GeneratedRegex("([a-z])([A-Z])")]
-    private static partial Regex KebabPattern();
 }
 
 /// <summary>
