@@ -14,6 +14,9 @@ public sealed class NodeJsonFormatter() : NodeLogFormatter(Name)
 {
     public new const string Name = "actordemo-json";
 
+    /// <summary>UTC with milliseconds, for the line's timestamp and any time among its fields.</summary>
+    private const string UtcTime = "yyyy-MM-ddTHH:mm:ss.fffZ";
+
     /// <summary>What the Akka bridge adds to every event's state; the line carries these already, or need not.</summary>
     private static readonly HashSet<string> Plumbing = ["{OriginalFormat}", "ActorPath", "Timestamp", "Thread", "LogSource"];
 
@@ -23,7 +26,7 @@ public sealed class NodeJsonFormatter() : NodeLogFormatter(Name)
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString("timestamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            json.WriteString("timestamp", DateTimeOffset.UtcNow.ToString(UtcTime, CultureInfo.InvariantCulture));
             json.WriteString("level", logEntry.LogLevel.ToString());
             json.WriteString("category", logEntry.Category);
             var state = logEntry.State as IEnumerable<KeyValuePair<string, object?>>;
@@ -72,7 +75,7 @@ public sealed class NodeJsonFormatter() : NodeLogFormatter(Name)
                     json.WriteBoolean(key, flag);
                     break;
                 case DateTimeOffset time:
-                    json.WriteString(key, time.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+                    json.WriteString(key, time.ToUniversalTime().ToString(UtcTime, CultureInfo.InvariantCulture));
                     break;
                 default:
                     json.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture));
