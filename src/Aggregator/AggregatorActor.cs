@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorDemo.Shared.Readings;
 using Akka;
 using Akka.Actor;
@@ -13,26 +14,48 @@ namespace ActorDemo.Aggregator;
 /// <param name="GracePeriod">How long past a window's end it waits for an aggregator that has not reported.</param>
 public sealed record AggregatorSettings(int HistoryLimit, TimeSpan GracePeriod)
 {
+    /// <summary>How often the singleton asks the aggregator nodes to confirm its incarnation.</summary>
+    public static readonly TimeSpan ConfirmInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How long a majority's confirmation lets the singleton acknowledge and emit, from when it asked.
+    /// Far shorter than the split brain resolver takes to down a node, so a paused or cut-off
+    /// singleton has fallen silent before another can start.
+    /// </summary>
+    public static readonly TimeSpan ConfirmLease = TimeSpan.FromSeconds(1);
+
     /// <summary>How often open windows are checked against the grace period.</summary>
     public TimeSpan CheckInterval => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Math.Min(GracePeriod.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks)));
 }
 
 /// <summary>
 /// The cluster-wide view of the windows: a singleton on the aggregator role. Every aggregator node
-/// sends it its partial of each aligned window; it emits one maximum per window once every
-/// aggregator that was Up during it reported, or the grace period passed; it keeps a bounded
-/// history, logs one line per window, sends it to <c>max</c> and tells subscribers. A partial that
-/// comes after its window was emitted is counted as late and logged, and added to the history.
-/// Each node learns that its partial was recorded, and only then settles the readings it counts.
+/// sends it cumulative snapshots of its share of each aligned window; it acknowledges each at once
+/// (so the node settles those readings), emits one maximum per window once every aggregator that was
+/// Up during it sent its closed share, or the grace period passed, keeps a bounded history, logs one
+/// line per window, sends it to <c>max</c> and tells subscribers. A share that comes after its window
+/// was emitted is counted as late and added to the history.
 /// </summary>
-public sealed class AggregatorActor : ReceiveActor, IWithTimers
+/// <remarks>
+/// Fencing: each singleton has an incarnation, a number that only grows, chosen above every one the
+/// aggregator nodes have seen. It acts (acknowledges, emits) only while a majority of the aggregator
+/// nodes confirmed its incarnation within <see cref="AggregatorSettings.ConfirmLease"/>, on a clock
+/// that a paused process does not stop; nodes ignore the word of an incarnation older than the
+/// newest they saw. Its own node's shares are acknowledged once another aggregator node holds a
+/// copy, so that no single process's death loses an acknowledged share; a lone aggregator's node
+/// keeps that copy on disk (<see cref="ShareJournal"/>).
+/// </remarks>
+public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private const string CheckTimer = "check";
+    private const string ConfirmTimer = "confirm";
 
     private readonly AggregatorSettings _settings;
     private readonly Sink<WindowMaximum, NotUsed>? _maxima;
     private readonly Func<DateTimeOffset> _clock;
     private readonly WindowMetrics? _metrics;
+    private readonly Cluster _cluster = Cluster.Get(Context.System);
+    private readonly Stopwatch _monotonic = Stopwatch.StartNew();
     private readonly SortedDictionary<long, Dictionary<Address, (PartialWindow Partial, IActorRef Reporter)>> _open = [];
     private readonly LinkedList<RecordedWindow> _history = new();
     private readonly HashSet<IActorRef> _subscribers = [];
@@ -40,7 +63,19 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<long> _emitted = [];
     private readonly Queue<long> _emittedOrder = new();
+    private readonly HashSet<IActorRef> _confirmations = [];
     private ISourceQueueWithComplete<WindowMaximum>? _maximaQueue;
+    private IActorRef? _ownReporter;
+    private long _incarnation;
+    private bool _served;
+    private long _round;
+    private TimeSpan _roundStartedAt;
+    private int _quorum;
+    private TimeSpan _leaseUntil;
+    private TimeSpan _lastCheck;
+    private long _predecessorEmitted = -1;
+    private int _reachableAsked;
+    private bool _catchingUp;
     private long _windows;
     private long _late;
 
@@ -53,39 +88,28 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
         _maxima = maxima;
         _clock = clock;
         _metrics = metrics;
-
-        Receive<PartialWindow>(OnPartial);
-        Receive<Check>(_ => EmitDue());
-        Receive<ClusterEvent.MemberUp>(up => MemberUp(up.Member, _clock()));
-        Receive<ClusterEvent.IMemberEvent>(changed => _aggregatorsUpSince.Remove(changed.Member.Address));
-        Receive<ClusterEvent.UnreachableMember>(unreachable => _aggregatorsUpSince.Remove(unreachable.Member.Address));
-        Receive<ClusterEvent.ReachableMember>(reachable => MemberUp(reachable.Member, DateTimeOffset.MinValue));
-        Receive<ClusterEvent.CurrentClusterState>(_ => { });
-        Receive<GetSummary>(_ => Sender.Tell(new Summary(_history.Last?.Value, _windows, _late)));
-        Receive<GetHistory>(get => Sender.Tell(new History(_history.TakeLast(Math.Max(0, get.Count)).ToList())));
-        Receive<SubscribeWindows>(subscribe =>
-        {
-            _subscribers.Add(subscribe.Subscriber);
-            Context.Watch(subscribe.Subscriber);
-        });
-        Receive<Terminated>(terminated => _subscribers.Remove(terminated.ActorRef));
+        _incarnation = Math.Max(1, _clock().ToUnixTimeMilliseconds());
+        Unconfirmed();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    public IStash Stash { get; set; } = null!;
+
     public static Props Props(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null) =>
         Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow), metrics));
 
+    private bool Confirmed => _monotonic.Elapsed < _leaseUntil;
+
     protected override void PreStart()
     {
-        var cluster = Cluster.Get(Context.System);
         // The members already Up were Up during every window still to come in: they are waited for.
-        foreach (var member in cluster.State.Members.Where(m => m.Status == MemberStatus.Up && !cluster.State.Unreachable.Contains(m)))
+        foreach (var member in _cluster.State.Members.Where(m => m.Status == MemberStatus.Up && !_cluster.State.Unreachable.Contains(m)))
         {
             MemberUp(member, DateTimeOffset.MinValue);
         }
 
-        cluster.Subscribe(
+        _cluster.Subscribe(
             Self,
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.IMemberEvent),
@@ -95,13 +119,180 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
             _maximaQueue = Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead).To(_maxima).Run(Context.Materializer().WithNamePrefix(AggregatorHosting.MaximaLink));
         }
 
+        _lastCheck = _monotonic.Elapsed;
         Timers.StartPeriodicTimer(CheckTimer, Check.Instance, _settings.CheckInterval);
+        Timers.StartPeriodicTimer(ConfirmTimer, Confirm.Instance, AggregatorSettings.ConfirmInterval);
+        StartRound();
     }
 
     protected override void PostStop()
     {
-        Cluster.Get(Context.System).Unsubscribe(Self);
+        _cluster.Unsubscribe(Self);
         _maximaQueue?.Complete();
+    }
+
+    /// <summary>Not (or no longer) confirmed by a majority: shares wait, nothing is acknowledged or emitted.</summary>
+    private void Unconfirmed()
+    {
+        Common();
+        Receive<PartialWindow>(_ => Stash.Stash());
+        Receive<PartialWitnessed>(_ => Stash.Stash());
+        Receive<Check>(_ => NoteTimerGap());
+        Receive<CaughtUp>(_ => _catchingUp = false);
+    }
+
+    private void Serving()
+    {
+        Common();
+        Receive<PartialWindow>(partial => WhileConfirmed(() => OnPartial(partial), keepMessage: true));
+        Receive<PartialWitnessed>(witnessed => WhileConfirmed(() => OnWitnessed(witnessed), keepMessage: true));
+        Receive<Check>(_ =>
+        {
+            NoteTimerGap();
+            WhileConfirmed(EmitDue, keepMessage: false);
+        });
+        Receive<CaughtUp>(_ =>
+        {
+            _catchingUp = false;
+            WhileConfirmed(EmitDue, keepMessage: false);
+        });
+    }
+
+    /// <summary>A newer incarnation exists: this one never acts again; the cluster stops it once it downs its node.</summary>
+    private void Superseded()
+    {
+        Common();
+        Receive<PartialWindow>(_ => { });
+        Receive<PartialWitnessed>(_ => { });
+        Receive<Check>(_ => { });
+        Receive<CaughtUp>(_ => { });
+    }
+
+    private void Common()
+    {
+        Receive<Confirm>(_ => StartRound());
+        Receive<IncarnationConfirmed>(OnConfirmed);
+        Receive<IncarnationSuperseded>(OnSuperseded);
+        Receive<ClusterEvent.MemberUp>(up => MemberUp(up.Member, _clock()));
+        Receive<ClusterEvent.IMemberEvent>(changed => _aggregatorsUpSince.Remove(changed.Member.Address));
+        Receive<ClusterEvent.UnreachableMember>(unreachable => _aggregatorsUpSince.Remove(unreachable.Member.Address));
+        Receive<ClusterEvent.ReachableMember>(reachable => MemberUp(reachable.Member, DateTimeOffset.MinValue));
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<GetSummary>(_ => Sender.Tell(new Summary(_history.Last?.Value, _windows, _late, _served ? _incarnation : 0)));
+        Receive<GetHistory>(get => Sender.Tell(new History(_history.TakeLast(Math.Max(0, get.Count)).ToList())));
+        Receive<SubscribeWindows>(subscribe =>
+        {
+            _subscribers.Add(subscribe.Subscriber);
+            Context.Watch(subscribe.Subscriber);
+        });
+        Receive<Terminated>(terminated => _subscribers.Remove(terminated.ActorRef));
+    }
+
+    /// <param name="keepMessage">Stash the message for when the incarnation is confirmed again.</param>
+    private void WhileConfirmed(Action act, bool keepMessage)
+    {
+        if (Confirmed)
+        {
+            act();
+            return;
+        }
+
+        _log.Warning("Singleton incarnation {0} lost the confirmation of a majority of the aggregator nodes: it acknowledges and emits nothing until they confirm it again.", _incarnation);
+        Become(Unconfirmed);
+        if (keepMessage)
+        {
+            Stash.Stash();
+        }
+    }
+
+    /// <summary>Asks every aggregator node's reporter to confirm this incarnation; a majority renews the lease.</summary>
+    private void StartRound()
+    {
+        _round++;
+        _roundStartedAt = _monotonic.Elapsed;
+        _confirmations.Clear();
+        var aggregators = AggregatorMembers();
+        _quorum = (aggregators.Count / 2) + 1;
+        var reachable = Reachable(aggregators).ToList();
+        _reachableAsked = reachable.Count;
+        foreach (var node in reachable)
+        {
+            ReporterOf(node).Tell(new ConfirmIncarnation(_incarnation, _round));
+        }
+    }
+
+    private void OnConfirmed(IncarnationConfirmed confirmed)
+    {
+        if (confirmed.Incarnation != _incarnation || confirmed.Round != _round || !_confirmations.Add(Sender))
+        {
+            return;
+        }
+
+        if (!_served)
+        {
+            _predecessorEmitted = Math.Max(_predecessorEmitted, confirmed.LastEmitted);
+        }
+
+        // Taking over, it hears every reachable node first: each sends the shares it holds (its own
+        // and copies of the old singleton's node's) before it confirms, and they must all be in.
+        if (_confirmations.Count < _quorum || (!_served && _confirmations.Count < _reachableAsked))
+        {
+            return;
+        }
+
+        var renewed = !Confirmed;
+        _leaseUntil = _roundStartedAt + AggregatorSettings.ConfirmLease;
+        if (!_served)
+        {
+            _served = true;
+            _log.Info("Singleton incarnation {0} confirmed by {1} of the aggregator nodes; it takes over after window {2}.", _incarnation, _confirmations.Count, _predecessorEmitted);
+        }
+        else if (renewed)
+        {
+            _log.Info("Singleton incarnation {0} confirmed again by a majority of the aggregator nodes.", _incarnation);
+        }
+
+        if (renewed)
+        {
+            // The shares that waited are all taken in before any window goes out on them.
+            Become(Serving);
+            _catchingUp = true;
+            Stash.UnstashAll();
+            Self.Tell(CaughtUp.Instance);
+        }
+    }
+
+    private void OnSuperseded(IncarnationSuperseded superseded)
+    {
+        if (superseded.Newest <= _incarnation)
+        {
+            return;
+        }
+
+        if (!_served)
+        {
+            // Not acted on yet: it only started below an incarnation that a node has seen. It takes the next.
+            _incarnation = superseded.Newest + 1;
+            StartRound();
+            return;
+        }
+
+        _log.Warning("Singleton incarnation {0} was superseded by {1}: another singleton runs; this one stays silent until its node is downed.", _incarnation, superseded.Newest);
+        _leaseUntil = TimeSpan.Zero;
+        Stash.ClearStash();
+        Become(Superseded);
+    }
+
+    private void NoteTimerGap()
+    {
+        var now = _monotonic.Elapsed;
+        var gap = now - _lastCheck;
+        _lastCheck = now;
+        if (gap > _settings.CheckInterval + AggregatorSettings.ConfirmLease)
+        {
+            // Paused (SIGSTOP, a stalled VM): the lease ran out meanwhile; said here so that the log shows why.
+            _log.Warning("The singleton's timers stalled for {0:0.0} s (a paused process?): it acts again only once a majority confirms it.", gap.TotalSeconds);
+        }
     }
 
     private void MemberUp(Member member, DateTimeOffset since)
@@ -112,14 +303,28 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>The aggregator nodes whose confirmation counts: every one Up or leaving, reachable or not.</summary>
+    private List<Address> AggregatorMembers() =>
+        _cluster.State.Members
+            .Where(m => m.HasRole(AggregatorHosting.RoleName) && m.Status is MemberStatus.Up or MemberStatus.Leaving)
+            .Select(m => m.Address)
+            .ToList();
+
+    /// <summary>Those the failure detector does not suspect: the others cannot answer, so they are not asked.</summary>
+    private IEnumerable<Address> Reachable(IEnumerable<Address> nodes) =>
+        nodes.Where(node => !_cluster.State.Unreachable.Any(member => member.Address == node));
+
+    private static ActorSelection ReporterOf(Address node) =>
+        Context.ActorSelection(new RootActorPath(node) / "user" / AggregatorHosting.ReporterName);
+
     private void OnPartial(PartialWindow partial)
     {
-        // Late only if this singleton emitted the window: after a hand-over, older windows that the
-        // previous singleton never emitted come in again from the nodes and still go out.
-        if (_emitted.Contains(partial.Interval))
+        // Late if it was emitted, by this singleton or (at or before the newest window the nodes heard
+        // emitted) by its predecessor; older windows the predecessor never emitted still go out.
+        if (_emitted.Contains(partial.Interval) || partial.Interval <= _predecessorEmitted)
         {
             RecordLate(partial);
-            Sender.Tell(new PartialRecorded(partial.Interval));
+            Sender.Tell(new PartialAcknowledged(partial.Node, partial.Interval, partial.Seq, _incarnation, Emitted: true));
             return;
         }
 
@@ -128,23 +333,63 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
             _open[partial.Interval] = partials = [];
         }
 
-        // A node sends a partial again until it hears it was recorded: the last copy stands.
-        partials[partial.Node] = (partial, Sender);
+        // Snapshots are cumulative: the newest stands, a resent or stale copy changes nothing.
+        if (!partials.TryGetValue(partial.Node, out var held) || held.Partial.Seq < partial.Seq)
+        {
+            partials[partial.Node] = held = (partial, Sender);
+        }
+
+        if (partial.Node == _cluster.SelfAddress)
+        {
+            _ownReporter = Sender;
+            Witness(held.Partial);
+        }
+        else
+        {
+            Sender.Tell(new PartialAcknowledged(partial.Node, partial.Interval, held.Partial.Seq, _incarnation, Emitted: false));
+        }
+
         EmitDue();
     }
 
     /// <summary>
-    /// Emits, oldest first, every open window that all expected nodes reported or whose grace period is
-    /// over. Windows go out in order, but for older ones that reach a new singleton after a hand-over.
+    /// This node's share is copied to the other aggregator nodes, or alone, to its own node's journal
+    /// on disk; the first copy held lets it be acknowledged.
+    /// </summary>
+    private void Witness(PartialWindow partial)
+    {
+        var others = Reachable(AggregatorMembers()).Where(node => node != _cluster.SelfAddress).ToList();
+        foreach (var node in others.Count > 0 ? others : [_cluster.SelfAddress])
+        {
+            ReporterOf(node).Tell(new WitnessPartial(partial, _incarnation));
+        }
+    }
+
+    private void OnWitnessed(PartialWitnessed witnessed)
+    {
+        if (witnessed.Incarnation == _incarnation && witnessed.Node == _cluster.SelfAddress)
+        {
+            _ownReporter?.Tell(new PartialAcknowledged(witnessed.Node, witnessed.Interval, witnessed.Seq, _incarnation, Emitted: false));
+        }
+    }
+
+    /// <summary>
+    /// Emits, oldest first, every open window that all expected nodes closed their share of or whose
+    /// grace period is over. Windows go out in order, but for older ones that reach a new singleton after a hand-over.
     /// </summary>
     private void EmitDue()
     {
+        if (_catchingUp)
+        {
+            return;
+        }
+
         var now = _clock();
         while (_open.Count > 0)
         {
             var (interval, partials) = _open.First();
             var end = partials.Values.First().Partial.WindowEnd;
-            var waitingFor = _aggregatorsUpSince.Where(node => node.Value <= end && !partials.ContainsKey(node.Key));
+            var waitingFor = _aggregatorsUpSince.Where(node => node.Value <= end && !(partials.TryGetValue(node.Key, out var held) && held.Partial.Closed));
             if (waitingFor.Any() && now < end + _settings.GracePeriod)
             {
                 return;
@@ -165,11 +410,8 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
         }
 
         var partials = reports.Select(r => r.Partial).OrderBy(p => p.Node.ToString(), StringComparer.Ordinal).ToList();
-        var count = partials.Sum(p => p.Count);
-        if (count > 0)
+        if (Merge(partials) is { } window)
         {
-            var highest = partials.Select(p => p.Max is { } max ? new ReadingMaximum(max, p.DeviceId!) : null).Aggregate(ReadingMaximum.Higher)!;
-            var window = new WindowMaximum(partials[0].WindowStart, partials[0].WindowEnd, highest.Temperature, highest.DeviceId, count, partials.Count);
             var recorded = new RecordedWindow(window, partials, 0);
             Record(recorded);
             _metrics?.OnRecorded(recorded, _clock());
@@ -177,10 +419,28 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
             _maximaQueue?.OfferAsync(window);
         }
 
-        foreach (var (_, reporter) in reports)
+        foreach (var (partial, reporter) in reports)
         {
-            reporter.Tell(new PartialRecorded(interval));
+            reporter.Tell(new PartialAcknowledged(partial.Node, interval, partial.Seq, _incarnation, Emitted: true));
         }
+
+        foreach (var node in Reachable(AggregatorMembers()))
+        {
+            ReporterOf(node).Tell(new WindowEmitted(interval, _incarnation));
+        }
+    }
+
+    /// <summary>The cluster-wide window of some nodes' shares; none when they counted no reading.</summary>
+    private WindowMaximum? Merge(IReadOnlyList<PartialWindow> partials)
+    {
+        var count = partials.Sum(p => p.Count);
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var highest = partials.Select(p => p.Max is { } max ? new ReadingMaximum(max, p.DeviceId!) : null).Aggregate(ReadingMaximum.Higher)!;
+        return new WindowMaximum(partials[0].WindowStart, partials[0].WindowEnd, highest.Temperature, highest.DeviceId, count, partials.Count, _incarnation);
     }
 
     private void Record(RecordedWindow recorded)
@@ -198,7 +458,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>A partial after its window was emitted: added to the history's window, logged, counted; never dropped silently.</summary>
+    /// <summary>A share after its window was emitted: merged into the history's window, logged, counted; never dropped silently.</summary>
     private void RecordLate(PartialWindow partial)
     {
         var entry = _history.Last;
@@ -207,24 +467,22 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
             entry = entry.Previous;
         }
 
-        if (entry?.Value.Partials.Any(p => p.Node == partial.Node) == true)
+        var merged = entry?.Value.Partials.FirstOrDefault(p => p.Node == partial.Node);
+        var added = partial.Count - (merged?.Count ?? 0);
+        if (merged is not null && (merged.Seq >= partial.Seq || added <= 0))
         {
-            // A copy the reporter sent again before it heard that the first was recorded: not late, and already counted.
+            // A copy sent again, or a later snapshot with no reading more, before the node heard that the window went out.
             return;
         }
 
         _late++;
-        if (entry?.Value is { } recorded && partial.Count > 0)
+        if (entry?.Value is { } recorded && added > 0)
         {
-            var window = recorded.Window;
-            var highest = ReadingMaximum.Higher(new ReadingMaximum(window.Max, window.DeviceId), new ReadingMaximum(partial.Max!.Value, partial.DeviceId!))!;
-            entry.Value = new RecordedWindow(
-                window with { Max = highest.Temperature, DeviceId = highest.DeviceId, Count = window.Count + partial.Count, Nodes = window.Nodes + 1 },
-                [.. recorded.Partials, partial],
-                recorded.Late + 1);
+            var partials = recorded.Partials.Where(p => p.Node != partial.Node).Append(partial).OrderBy(p => p.Node.ToString(), StringComparer.Ordinal).ToList();
+            entry.Value = recorded with { Window = Merge(partials)! with { Incarnation = recorded.Window.Incarnation }, Partials = partials, Late = recorded.Late + 1 };
         }
 
-        if (partial.Count == 0)
+        if (added <= 0)
         {
             return;
         }
@@ -234,11 +492,22 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers
             partial.Node,
             partial.WindowStart.ToLocalTime(),
             partial.WindowEnd.ToLocalTime(),
-            partial.Count);
+            added);
     }
 
     private sealed class Check
     {
         public static readonly Check Instance = new();
+    }
+
+    private sealed class Confirm
+    {
+        public static readonly Confirm Instance = new();
+    }
+
+    /// <summary>Sent to itself behind the shares it took from its stash.</summary>
+    private sealed class CaughtUp
+    {
+        public static readonly CaughtUp Instance = new();
     }
 }

@@ -82,11 +82,12 @@ public static class AggregatorHosting
             .WithActors((system, registry) =>
             {
                 var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
-                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), self), ReporterName);
+                var journal = new ShareJournal(options.Aggregator.StateDirectory ?? ShareJournal.DefaultDirectory(self.Port ?? 0));
+                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), self, journal), ReporterName);
                 var (readingsSwitch, completion) = RunWindows(system, options, links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter);
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-readings", async () =>
                 {
-                    // Stops taking readings; the window in progress still closes, is recorded, and its readings settled.
+                    // Stops taking readings; the window in progress still closes and its readings are settled once acknowledged.
                     readingsSwitch.Shutdown();
                     var drained = completion.ContinueWith(_ => reporter.Ask<WindowReporterProtocol.Drained>(WindowReporterProtocol.Drain.Instance, DrainTimeout), TaskScheduler.Default).Unwrap();
                     await Task.WhenAny(drained, Task.Delay(DrainTimeout));
@@ -108,7 +109,7 @@ public static class AggregatorHosting
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
             .Via(WindowStream.Readings(rejected, () => DateTimeOffset.UtcNow, windowMetrics))
             .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, () => DateTimeOffset.UtcNow))
-            .ToMaterialized(Sink.ForEach<ClosedWindow>(window => reporter.Tell(window)), Keep.Both)
+            .ToMaterialized(Sink.ForEach<WindowShare>(window => reporter.Tell(window)), Keep.Both)
             // Its actor named for its link, as cmd actor hierarchy shows it.
             .Run(system.Materializer().WithNamePrefix(ReadingsLink));
         completion.ContinueWith(

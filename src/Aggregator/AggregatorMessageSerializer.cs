@@ -4,7 +4,7 @@ using static ActorDemo.Aggregator.AggregatorProtocol;
 
 namespace ActorDemo.Aggregator;
 
-/// <summary>Writes every <see cref="IAggregatorMessage"/>: the partial windows, their confirmations, and what inspection asks the singleton.</summary>
+/// <summary>Writes every <see cref="IAggregatorMessage"/>: the partial windows, their acknowledgements, the incarnation checks, and what inspection asks the singleton.</summary>
 public sealed class AggregatorMessageSerializer(ExtendedActorSystem system) : JsonMessageSerializer(system, Manifests)
 {
     public const string Name = "actordemo-aggregator";
@@ -12,7 +12,13 @@ public sealed class AggregatorMessageSerializer(ExtendedActorSystem system) : Js
     public static readonly IReadOnlyDictionary<Type, string> Manifests = new Dictionary<Type, string>
     {
         [typeof(PartialWindow)] = "partial",
-        [typeof(PartialRecorded)] = "recorded",
+        [typeof(PartialAcknowledged)] = "acknowledged",
+        [typeof(ConfirmIncarnation)] = "confirm",
+        [typeof(IncarnationConfirmed)] = "confirmed",
+        [typeof(IncarnationSuperseded)] = "superseded",
+        [typeof(WitnessPartial)] = "witness",
+        [typeof(PartialWitnessed)] = "witnessed",
+        [typeof(WindowEmitted)] = "emitted",
         [typeof(GetSummary)] = "get-summary",
         [typeof(Summary)] = "summary",
         [typeof(GetHistory)] = "get-history",

@@ -9,15 +9,60 @@ public interface IAggregatorMessage;
 /// <summary>The protocol of <see cref="AggregatorActor"/>, the cluster singleton every aggregator node reports to.</summary>
 public static class AggregatorProtocol
 {
-    /// <summary>An aggregator node's share of interval <paramref name="Interval"/> (k of [k·L, (k+1)·L)).</summary>
+    /// <summary>
+    /// An aggregator node's share of interval <paramref name="Interval"/> (k of [k·L, (k+1)·L)) as of
+    /// its snapshot <paramref name="Seq"/>: cumulative, so the latest copy stands and a resent or stale
+    /// one changes nothing. Acknowledging it lets the node settle every reading it counts.
+    /// </summary>
     /// <param name="Max">None when the node had no reading in the interval; it reports all the same.</param>
-    /// <param name="ClosedAt">When the node closed its share, by its own clock.</param>
+    /// <param name="Seq">Grows with every snapshot the node sends, across windows.</param>
+    /// <param name="Closed">The node's last share of the window.</param>
+    /// <param name="ClosedAt">When the node cut this snapshot, by its own clock (for a closed share, when it closed).</param>
     public sealed record PartialWindow(
-        Address Node, long Interval, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double? Max, string? DeviceId, int Count, int Duplicates, DateTimeOffset ClosedAt)
+        Address Node,
+        long Interval,
+        DateTimeOffset WindowStart,
+        DateTimeOffset WindowEnd,
+        double? Max,
+        string? DeviceId,
+        int Count,
+        int Duplicates,
+        DateTimeOffset ClosedAt,
+        long Seq,
+        bool Closed)
         : IAggregatorMessage;
 
-    /// <summary>The window of interval <paramref name="Interval"/> was recorded with the sender's share: its readings may be settled.</summary>
-    public sealed record PartialRecorded(long Interval) : IAggregatorMessage;
+    /// <summary>
+    /// Singleton incarnation <paramref name="Incarnation"/> holds <paramref name="Node"/>'s share of
+    /// <paramref name="Interval"/> up to snapshot <paramref name="Seq"/> where a single failure cannot
+    /// lose it: the node may settle the readings that snapshot covers.
+    /// </summary>
+    /// <param name="Emitted">The window went out with that share; nothing of it needs sending again.</param>
+    public sealed record PartialAcknowledged(Address Node, long Interval, long Seq, long Incarnation, bool Emitted) : IAggregatorMessage;
+
+    /// <summary>
+    /// Asked of every aggregator node's reporter, several times a second: a singleton acknowledges
+    /// and emits only while a majority of the aggregator nodes have answered
+    /// <see cref="IncarnationConfirmed"/> lately, so a paused or cut-off one falls silent.
+    /// </summary>
+    public sealed record ConfirmIncarnation(long Incarnation, long Round) : IAggregatorMessage;
+
+    /// <param name="LastEmitted">The newest window this node heard emitted, by any incarnation; -1 for none.</param>
+    public sealed record IncarnationConfirmed(long Incarnation, long Round, long LastEmitted) : IAggregatorMessage;
+
+    /// <summary>The node has seen incarnation <paramref name="Newest"/>, newer than the one that asked.</summary>
+    public sealed record IncarnationSuperseded(long Newest) : IAggregatorMessage;
+
+    /// <summary>
+    /// A copy of the singleton's own node's share, for another aggregator node to hold: the share
+    /// must live in two processes before its readings are settled, and the singleton and its node are one.
+    /// </summary>
+    public sealed record WitnessPartial(PartialWindow Partial, long Incarnation) : IAggregatorMessage;
+
+    public sealed record PartialWitnessed(Address Node, long Interval, long Seq, long Incarnation) : IAggregatorMessage;
+
+    /// <summary>Told every aggregator node: the window went out; copies held for it can go.</summary>
+    public sealed record WindowEmitted(long Interval, long Incarnation) : IAggregatorMessage;
 
     /// <summary>A cluster-wide window as the singleton recorded it, with the partials it merged.</summary>
     /// <param name="Late">Partials that came after the window was emitted; counted here, not sent to <c>max</c> again.</param>
@@ -35,7 +80,8 @@ public static class AggregatorProtocol
     /// <param name="Latest">The most recent window recorded.</param>
     /// <param name="Windows">Windows recorded so far, including those no longer in the history.</param>
     /// <param name="LatePartials">Partials that came after their window was emitted.</param>
-    public sealed record Summary(RecordedWindow? Latest, long Windows, long LatePartials) : IAggregatorMessage;
+    /// <param name="Incarnation">The singleton's incarnation; 0 until a majority of the aggregator nodes confirmed it.</param>
+    public sealed record Summary(RecordedWindow? Latest, long Windows, long LatePartials, long Incarnation) : IAggregatorMessage;
 
     /// <summary>The latest <paramref name="Count"/> windows of the history.</summary>
     public sealed record GetHistory(int Count) : IAggregatorMessage;

@@ -9,26 +9,34 @@ namespace ActorDemo.Aggregator;
 /// <param name="Delivery">None where the reading did not come over AMQP (specs).</param>
 public sealed record ArrivedReading(TemperatureReading Reading, DateTimeOffset ArrivedAt, ReceivedMessage? Delivery = null);
 
-/// <summary>This node's share of one aligned window, and the deliveries it holds until the window is recorded.</summary>
+/// <summary>
+/// This node's share of one aligned window so far: cumulative (everything counted since the window
+/// opened), with the deliveries counted since the previous share of the same window, which the
+/// reporter settles once the singleton acknowledged a share that covers them.
+/// </summary>
 /// <param name="Highest">None when no reading arrived in the interval.</param>
 /// <param name="Duplicates">Readings that arrived again and were not counted twice.</param>
-/// <param name="ClosedAt">When this node closed its share, by its clock: where the window's way to the singleton starts.</param>
-public sealed record ClosedWindow(
-    WindowInterval Interval, ReadingMaximum? Highest, int Count, int Duplicates, IReadOnlyList<ReceivedMessage> Deliveries, DateTimeOffset ClosedAt);
+/// <param name="NewDeliveries">The deliveries this share adds to the window's previous one.</param>
+/// <param name="Closed">The last share of the window: no reading will be added to it.</param>
+/// <param name="At">When this node cut the share, by its clock; for a closed share, where the window's way to the singleton starts.</param>
+public sealed record WindowShare(
+    WindowInterval Interval, ReadingMaximum? Highest, int Count, int Duplicates, IReadOnlyList<ReceivedMessage> NewDeliveries, bool Closed, DateTimeOffset At);
 
 /// <summary>
 /// Folds the groups that <c>GroupedWithin</c> cuts into windows aligned to the clock, by arrival
-/// time: a group spanning a boundary is split there. Window k closes when a reading of a later window
-/// arrives, or once the clock has passed its end by <paramref name="closeDelay"/> (how long the
-/// grouping may hold a reading), so that a node with no readings still reports every interval.
+/// time: a group spanning a boundary is split there. After every group the open window's share so
+/// far goes out (so its readings can be settled long before the window closes). Window k closes when
+/// a reading of a later window arrives, or once the clock has passed its end by
+/// <paramref name="closeDelay"/> (how long the grouping may hold a reading), so that a node with no
+/// readings still reports every interval.
 /// </summary>
 public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<DateTimeOffset> clock)
-    : GraphStage<FlowShape<IEnumerable<ArrivedReading>, ClosedWindow>>
+    : GraphStage<FlowShape<IEnumerable<ArrivedReading>, WindowShare>>
 {
     private readonly Inlet<IEnumerable<ArrivedReading>> _in = new("aligned-windows.in");
-    private readonly Outlet<ClosedWindow> _out = new("aligned-windows.out");
+    private readonly Outlet<WindowShare> _out = new("aligned-windows.out");
 
-    public override FlowShape<IEnumerable<ArrivedReading>, ClosedWindow> Shape => new(_in, _out);
+    public override FlowShape<IEnumerable<ArrivedReading>, WindowShare> Shape => new(_in, _out);
 
     protected override Attributes InitialAttributes => Attributes.CreateName("aligned-windows");
 
@@ -39,7 +47,7 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
         private const string CloseTimer = "close";
 
         private readonly AlignedWindows _stage;
-        private readonly Queue<ClosedWindow> _closed = new();
+        private readonly Queue<WindowShare> _shares = new();
         private readonly RecentReadings _recent = new();
         private readonly List<ReceivedMessage> _deliveries = [];
         private WindowInterval _open;
@@ -47,12 +55,15 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
         private int _count;
         private int _duplicates;
 
+        // Whether the open window changed since its last share went out.
+        private bool _changed;
+
         public Logic(AlignedWindows stage)
             : base(stage.Shape)
         {
             _stage = stage;
             SetHandler(stage._in, onPush: OnGroup, onUpstreamFinish: OnFinish);
-            SetHandler(stage._out, onPull: PushClosed);
+            SetHandler(stage._out, onPull: PushShares);
         }
 
         public override void PreStart()
@@ -71,7 +82,7 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
             }
 
             ScheduleClose();
-            PushClosed();
+            PushShares();
         }
 
         private void OnGroup()
@@ -89,6 +100,7 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
                     _deliveries.Add(delivery);
                 }
 
+                _changed = true;
                 if (!_recent.IsNew(arrived.Reading))
                 {
                     _duplicates++;
@@ -99,7 +111,12 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
                 _highest = ReadingMaximum.Higher(_highest, new ReadingMaximum(arrived.Reading.Temperature, arrived.Reading.DeviceId));
             }
 
-            PushClosed();
+            if (_changed)
+            {
+                Share(closed: false);
+            }
+
+            PushShares();
             Pull(_stage._in);
         }
 
@@ -107,27 +124,33 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
         {
             // Stopping: the open window is reported as it is, so that its readings can still be settled.
             Close();
-            PushClosed();
+            PushShares();
         }
 
         private void Close()
         {
-            _closed.Enqueue(new ClosedWindow(_open, _highest, _count, _duplicates, [.. _deliveries], _stage._clock()));
+            Share(closed: true);
             _open = _open.Next;
             _highest = null;
             _count = 0;
             _duplicates = 0;
-            _deliveries.Clear();
         }
 
-        private void PushClosed()
+        private void Share(bool closed)
         {
-            if (_closed.Count > 0 && IsAvailable(_stage._out))
+            _shares.Enqueue(new WindowShare(_open, _highest, _count, _duplicates, [.. _deliveries], closed, _stage._clock()));
+            _deliveries.Clear();
+            _changed = false;
+        }
+
+        private void PushShares()
+        {
+            if (_shares.Count > 0 && IsAvailable(_stage._out))
             {
-                Push(_stage._out, _closed.Dequeue());
+                Push(_stage._out, _shares.Dequeue());
             }
 
-            if (_closed.Count == 0 && IsClosed(_stage._in))
+            if (_shares.Count == 0 && IsClosed(_stage._in))
             {
                 CompleteStage();
             }

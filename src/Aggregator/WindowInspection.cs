@@ -29,6 +29,7 @@ public sealed class WindowInspection : IInspectionModule
                 recentMaximum = summary.Latest is { } latest ? Describe(latest) : null,
                 total = summary.Windows,
                 latePartials = summary.LatePartials,
+                incarnation = summary.Incarnation,
             });
         });
         endpoints.MapGet("/windows/tail", async (HttpContext context, ActorSystem system, IRequiredActor<AggregatorActor> singleton) =>
@@ -52,12 +53,13 @@ public sealed class WindowInspection : IInspectionModule
             window.DeviceId,
             window.Count,
             window.Nodes,
+            window.Incarnation,
             recorded.Late,
             recorded.Partials.Select(p => new PartialReport(p.Node.ToString(), p.Count, p.Max, p.DeviceId, p.Duplicates)).ToList());
     }
 
     internal sealed record WindowReport(
-        DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes, int Late, IReadOnlyList<PartialReport> Partials);
+        DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes, long Incarnation, int Late, IReadOnlyList<PartialReport> Partials);
 
     /// <summary>One node's share of a window.</summary>
     internal sealed record PartialReport(string Node, int Count, double? Max, string? DeviceId, int Duplicates);

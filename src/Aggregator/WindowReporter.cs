@@ -1,4 +1,6 @@
+using System.Text.Json;
 using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Readings;
 using Akka.Actor;
 using Akka.Event;
 using static ActorDemo.Aggregator.AggregatorProtocol;
@@ -6,33 +8,52 @@ using static ActorDemo.Aggregator.AggregatorProtocol;
 namespace ActorDemo.Aggregator;
 
 /// <summary>
-/// This node's go-between to the aggregator singleton. It sends the partial of every window the
-/// readings stream closes, sends it again until the singleton says it was recorded (a singleton
-/// that moved to another node gets it too), and only then accepts the window's readings at the
-/// router. A node that dies before that has its readings redelivered to another node.
+/// This node's go-between to the aggregator singleton. Every share the readings stream cuts goes to
+/// the singleton as a numbered, cumulative snapshot; a reading is accepted at the router as soon as
+/// the singleton acknowledged a snapshot that covers it, a fraction of a second after it arrived.
+/// The reporter keeps each window's latest snapshot until the window went out, and sends them all
+/// again to a new singleton incarnation, so a hand-over loses no acknowledged share. It also answers
+/// the singleton's incarnation checks and holds copies of the singleton's own node's shares: in
+/// memory for another node, in its <see cref="ShareJournal"/> for its own when the singleton is
+/// alone. What the journal kept from a previous run of the node is counted again, added to the
+/// shares of the same windows.
 /// </summary>
 public sealed class WindowReporter : ReceiveActor, IWithTimers
 {
-    public static readonly TimeSpan DefaultResendInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultResendInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly IActorRef _aggregator;
     private readonly Address _node;
-    private readonly SortedDictionary<long, (PartialWindow Partial, IReadOnlyList<ReceivedMessage> Deliveries)> _unconfirmed = [];
+    private readonly SortedDictionary<long, Ledger> _ledgers = [];
+    private readonly Dictionary<(Address Node, long Interval), PartialWindow> _witnessed = [];
+    private readonly ShareJournal _journal;
+    private readonly Dictionary<long, PartialWindow> _journaled = [];
+    private readonly Dictionary<long, PartialWindow> _carried = [];
     private readonly List<IActorRef> _drainWaiters = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private long _seq;
+    private long _unsettled;
+    private long _newestIncarnation;
+    private long _lastEmitted = -1;
+    private bool _journalFailing;
 
-    public WindowReporter(IActorRef aggregator, Address node, TimeSpan resendInterval)
+    /// <param name="aggregator">The singleton, through its proxy.</param>
+    public WindowReporter(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan resendInterval)
     {
         _aggregator = aggregator;
         _node = node;
+        _journal = journal;
 
-        Receive<ClosedWindow>(OnClosed);
-        Receive<PartialRecorded>(OnRecorded);
+        Receive<WindowShare>(OnShare);
+        Receive<PartialAcknowledged>(OnAcknowledged);
+        Receive<ConfirmIncarnation>(OnConfirm);
+        Receive<WitnessPartial>(OnWitness);
+        Receive<WindowEmitted>(OnEmitted);
         Receive<Resend>(_ =>
         {
-            foreach (var (partial, _) in _unconfirmed.Values)
+            foreach (var ledger in _ledgers.Values.Where(l => l.Latest.Seq > l.AcknowledgedSeq))
             {
-                _aggregator.Tell(partial);
+                _aggregator.Tell(ledger.Latest);
             }
         });
         Receive<WindowReporterProtocol.Drain>(_ =>
@@ -45,40 +66,251 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef aggregator, Address node, TimeSpan? resendInterval = null) =>
-        Akka.Actor.Props.Create(() => new WindowReporter(aggregator, node, resendInterval ?? DefaultResendInterval));
+    public static Props Props(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan? resendInterval = null) =>
+        Akka.Actor.Props.Create(() => new WindowReporter(aggregator, node, journal, resendInterval ?? DefaultResendInterval));
 
-    private void OnClosed(ClosedWindow closed)
+    protected override void PreStart()
     {
-        var partial = new PartialWindow(
-            _node, closed.Interval.Index, closed.Interval.Start, closed.Interval.End, closed.Highest?.Temperature, closed.Highest?.DeviceId, closed.Count, closed.Duplicates, closed.ClosedAt);
-        if (closed.Duplicates > 0)
+        IReadOnlyList<PartialWindow> kept;
+        try
         {
-            _log.Info("{0} readings of {1:HH:mm:ss}-{2:HH:mm:ss} arrived again and were counted once", closed.Duplicates, partial.WindowStart.ToLocalTime(), partial.WindowEnd.ToLocalTime());
+            kept = _journal.Load(_node);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            _log.Error("The shares a previous run of this node kept in {0} cannot be read ({1}); they are not counted. Move the file away once you have looked at it.", _journal.Path, e.Message);
+            return;
         }
 
-        _unconfirmed[partial.Interval] = (partial, closed.Deliveries);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var share in kept)
+        {
+            // The previous run adds nothing more; a window still open gets this run's readings added.
+            var carried = share with { Closed = share.Closed || share.WindowEnd <= now };
+            _carried[share.Interval] = carried;
+            _journaled[share.Interval] = carried;
+            _ledgers[share.Interval] = new Ledger(carried);
+            _seq = Math.Max(_seq, share.Seq);
+        }
+
+        if (kept.Count > 0)
+        {
+            _log.Warning("{0} readings of {1} windows that a previous run of this node had settled are counted again from {2}.", kept.Sum(s => s.Count), kept.Count, _journal.Path);
+        }
+    }
+
+    private void OnShare(WindowShare share)
+    {
+        var (highest, count, duplicates) = (share.Highest, share.Count, share.Duplicates);
+        if (_carried.TryGetValue(share.Interval.Index, out var carried))
+        {
+            highest = ReadingMaximum.Higher(carried.Max is { } max ? new ReadingMaximum(max, carried.DeviceId!) : null, highest);
+            (count, duplicates) = (count + carried.Count, duplicates + carried.Duplicates);
+        }
+
+        var partial = new PartialWindow(
+            _node,
+            share.Interval.Index,
+            share.Interval.Start,
+            share.Interval.End,
+            highest?.Temperature,
+            highest?.DeviceId,
+            count,
+            duplicates,
+            share.At,
+            ++_seq,
+            share.Closed);
+        if (share.Closed && share.Duplicates > 0)
+        {
+            _log.Info("{0} readings of {1:HH:mm:ss}-{2:HH:mm:ss} arrived again and were counted once", share.Duplicates, partial.WindowStart.ToLocalTime(), partial.WindowEnd.ToLocalTime());
+        }
+
+        if (!_ledgers.TryGetValue(partial.Interval, out var ledger))
+        {
+            _ledgers[partial.Interval] = ledger = new Ledger(partial);
+        }
+
+        ledger.Latest = partial;
+        if (share.NewDeliveries.Count > 0)
+        {
+            ledger.Batches.Enqueue((partial.Seq, share.NewDeliveries));
+            _unsettled += share.NewDeliveries.Count;
+        }
+
         _aggregator.Tell(partial);
     }
 
-    private void OnRecorded(PartialRecorded recorded)
+    private void OnAcknowledged(PartialAcknowledged acknowledged)
     {
-        if (!_unconfirmed.Remove(recorded.Interval, out var window))
+        if (acknowledged.Node != _node || !Observe(acknowledged.Incarnation) || !_ledgers.TryGetValue(acknowledged.Interval, out var ledger))
         {
             return;
         }
 
-        foreach (var delivery in window.Deliveries)
+        while (ledger.Batches.TryPeek(out var batch) && batch.Seq <= acknowledged.Seq)
         {
-            delivery.Accept();
+            ledger.Batches.Dequeue();
+            foreach (var delivery in batch.Deliveries)
+            {
+                delivery.Accept();
+            }
+
+            _unsettled -= batch.Deliveries.Count;
+        }
+
+        ledger.AcknowledgedSeq = Math.Max(ledger.AcknowledgedSeq, acknowledged.Seq);
+        if (acknowledged.Emitted)
+        {
+            ledger.Emitted = true;
+            _lastEmitted = Math.Max(_lastEmitted, acknowledged.Interval);
+        }
+
+        if (ledger is { Emitted: true, Latest.Closed: true } && ledger.AcknowledgedSeq >= ledger.Latest.Seq)
+        {
+            _ledgers.Remove(acknowledged.Interval);
+            _carried.Remove(acknowledged.Interval);
         }
 
         ReplyIfDrained();
     }
 
+    private void OnConfirm(ConfirmIncarnation confirm)
+    {
+        if (!Observe(confirm.Incarnation))
+        {
+            Sender.Tell(new IncarnationSuperseded(_newestIncarnation));
+            return;
+        }
+
+        Sender.Tell(new IncarnationConfirmed(confirm.Incarnation, confirm.Round, _lastEmitted));
+    }
+
+    private void OnWitness(WitnessPartial witness)
+    {
+        if (!Observe(witness.Incarnation))
+        {
+            Sender.Tell(new IncarnationSuperseded(_newestIncarnation));
+            return;
+        }
+
+        var partial = witness.Partial;
+        if (partial.Node == _node)
+        {
+            KeepOnDisk(partial, witness.Incarnation);
+            return;
+        }
+
+        var key = (partial.Node, partial.Interval);
+        if (!_witnessed.TryGetValue(key, out var held) || held.Seq < partial.Seq)
+        {
+            _witnessed[key] = partial;
+        }
+
+        Sender.Tell(new PartialWitnessed(partial.Node, partial.Interval, _witnessed[key].Seq, witness.Incarnation));
+    }
+
+    private void OnEmitted(WindowEmitted emitted)
+    {
+        if (!Observe(emitted.Incarnation))
+        {
+            return;
+        }
+
+        _lastEmitted = Math.Max(_lastEmitted, emitted.Interval);
+        foreach (var key in _witnessed.Keys.Where(key => key.Interval == emitted.Interval).ToList())
+        {
+            _witnessed.Remove(key);
+        }
+
+        if (_journaled.Remove(emitted.Interval))
+        {
+            SaveJournal();
+        }
+    }
+
+    /// <summary>The lone singleton's copy of this node's own share: on disk, and only then confirmed.</summary>
+    private void KeepOnDisk(PartialWindow partial, long incarnation)
+    {
+        if (_journaled.TryGetValue(partial.Interval, out var kept) && kept.Seq >= partial.Seq)
+        {
+            Sender.Tell(new PartialWitnessed(partial.Node, partial.Interval, kept.Seq, incarnation));
+            return;
+        }
+
+        _journaled[partial.Interval] = partial;
+        if (SaveJournal())
+        {
+            Sender.Tell(new PartialWitnessed(partial.Node, partial.Interval, partial.Seq, incarnation));
+        }
+    }
+
+    /// <summary>False when the file cannot be written: the singleton then acknowledges the share once its window went out.</summary>
+    private bool SaveJournal()
+    {
+        try
+        {
+            _journal.Save(_journaled.Values);
+            if (_journalFailing)
+            {
+                _journalFailing = false;
+                _log.Info("The share journal {0} is written again.", _journal.Path);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (!_journalFailing)
+            {
+                _journalFailing = true;
+                _log.Error("The share journal {0} cannot be written ({1}): this lone aggregator settles readings only once their window went out, so it carries less; give --state-dir a writable folder.", _journal.Path, e.Message);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// False for a message of an incarnation older than the newest seen: a singleton that was paused
+    /// or cut off, whose word no longer counts. A newer one is a new singleton: it is sent every
+    /// share it may not have, this node's and those held for others.
+    /// </summary>
+    private bool Observe(long incarnation)
+    {
+        if (incarnation < _newestIncarnation)
+        {
+            return false;
+        }
+
+        if (incarnation > _newestIncarnation)
+        {
+            _newestIncarnation = incarnation;
+            foreach (var ledger in _ledgers.Values)
+            {
+                // An emitted window's share is only sent again if it grew since (a late share).
+                if (!ledger.Emitted)
+                {
+                    ledger.AcknowledgedSeq = 0;
+                }
+
+                if (ledger.Latest.Seq > ledger.AcknowledgedSeq)
+                {
+                    Sender.Tell(ledger.Latest);
+                }
+            }
+
+            foreach (var held in _witnessed.Values)
+            {
+                Sender.Tell(held);
+            }
+        }
+
+        return true;
+    }
+
     private void ReplyIfDrained()
     {
-        if (_unconfirmed.Count > 0)
+        if (_unsettled > 0)
         {
             return;
         }
@@ -89,6 +321,19 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
         }
 
         _drainWaiters.Clear();
+    }
+
+    /// <summary>One window's share on this node: its latest snapshot and the deliveries not yet settled, by snapshot.</summary>
+    private sealed class Ledger(PartialWindow latest)
+    {
+        public PartialWindow Latest { get; set; } = latest;
+
+        public Queue<(long Seq, IReadOnlyList<ReceivedMessage> Deliveries)> Batches { get; } = new();
+
+        /// <summary>The newest snapshot the current incarnation acknowledged; 0 for none.</summary>
+        public long AcknowledgedSeq { get; set; }
+
+        public bool Emitted { get; set; }
     }
 
     private sealed class Resend

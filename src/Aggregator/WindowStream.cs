@@ -14,8 +14,8 @@ public static class WindowStream
 
     /// <summary>
     /// Decodes each message; one that is no reading is rejected with its reason and counted, the
-    /// stream goes on. A valid reading stays unsettled: it is accepted once the window that counts it
-    /// has been recorded, so that a node that dies first has it redelivered to another.
+    /// stream goes on. A valid reading stays unsettled: it is accepted once the singleton acknowledged
+    /// a share that counts it, so that a node that dies first has it redelivered to another.
     /// </summary>
     public static Flow<ReceivedMessage, ArrivedReading, NotUsed> Readings(RejectedReadings rejected, Func<DateTimeOffset> clock, WindowMetrics? metrics = null) =>
         Flow.Create<ReceivedMessage>()
@@ -44,9 +44,10 @@ public static class WindowStream
     /// <summary>
     /// Cuts the readings with <c>GroupedWithin</c> (at most <paramref name="maxBatch"/> readings or
     /// <see cref="GroupingInterval"/> a group) and folds the groups into windows of
-    /// <paramref name="length"/> aligned to the clock, each with this node's maximum and count.
+    /// <paramref name="length"/> aligned to the clock: this node's share of each, its maximum and
+    /// count so far, after every group and once more when the window closes.
     /// </summary>
-    public static Flow<ArrivedReading, ClosedWindow, NotUsed> Windows(TimeSpan length, int maxBatch, Func<DateTimeOffset> clock)
+    public static Flow<ArrivedReading, WindowShare, NotUsed> Windows(TimeSpan length, int maxBatch, Func<DateTimeOffset> clock)
     {
         var grouping = GroupingInterval(length);
         return Flow.Create<ArrivedReading>()

@@ -26,6 +26,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
     private static readonly WindowInterval First = WindowInterval.Containing(new DateTimeOffset(2026, 11, 25, 7, 40, 5, TimeSpan.Zero), Length);
     private readonly List<ActorSystem> _others = [];
+    private readonly Dictionary<ActorSystem, ShareJournal> _journals = [];
     private DateTimeOffset _now = First.End;
 
     protected override void AfterAll()
@@ -33,6 +34,11 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         foreach (var other in _others)
         {
             other.Terminate().Wait(TimeSpan.FromSeconds(10));
+        }
+
+        foreach (var journal in _journals.Values)
+        {
+            Directory.Delete(Path.GetDirectoryName(journal.Path)!, recursive: true);
         }
 
         base.AfterAll();
@@ -53,8 +59,8 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
 
         var window = subscriber.ExpectMsg<WindowRecorded>().Window.Window;
         Assert.Equal((First.Start, First.End, 24.9, "sensor-b-0003", 1000, 2), (window.WindowStart, window.WindowEnd, window.Max, window.DeviceId, window.Count, window.Nodes));
-        Assert.Equal(First.Index, reporterA.ExpectMsg<PartialRecorded>().Interval);
-        Assert.Equal(First.Index, reporterB.ExpectMsg<PartialRecorded>().Interval);
+        Assert.Equal(First.Index, EmittedAcknowledgement(reporterA).Interval);
+        Assert.Equal(First.Index, EmittedAcknowledgement(reporterB).Interval);
     }
 
     [Fact]
@@ -86,7 +92,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
 
         var window = subscriber.ExpectMsg<WindowRecorded>(TimeSpan.FromSeconds(5)).Window.Window;
         Assert.Equal((21.0, 10, 1), (window.Max, window.Count, window.Nodes));
-        reporterA.ExpectMsg<PartialRecorded>();
+        EmittedAcknowledgement(reporterA);
     }
 
     [Fact]
@@ -101,7 +107,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
 
         EventFilter.Warning(contains: "came after").ExpectOne(() => aggregator.Tell(Partial(b, First, 25, "sensor-b-0001", 5), reporterB));
 
-        reporterB.ExpectMsg<PartialRecorded>();
+        Assert.True(reporterB.ExpectMsg<PartialAcknowledged>().Emitted);
         aggregator.Tell(GetSummary.Instance);
         var summary = ExpectMsg<Summary>();
         Assert.Equal(1, summary.LatePartials);
@@ -119,7 +125,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
 
         EventFilter.Warning(contains: "came after").Expect(0, () => aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), reporter));
 
-        reporter.ExpectMsg<PartialRecorded>();
+        Assert.True(reporter.ExpectMsg<PartialAcknowledged>().Emitted);
         aggregator.Tell(GetSummary.Instance);
         var summary = ExpectMsg<Summary>();
         Assert.Equal((0, 10), (summary.LatePartials, summary.Latest!.Window.Count));
@@ -216,10 +222,123 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     public void The_log_line_reads_like_the_one_operators_know() =>
         Assert.Matches(
             @"^\d\d:\d\d:05-\d\d:\d\d:10  max 24\.9 °C \(sensor-a-0003\)  1,000 readings from 2 nodes$",
-            new WindowMaximum(First.Start, First.End, 24.9, "sensor-a-0003", 1000, 2).Describe());
+            new WindowMaximum(First.Start, First.End, 24.9, "sensor-a-0003", 1000, 2, 1).Describe());
 
-    private static PartialWindow Partial(Address node, WindowInterval interval, double? max, string? device, int count) =>
-        new(node, interval.Index, interval.Start, interval.End, max, device, count, 0, interval.End);
+    [Fact]
+    public void An_open_share_of_another_node_is_acknowledged_at_once_before_its_window_closes()
+    {
+        var (_, b) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+        var reporterB = CreateTestProbe();
+
+        aggregator.Tell(Partial(b, First, 22, "sensor-b-0001", 10, seq: 4, closed: false), reporterB);
+
+        var acknowledged = reporterB.ExpectMsg<PartialAcknowledged>();
+        Assert.Equal((b, First.Index, 4L, false), (acknowledged.Node, acknowledged.Interval, acknowledged.Seq, acknowledged.Emitted));
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void The_singletons_own_share_is_acknowledged_once_another_aggregator_node_holds_a_copy()
+    {
+        var (a, b) = (Self(), JoinSystem());
+        var (aggregator, _) = Start(history: 10);
+        var reporterA = CreateTestProbe();
+        var share = Partial(a, First, 22, "sensor-a-0001", 10, seq: 4, closed: false);
+
+        aggregator.Tell(share, reporterA);
+
+        var acknowledged = reporterA.ExpectMsg<PartialAcknowledged>();
+        Assert.Equal((a, 4L, false), (acknowledged.Node, acknowledged.Seq, acknowledged.Emitted));
+        // The copy is b's: a later incarnation asking b's reporter is sent it.
+        var successor = CreateTestProbe(b);
+        b.ActorSelection("/user/" + AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(long.MaxValue, 1), successor);
+        Assert.Equal(share, successor.FishForMessage<PartialWindow>(_ => true));
+    }
+
+    [Fact]
+    public void A_lone_aggregator_acknowledges_its_own_open_share_once_its_node_kept_it_on_disk()
+    {
+        var a = Self();
+        var (aggregator, subscriber) = Start(history: 10);
+        var reporterA = CreateTestProbe();
+        var share = Partial(a, First, 22, "sensor-a-0001", 10, seq: 1, closed: false);
+
+        aggregator.Tell(share, reporterA);
+
+        var acknowledged = reporterA.ExpectMsg<PartialAcknowledged>();
+        Assert.Equal((1L, false), (acknowledged.Seq, acknowledged.Emitted));
+        Assert.Equal([share], _journals[Sys].Load(a));
+        subscriber.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void The_window_and_the_summary_carry_the_singletons_incarnation()
+    {
+        var a = Self();
+        var (aggregator, subscriber) = Start(history: 10);
+
+        aggregator.Tell(Partial(a, First, 22, "sensor-a-0001", 10), ActorRefs.Nobody);
+
+        var window = subscriber.ExpectMsg<WindowRecorded>().Window.Window;
+        aggregator.Tell(GetSummary.Instance);
+        Assert.True(window.Incarnation > 0);
+        Assert.Equal(window.Incarnation, ExpectMsg<Summary>().Incarnation);
+    }
+
+    [Fact]
+    public void A_new_singleton_takes_an_incarnation_above_every_one_the_nodes_have_seen()
+    {
+        Self();
+        var seen = DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeMilliseconds();
+        Sys.ActorSelection("/user/" + AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(seen, 1), CreateTestProbe());
+
+        var (aggregator, _) = Start(history: 10);
+
+        AwaitAssert(() =>
+        {
+            aggregator.Tell(GetSummary.Instance);
+            Assert.True(ExpectMsg<Summary>().Incarnation > seen);
+        });
+    }
+
+    [Fact]
+    public void A_singleton_superseded_by_a_newer_incarnation_acknowledges_and_emits_nothing_more()
+    {
+        var (a, b) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+        var incarnation = ConfirmedIncarnation(aggregator);
+        var reporterB = CreateTestProbe();
+
+        // A newer singleton somewhere asked b's reporter: from then on b refuses to confirm this one.
+        EventFilter.Warning(contains: "was superseded").ExpectOne(
+            TimeSpan.FromSeconds(5),
+            () => Sys.ActorSelection(new RootActorPath(b) / "user" / AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(incarnation + 1, 1), CreateTestProbe()));
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+        aggregator.Tell(Partial(b, First, 22, "sensor-b-0001", 10), reporterB);
+
+        reporterB.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        subscriber.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    private static PartialWindow Partial(Address node, WindowInterval interval, double? max, string? device, int count, long seq = 1, bool closed = true) =>
+        new(node, interval.Index, interval.Start, interval.End, max, device, count, 0, interval.End, seq, closed);
+
+    /// <summary>The acknowledgement that the window went out, after any given while it was open.</summary>
+    private static PartialAcknowledged EmittedAcknowledgement(TestProbe reporter) =>
+        reporter.FishForMessage<PartialAcknowledged>(acknowledged => acknowledged.Emitted);
+
+    private long ConfirmedIncarnation(IActorRef aggregator)
+    {
+        long incarnation = 0;
+        AwaitAssert(() =>
+        {
+            aggregator.Tell(GetSummary.Instance);
+            incarnation = ExpectMsg<Summary>().Incarnation;
+            Assert.True(incarnation > 0);
+        });
+        return incarnation;
+    }
 
     private (IActorRef Aggregator, TestProbe Subscriber) Start(int history)
     {
@@ -229,9 +348,10 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         return (aggregator, subscriber);
     }
 
-    /// <summary>This test's own system forms a cluster of one aggregator node.</summary>
+    /// <summary>This test's own system forms a cluster of one aggregator node, with its reporter (which answers the singleton's incarnation checks).</summary>
     private Address Self()
     {
+        StartReporter(Sys);
         var cluster = Cluster.Get(Sys);
         cluster.Join(cluster.SelfAddress);
         AwaitAssert(() => Assert.Equal(MemberStatus.Up, cluster.SelfMember.Status), TimeSpan.FromSeconds(20));
@@ -245,11 +365,19 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     {
         var other = ActorSystem.Create(Sys.Name, NodeConfig);
         _others.Add(other);
+        StartReporter(other);
         Cluster.Get(other).Join(Cluster.Get(Sys).SelfAddress);
         var address = Cluster.Get(other).SelfAddress;
         AwaitAssert(
             () => Assert.Contains(Cluster.Get(Sys).State.Members, m => m.Address == address && m.Status == MemberStatus.Up),
             TimeSpan.FromSeconds(20));
         return other;
+    }
+
+    /// <summary>The node's reporter, with a journal in a folder of its own; the partials of these specs come from probes, so it sends none itself.</summary>
+    private void StartReporter(ActorSystem node)
+    {
+        var journal = _journals[node] = new ShareJournal(Directory.CreateTempSubdirectory("actordemo-spec-").FullName);
+        node.ActorOf(WindowReporter.Props(ActorRefs.Nobody, Cluster.Get(node).SelfAddress, journal), AggregatorHosting.ReporterName);
     }
 }

@@ -19,11 +19,13 @@ public sealed class AlignedWindowsSpecs : Akka.TestKit.Xunit2.TestKit
     private ArrivedReading At(DateTimeOffset arrived, double temperature, string device = "sensor-a-0001", long? seq = null) =>
         new(new TemperatureReading(device, temperature, arrived, seq ?? ++_seq), arrived);
 
-    private (TestPublisher.Probe<IEnumerable<ArrivedReading>> Groups, TestSubscriber.Probe<ClosedWindow> Windows) Run(TimeSpan length, Func<DateTimeOffset> clock)
+    /// <param name="closedOnly">Only the closed shares, each window's last: what most specs look at.</param>
+    private (TestPublisher.Probe<IEnumerable<ArrivedReading>> Groups, TestSubscriber.Probe<WindowShare> Windows) Run(TimeSpan length, Func<DateTimeOffset> clock, bool closedOnly = true)
     {
         var (groups, windows) = this.SourceProbe<IEnumerable<ArrivedReading>>()
             .Via(new AlignedWindows(length, TimeSpan.FromMilliseconds(100), clock))
-            .ToMaterialized(this.SinkProbe<ClosedWindow>(), Keep.Both)
+            .Where(share => share.Closed || !closedOnly)
+            .ToMaterialized(this.SinkProbe<WindowShare>(), Keep.Both)
             .Run(Sys.Materializer());
         windows.Request(100);
         return (groups, windows);
@@ -45,6 +47,34 @@ public sealed class AlignedWindowsSpecs : Akka.TestKit.Xunit2.TestKit
         var second = windows.ExpectNext();
         Assert.Equal(first.Interval.End, second.Interval.Start);
         Assert.Equal((20.0, 1), (second.Highest?.Temperature, second.Count));
+    }
+
+    [Fact]
+    public void After_every_group_the_open_windows_share_so_far_goes_out()
+    {
+        var (groups, shares) = Run(Length, () => Started, closedOnly: false);
+
+        groups.SendNext([At(Started, 21), At(Started, 22)]);
+        var first = shares.ExpectNext();
+        groups.SendNext([At(Started.AddSeconds(1), 23)]);
+        var second = shares.ExpectNext();
+
+        Assert.Equal((false, 2, 22.0), (first.Closed, first.Count, first.Highest?.Temperature));
+        Assert.Equal((false, 3, 23.0), (second.Closed, second.Count, second.Highest?.Temperature));
+        Assert.Equal(first.Interval, second.Interval);
+    }
+
+    [Fact]
+    public void A_closed_share_follows_the_open_ones_and_counts_the_whole_window()
+    {
+        var (groups, shares) = Run(Length, () => Started, closedOnly: false);
+
+        groups.SendNext([At(Started, 21)]);
+        groups.SendNext([At(Started, 22)]);
+        groups.SendComplete();
+
+        Assert.Equal([(false, 1), (false, 2), (true, 2)], shares.ExpectNextN(3).Select(s => (s.Closed, s.Count)));
+        shares.ExpectComplete();
     }
 
     [Fact]

@@ -27,16 +27,22 @@ public sealed class MessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Confi
 
     private static readonly Address Node = new("akka.tcp", "actordemo", "10.0.0.7", 4053);
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 7, 40, 5, TimeSpan.Zero);
-    private static readonly PartialWindow Partial = new(Node, 354_071_401, Start, Start.AddSeconds(5), 24.9, "sensor-a-0003", 1000, 3, Start.AddSeconds(5.02));
-    private static readonly RecordedWindow Recorded = new(new WindowMaximum(Start, Start.AddSeconds(5), 24.9, "sensor-a-0003", 1700, 2), [Partial, Partial with { Max = null, DeviceId = null, Count = 0 }], 1);
+    private static readonly PartialWindow Partial = new(Node, 354_071_401, Start, Start.AddSeconds(5), 24.9, "sensor-a-0003", 1000, 3, Start.AddSeconds(5.02), 17, Closed: true);
+    private static readonly RecordedWindow Recorded = new(new WindowMaximum(Start, Start.AddSeconds(5), 24.9, "sensor-a-0003", 1700, 2, 1_764_056_405_123), [Partial, Partial with { Max = null, DeviceId = null, Count = 0 }], 1);
 
     public static TheoryData<object> Messages => new()
     {
         Partial,
-        new PartialRecorded(354_071_401),
+        new PartialAcknowledged(Node, 354_071_401, 17, 1_764_056_405_123, Emitted: false),
+        new ConfirmIncarnation(1_764_056_405_123, 9),
+        new IncarnationConfirmed(1_764_056_405_123, 9, 354_071_400),
+        new IncarnationSuperseded(1_764_056_405_124),
+        new WitnessPartial(Partial with { Closed = false }, 1_764_056_405_123),
+        new PartialWitnessed(Node, 354_071_401, 17, 1_764_056_405_123),
+        new WindowEmitted(354_071_401, 1_764_056_405_123),
         GetSummary.Instance,
-        new Summary(Recorded, 42, 1),
-        new Summary(null, 0, 0),
+        new Summary(Recorded, 42, 1, 1_764_056_405_123),
+        new Summary(null, 0, 0, 0),
         new GetHistory(10),
         new History([Recorded]),
         new WindowRecorded(Recorded),

@@ -40,6 +40,36 @@ public sealed class FailoverSpecs(ITestOutputHelper output) : QpidDispatchSpec(o
     }
 
     [Fact]
+    public async Task A_lone_aggregator_killed_and_restarted_with_its_state_folder_counts_every_reading_it_had_settled()
+    {
+        var state = Directory.CreateTempSubdirectory("actordemo-state-");
+        try
+        {
+            var aggregator = Nodes.StartAggregator("--state-dir", state.FullName);
+            await Nodes.AttachedAsync(aggregator);
+            var maxima = WindowMaxima.Read(Router.Url, Sys.Materializer());
+            var sensors = Nodes.StartSensors("--sensors", "20", "--steady-temperature", "20", "--node-name", "steady", "--rejoin-after", "3s");
+            await Eventually.Assert(() => Assert.Contains(maxima.Windows, w => w.Count > 0), Formation);
+
+            // Mid-window: the readings it settled of the open window are only in its memory and its journal.
+            aggregator.Kill();
+            Assert.NotEqual(0, await sensors.WaitForExitAsync(Formation));
+            var accepted = PublisherCounts(sensors).Accepted;
+            var restarted = Nodes.StartAggregator("--state-dir", state.FullName);
+
+            const string Carried = "that a previous run of this node had settled are counted again";
+            await restarted.WaitForLineAsync(l => l.Contains(Carried), Formation);
+            var carried = restarted.Lines.First(l => l.Contains(Carried));
+            await Eventually.Assert(() => Assert.True(maxima.Counted >= accepted, $"{maxima.Counted} counted, {accepted} accepted"), Formation);
+            Output!.WriteLine($"accepted by the aggregator: {accepted}; counted in windows on 'max': {maxima.Counted}; {carried}");
+        }
+        finally
+        {
+            state.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_lone_sensor_node_whose_aggregator_is_killed_and_restarted_ends_up_in_one_cluster_with_it()
     {
         var aggregator = Nodes.StartAggregator();
@@ -97,11 +127,17 @@ public sealed class FailoverSpecs(ITestOutputHelper output) : QpidDispatchSpec(o
 
         Assert.Equal(0, await sensors.WaitForExitAsync(Formation));
         Assert.Contains(sensors.Lines, l => l.Contains("Stopping without a working link to 'temperature'"));
-        var stopped = System.Text.RegularExpressions.Regex.Match(
-            sensors.Lines.Single(l => l.Contains("Publisher stopped:")), @"(\d+) readings offered, (\d+) accepted by the router, (\d+) dropped");
-        var (offered, accepted, dropped) = (long.Parse(stopped.Groups[1].Value), long.Parse(stopped.Groups[2].Value), long.Parse(stopped.Groups[3].Value));
+        var (offered, accepted, dropped) = PublisherCounts(sensors);
         Assert.True(offered > 0);
         Assert.Equal(offered, accepted + dropped);
+    }
+
+    /// <summary>What a sensor node's publisher said it did when it stopped.</summary>
+    private static (long Offered, long Accepted, long Dropped) PublisherCounts(ExternalProcess sensors)
+    {
+        var stopped = System.Text.RegularExpressions.Regex.Match(
+            sensors.Lines.Single(l => l.Contains("Publisher stopped:")), @"(\d+) readings offered, (\d+) accepted by the router, (\d+) dropped");
+        return (long.Parse(stopped.Groups[1].Value), long.Parse(stopped.Groups[2].Value), long.Parse(stopped.Groups[3].Value));
     }
 
     private (ExternalProcess Process, string Inspection) StartAggregator()

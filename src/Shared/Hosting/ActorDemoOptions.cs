@@ -146,16 +146,15 @@ public sealed class AmqpOptions
     public string? MaxAddress { get; set; } = "max";
 
     /// <summary>
-    /// The aggregator's credit window on <see cref="Address"/>. A reading stays unsettled until its
-    /// window is recorded, so a node takes at most Credit / (window + grace) readings a second.
+    /// The aggregator's credit window on <see cref="Address"/>. A reading stays unsettled until the
+    /// singleton acknowledged a share that counts it, so a node takes at most Credit per settlement time.
     /// </summary>
     public int Credit { get; set; } = 20_000;
 
     /// <summary>Unsettled sends a sender keeps in flight.</summary>
     /// <remarks>
-    /// A reading stays unsettled until the aggregator has recorded its window, so a sensor node sends at
-    /// most MaxInFlight / (window + grace) readings a second: give it the node's readings per second
-    /// times (window + grace + 1 s).
+    /// A reading stays unsettled until an aggregator settled it (its share acknowledged by the
+    /// singleton), so a sensor node sends at most MaxInFlight per settlement time.
     /// </remarks>
     public int MaxInFlight { get; set; } = 20_000;
 
@@ -230,6 +229,12 @@ public sealed class AggregatorOptions
 
     /// <summary>Window maxima the aggregator actor keeps.</summary>
     public int History { get; set; } = 720;
+
+    /// <summary>
+    /// Where a lone aggregator keeps its acknowledged shares, so that a restart with the same folder
+    /// still counts them; none: a folder per remoting port under the temp folder.
+    /// </summary>
+    public string? StateDirectory { get; set; }
 
     /// <summary>Also host a sensor fleet in the aggregator's process (the one-command demo).</summary>
     public bool WithSensors { get; set; }

@@ -65,7 +65,8 @@ internal static class Render
         window.GetProperty("max").GetDouble(),
         Text(window, "deviceId"),
         window.GetProperty("count").GetInt32(),
-        window.GetProperty("nodes").GetInt32()).Describe();
+        window.GetProperty("nodes").GetInt32(),
+        window.TryGetProperty("incarnation", out var incarnation) ? incarnation.GetInt64() : 0).Describe();
 
     public static string Windows(JsonElement body)
     {

@@ -66,7 +66,7 @@ public static class ReadingCodec
     /// <summary>A window maximum for the address <c>max</c>: a <c>Data</c> body of JSON, as docs/design.md writes it.</summary>
     public static Message EncodeWindow(WindowMaximum window)
     {
-        var wire = new WireWindow(window.WindowStart.UtcDateTime, window.WindowEnd.UtcDateTime, window.Max, window.DeviceId, window.Count, window.Nodes);
+        var wire = new WireWindow(window.WindowStart.UtcDateTime, window.WindowEnd.UtcDateTime, window.Max, window.DeviceId, window.Count, window.Nodes, window.Incarnation);
         return new Message
         {
             Properties = new Properties { ContentType = ContentType },
@@ -203,7 +203,8 @@ public static class ReadingCodec
         [property: System.Text.Json.Serialization.JsonPropertyName("max")] double Max,
         [property: System.Text.Json.Serialization.JsonPropertyName("device-id")] string DeviceId,
         [property: System.Text.Json.Serialization.JsonPropertyName("count")] int Count,
-        [property: System.Text.Json.Serialization.JsonPropertyName("nodes")] int Nodes);
+        [property: System.Text.Json.Serialization.JsonPropertyName("nodes")] int Nodes,
+        [property: System.Text.Json.Serialization.JsonPropertyName("incarnation")] long Incarnation);
 
     private static class WireJson
     {

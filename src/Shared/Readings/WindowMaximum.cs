@@ -6,7 +6,8 @@ namespace ActorDemo.Shared.Readings;
 /// <param name="DeviceId">The device of the maximum; the first to reach it when several did.</param>
 /// <param name="Count">Readings counted in the window, on all nodes.</param>
 /// <param name="Nodes">Aggregator nodes whose share of the readings the window merges.</param>
-public sealed record WindowMaximum(DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes)
+/// <param name="Incarnation">The incarnation of the singleton that emitted it: only grows, so a window from a singleton that was fenced off can be told apart.</param>
+public sealed record WindowMaximum(DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes, long Incarnation)
 {
     /// <summary>
     /// The line operators read, as a message template whose named values a JSON log carries as

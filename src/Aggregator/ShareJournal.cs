@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Akka.Actor;
+using static ActorDemo.Aggregator.AggregatorProtocol;
+
+namespace ActorDemo.Aggregator;
+
+/// <summary>
+/// A lone aggregator's second copy of its acknowledged shares: no other node can hold them, so they
+/// are kept in a file of the node's state folder, and a node killed and restarted with the same
+/// folder (a restarted process, a restarted container of the same pod) still counts them. Written
+/// whole on every change (a few windows at most) to a new file moved over the old, so a kill never
+/// leaves half of it; flushed to the disk, so a machine that stops does not lose it either.
+/// </summary>
+public sealed class ShareJournal(string directory)
+{
+    public const string FileName = "acknowledged-shares.json";
+
+    public string Path { get; } = System.IO.Path.Combine(directory, FileName);
+
+    /// <summary>The folder a node uses when none is given: one per remoting port under the temp folder.</summary>
+    public static string DefaultDirectory(int port) => System.IO.Path.Combine(System.IO.Path.GetTempPath(), "actordemo", $"aggregator-{port}");
+
+    /// <summary>The shares kept by a previous run of this node, as shares of <paramref name="node"/>.</summary>
+    /// <exception cref="IOException">The file is there but cannot be read.</exception>
+    /// <exception cref="JsonException">The file is not a journal.</exception>
+    public IReadOnlyList<PartialWindow> Load(Address node)
+    {
+        if (!File.Exists(Path))
+        {
+            return [];
+        }
+
+        var entries = JsonSerializer.Deserialize<List<Entry>>(File.ReadAllBytes(Path)) ?? [];
+        return entries.Select(e => new PartialWindow(node, e.Interval, e.WindowStart, e.WindowEnd, e.Max, e.DeviceId, e.Count, e.Duplicates, e.ClosedAt, e.Seq, e.Closed)).ToList();
+    }
+
+    /// <summary>Replaces what the journal holds; an empty journal is no file.</summary>
+    public void Save(IEnumerable<PartialWindow> shares)
+    {
+        var entries = shares.Select(p => new Entry(p.Interval, p.WindowStart, p.WindowEnd, p.Max, p.DeviceId, p.Count, p.Duplicates, p.ClosedAt, p.Seq, p.Closed)).ToList();
+        if (entries.Count == 0)
+        {
+            File.Delete(Path);
+            return;
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var next = Path + ".next";
+        using (var file = new FileStream(next, FileMode.Create, FileAccess.Write))
+        {
+            JsonSerializer.Serialize(file, entries);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(next, Path, overwrite: true);
+    }
+
+    private sealed record Entry(
+        long Interval, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double? Max, string? DeviceId, int Count, int Duplicates, DateTimeOffset ClosedAt, long Seq, bool Closed);
+}
