@@ -1,3 +1,4 @@
+using ActorDemo.Shared;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Readings;
 using Akka;
@@ -9,14 +10,18 @@ namespace ActorDemo.Sensors;
 /// <summary>
 /// Takes the readings of a node's sensors into the buffer the readings stream reads (built by
 /// <see cref="SensorHosting.RunReadings"/>), and answers for that stream: its counts, its drain on
-/// shutdown. Publishing until drained; draining, late readings are counted as dropped. Drops are
-/// logged once per report interval, with how many.
+/// shutdown. Publishing until drained; draining, late readings are counted as dropped. Once a second
+/// it judges why readings wait, if they do (<see cref="SendStall"/>); drops are logged once per
+/// report interval, with how many and that cause.
 /// </summary>
 public sealed class ReadingPublisher : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan DefaultDropReportInterval = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan JudgeInterval = TimeSpan.FromSeconds(1);
+
     private readonly AmqpSinkHandle _stream;
+    private readonly SendStall _stall;
     private readonly string _address;
     private readonly TimeSpan _dropReportInterval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -24,9 +29,10 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     private long _droppedReported;
     private long _abandoned;
 
-    public ReadingPublisher(ReadingBuffer buffer, AmqpSinkHandle stream, string address, TimeSpan dropReportInterval)
+    public ReadingPublisher(ReadingBuffer buffer, AmqpSinkHandle stream, SendStall stall, string address, TimeSpan dropReportInterval)
     {
         _stream = stream;
+        _stall = stall;
         _dropReportInterval = dropReportInterval;
         _buffer = buffer;
         _address = address;
@@ -37,13 +43,17 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
 
     /// <param name="buffer">Where the readings wait for the stream; read by the node's metrics too.</param>
     /// <param name="stream">The stream that reads <paramref name="buffer"/>: its completion and its link's counters, reported with the publisher's own.</param>
-    public static Props Props(ReadingBuffer buffer, AmqpSinkHandle stream, string address, TimeSpan? dropReportInterval = null) =>
-        Akka.Actor.Props.Create(() => new ReadingPublisher(buffer, stream, address, dropReportInterval ?? DefaultDropReportInterval));
+    /// <param name="stall">Judged here once a second, read by the metrics and the readiness probe too.</param>
+    public static Props Props(ReadingBuffer buffer, AmqpSinkHandle stream, SendStall stall, string address, TimeSpan? dropReportInterval = null) =>
+        Akka.Actor.Props.Create(() => new ReadingPublisher(buffer, stream, stall, address, dropReportInterval ?? DefaultDropReportInterval));
 
     private AmqpLinkMetrics Link => _stream.Metrics;
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Timers.StartPeriodicTimer(nameof(ReportDrops), ReportDrops.Instance, _dropReportInterval);
+        Timers.StartPeriodicTimer(nameof(JudgeStall), JudgeStall.Instance, JudgeInterval);
+    }
 
     protected override void PostStop()
     {
@@ -90,23 +100,22 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         Receive<TemperatureReading>(reading => { _buffer.Offer(reading); });
         Receive<ReadingPublisherProtocol.GetCounts>(_ => Sender.Tell(Counts()));
         Receive<ReportDrops>(_ => Report());
+        Receive<JudgeStall>(_ => _stall.Judge(Link, DateTimeOffset.UtcNow));
     }
 
     private void ReplyWhenDrained() =>
         _stream.Completion.PipeTo(Sender, success: _ => Done.Instance, failure: e => new Status.Failure(e));
 
     private ReadingPublisherProtocol.Counts Counts() =>
-        new(_buffer.Offered, _buffer.Dropped + _abandoned, _buffer.Buffered, Link.Sent, Link.Accepted, Link.Pending, Link.Unsettled, Link.State.ToString());
+        new(_buffer.Offered, _buffer.Dropped + _abandoned, _buffer.Buffered, Link.Sent, Link.Accepted, Link.Pending, Link.Unsettled, Link.State.ToString(), _stall.Cause.Kebab(), _stall.Explanation);
 
     private void Report()
     {
         var dropped = _buffer.Dropped;
         if (dropped > _droppedReported)
         {
-            // Why nothing leaves: with the link up, no receiver gives credit; with it down, the router is the matter.
-            var why = Link.State == LinkStatus.Attached
-                ? $"'{_address}' is anycast, so no reading can leave while no receiver is attached; start an aggregator."
-                : $"the AMQP link to '{_address}' is {Link.State} ({Link.LastError ?? "no answer yet"}); check --amqp-url, the credentials and the router.";
+            _stall.Judge(Link, DateTimeOffset.UtcNow);
+            var why = _stall.Cause == StallCause.None ? "the readings came faster than the link took them." : _stall.Explanation;
             _log.Warning(
                 "Dropped {0} readings in the last {1:0} s: the buffer of {2} was full; {3}",
                 dropped - _droppedReported,
@@ -120,5 +129,10 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     private sealed class ReportDrops
     {
         public static readonly ReportDrops Instance = new();
+    }
+
+    private sealed class JudgeStall
+    {
+        public static readonly JudgeStall Instance = new();
     }
 }

@@ -27,7 +27,7 @@ public sealed class SensorFleetActor : ReceiveActor
             Sender.Tell(new SensorFleetProtocol.Resized(_sensors.Count));
         });
         Receive<SensorFleetProtocol.GetFleet>(_ =>
-            Sender.Tell(new SensorFleetProtocol.Fleet(_sensors.Select(sensor => sensor.Path.Name).ToList())));
+            Sender.Tell(new SensorFleetProtocol.Fleet(_sensors.Count, _sensors.FirstOrDefault()?.Path.Name, _sensors.LastOrDefault()?.Path.Name)));
     }
 
     public static Props Props(FleetSettings settings, int initialCount, IActorRef publisher) =>

@@ -13,5 +13,9 @@ public static class SensorFleetProtocol
         public static readonly GetFleet Instance = new();
     }
 
-    public sealed record Fleet(IReadOnlyList<string> DeviceIds) : ISensorMessage;
+    /// <summary>
+    /// The fleet's size and its first and last device ids (none when empty); not every id, which
+    /// for a large fleet would not fit a remote message (Akka.Remote's frame limit is 128 KB).
+    /// </summary>
+    public sealed record Fleet(int Count, string? FirstDeviceId, string? LastDeviceId) : ISensorMessage;
 }

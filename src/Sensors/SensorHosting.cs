@@ -1,4 +1,5 @@
 using System.Net;
+using ActorDemo.Shared;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Hosting;
@@ -10,6 +11,7 @@ using Akka.Hosting;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Message = Amqp.Message;
 
 namespace ActorDemo.Sensors;
@@ -36,13 +38,15 @@ public static class SensorHosting
     /// <summary>The name its link has in <see cref="AmqpLinks"/> (<c>cmd amqp show</c>, the metrics' <c>link</c> label).</summary>
     public const string ReadingsLink = "readings-out";
 
-    /// <summary>The services of the sensor fleet: the publisher's buffer, which the metrics observe.</summary>
+    /// <summary>The services of the sensor fleet: the publisher's buffer and its judgement of stalls, which the metrics and the readiness probe read.</summary>
     public static IServiceCollection AddSensorFleet(this IServiceCollection services, ActorDemoOptions options) =>
-        services.AddSingleton(new ReadingBuffer(options.Sensors.Buffer));
+        services.AddSingleton(new ReadingBuffer(options.Sensors.Buffer))
+            .AddSingleton(new SendStall(options.Amqp.MaxInFlight, options.Amqp.Address, SendStall.DefaultNoReceiverAfter));
 
     /// <summary>The sensor fleet and its publisher, their serializer, readiness check and shutdown steps.</summary>
     public static AkkaConfigurationBuilder WithSensorFleet(this AkkaConfigurationBuilder akka, ActorDemoOptions options, IServiceProvider services) =>
         akka.WithLinkReadinessCheck(services.GetRequiredService<AmqpLinks>(), ReadingsLink, options.Amqp.Address)
+            .WithStallCheck(services.GetRequiredService<SendStall>())
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithActors((system, registry) =>
             {
@@ -51,7 +55,9 @@ public static class SensorHosting
                 var amqp = options.Amqp;
                 var endpoint = amqp.Endpoint($"actordemo-sensors-{node}");
                 var buffer = services.GetRequiredService<ReadingBuffer>();
+                var stall = services.GetRequiredService<SendStall>();
                 ReadingBufferMetrics.Observe(services.GetRequiredService<NodeMeter>().Meter, buffer);
+                stall.Observe(services.GetRequiredService<NodeMeter>().Meter);
                 var links = services.GetRequiredService<AmqpLinks>();
                 var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery })
                     .MapMaterializedValue(handle =>
@@ -60,7 +66,7 @@ public static class SensorHosting
                         return handle;
                     });
                 var stream = RunReadings(buffer, sink, system.Materializer());
-                var publisher = system.ActorOf(ReadingPublisher.Props(buffer, stream, amqp.Address), PublisherName);
+                var publisher = system.ActorOf(ReadingPublisher.Props(buffer, stream, stall, amqp.Address), PublisherName);
                 var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
                 var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);
                 registry.Register<ReadingPublisher>(publisher);
@@ -90,6 +96,19 @@ public static class SensorHosting
                     return Akka.Done.Instance;
                 });
             });
+
+    /// <summary>
+    /// Degraded (still ready: the pod serves nothing that readiness would route away) while readings
+    /// wait for another cause than a broken link, which the link's own check reports; the reason is the
+    /// cause and what lifts it.
+    /// </summary>
+    private static AkkaConfigurationBuilder WithStallCheck(this AkkaConfigurationBuilder akka, SendStall stall) =>
+        akka.WithHealthCheck(
+            "readings-stall",
+            (_, _, _) => Task.FromResult(stall.Cause is StallCause.None or StallCause.LinkDown
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Degraded($"readings wait ({stall.Cause.Kebab()}): {stall.Explanation}")),
+            tags: [HealthEndpoints.Ready]);
 
     /// <summary>
     /// The readings stream of a sensor node: what the sensors put in the buffer, JSON-encoded, into the

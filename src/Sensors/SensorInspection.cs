@@ -63,14 +63,14 @@ public sealed class SensorInspection : IInspectionModule
             var counts = system.ActorSelection($"{node}/user/{SensorHosting.PublisherName}")
                 .Ask<ReadingPublisherProtocol.Counts>(ReadingPublisherProtocol.GetCounts.Instance, AskTimeout);
             var (f, c) = (await fleet, await counts);
-            return new SensorNodeReport(node.ToString(), f.DeviceIds.Count, c.Offered, c.Dropped, c.Buffered, c.Sent, c.Accepted, c.Pending, c.Unsettled, c.Link, null);
+            return new SensorNodeReport(node.ToString(), f.Count, c.Offered, c.Dropped, c.Buffered, c.Sent, c.Accepted, c.Pending, c.Unsettled, c.Link, c.Stall, c.StallReason, null);
         }
         catch (Exception e) when (e is AskTimeoutException or ActorNotFoundException)
         {
-            return new SensorNodeReport(node.ToString(), 0, 0, 0, 0, 0, 0, 0, 0, "", $"no answer within {AskTimeout.TotalSeconds:0} s");
+            return new SensorNodeReport(node.ToString(), 0, 0, 0, 0, 0, 0, 0, 0, "", "", "", $"no answer within {AskTimeout.TotalSeconds:0} s");
         }
     }
 
     private sealed record SensorNodeReport(
-        string Node, int Sensors, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Pending, long Unsettled, string Link, string? Error);
+        string Node, int Sensors, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Pending, long Unsettled, string Link, string Stall, string StallReason, string? Error);
 }

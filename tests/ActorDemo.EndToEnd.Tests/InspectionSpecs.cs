@@ -210,6 +210,25 @@ public sealed class InspectionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sensors_show_answers_for_a_sensor_node_of_twenty_thousand_sensors_in_another_process()
+    {
+        var aggregator = _nodes.StartAggregator();
+        // A reading an hour each: the fleet is large, its load small.
+        _nodes.Start(Nodes.Sensors, ["--amqp-url", _nodes.RouterUrl, "--seeds", _nodes.Seed, "--port", "0", "--sensors", "20000", "--interval", "01:00:00", "--node-name", "large"]);
+        await aggregator.WaitForLineAsync(l => l.Contains("Cluster member up:") && l.Contains("[sensor]"), Formation);
+
+        await Eventually.Assert(
+            async () =>
+            {
+                var (status, shown) = await _nodes.Cmd("sensors", "show", "--json");
+                Assert.Equal(0, status);
+                using var json = JsonDocument.Parse(string.Join('\n', shown));
+                Assert.Equal(20000, json.RootElement.GetProperty("nodes")[0].GetProperty("sensors").GetInt32());
+            },
+            Formation);
+    }
+
+    [Fact]
     public async Task Scaling_a_fleet_beyond_the_bound_is_refused_and_the_fleet_stays_as_it_was()
     {
         var aggregator = _nodes.StartAggregator("--with-sensors", "--sensors", "2");

@@ -41,6 +41,48 @@ public sealed partial class ObservabilitySpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sensor_node_whose_readings_no_receiver_takes_says_so_in_its_readiness_and_its_metrics()
+    {
+        _nodes.StartAggregator();
+        var management = Loopback.FreePort();
+        _nodes.StartSensors("--sensors", "5", "--address", "read-by-nobody", "--management-port", management.ToString(CultureInfo.InvariantCulture));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{management}") };
+
+        await Eventually.Assert(
+            async () =>
+            {
+                var ready = await http.GetAsync("/ready");
+                using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+                Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+                Assert.Equal("degraded", body.RootElement.GetProperty("status").GetString());
+                Assert.Contains("readings wait (no-receiver)", body.RootElement.GetProperty("problems")[0].GetString());
+            },
+            Formation);
+        Assert.Contains(await ScrapeAsync(http), s => s.Name == "actordemo_readings_stall" && s.Labels.GetValueOrDefault("cause") == "no-receiver" && s.Value == 1);
+    }
+
+    [Fact]
+    public async Task Every_metric_the_shipped_alerting_rules_read_is_exported_by_the_running_nodes()
+    {
+        var rules = File.ReadAllText(Path.Combine(BuiltExecutables.RepositoryRoot, "deploy", "prometheus", "actordemo-alerts.yaml"));
+        var read = MetricName().Matches(rules).Select(m => m.Value).ToHashSet();
+        _nodes.StartAggregator();
+        var sensorManagement = Loopback.FreePort();
+        _nodes.StartSensors("--sensors", "5", "--management-port", sensorManagement.ToString(CultureInfo.InvariantCulture));
+        using var aggregator = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_nodes.ManagementPort}") };
+        using var sensors = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{sensorManagement}") };
+
+        // A window recorded, so that its latency histogram has a sample; both nodes' links attached.
+        await Eventually.Assert(
+            async () =>
+            {
+                var exported = (await ScrapeAsync(aggregator)).Concat(await ScrapeAsync(sensors)).Select(s => s.Name).ToHashSet();
+                Assert.Equal([], read.Except(exported).Order());
+            },
+            Formation);
+    }
+
+    [Fact]
     public async Task A_json_log_line_carries_the_window_as_named_fields()
     {
         var aggregator = _nodes.StartAggregator("--log-format", "json");
@@ -97,6 +139,9 @@ public sealed partial class ObservabilitySpecs : IAsyncLifetime
 
         return samples;
     }
+
+    [GeneratedRegex(@"\bactordemo_[a-z_]+")]
+    private static partial Regex MetricName();
 
     private sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 

@@ -21,11 +21,13 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
         ReadingBuffer buffer,
         AmqpLinkMetrics? link = null,
         Task<Done>? completion = null,
-        TimeSpan? dropReportInterval = null)
+        TimeSpan? dropReportInterval = null,
+        TimeSpan? noReceiverAfter = null)
     {
         var sink = Sink.FromSubscriber(probe).MapMaterializedValue(_ => new AmqpSinkHandle(completion ?? Task.FromResult(Done.Instance), link ?? new AmqpLinkMetrics()));
         var stream = SensorHosting.RunReadings(buffer, sink, Sys.Materializer());
-        return Sys.ActorOf(ReadingPublisher.Props(buffer, stream, "temperature", dropReportInterval));
+        var stall = new SendStall(maxInFlight: 100, "temperature", noReceiverAfter ?? TimeSpan.Zero);
+        return Sys.ActorOf(ReadingPublisher.Props(buffer, stream, stall, "temperature", dropReportInterval));
     }
 
     [Fact]
@@ -94,6 +96,7 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var link = new AmqpLinkMetrics();
         link.SetState(LinkStatus.Attached);
+        link.SetInFlight(unsettled: 3, pending: 0);
 
         // Nothing is taken downstream (as while no receiver gives credit): a buffer of 2 keeps the newest.
         EventFilter.Warning(new System.Text.RegularExpressions.Regex("^Dropped (7|8) readings in the last .* no reading can leave while no receiver is attached")).ExpectOne(
@@ -110,10 +113,38 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
             TimeSpan.FromSeconds(5), () => OfferTenWithNothingTaken(link));
     }
 
-    private void OfferTenWithNothingTaken(AmqpLinkMetrics link)
+    [Fact]
+    public void Drops_while_the_in_flight_window_awaits_settlement_say_so_and_name_the_settings_that_lift_it()
+    {
+        var link = new AmqpLinkMetrics();
+        link.SetState(LinkStatus.Attached);
+        link.SetInFlight(unsettled: 100, pending: 0);
+        link.OnAccepted();
+
+        EventFilter.Warning(new System.Text.RegularExpressions.Regex("^Dropped (7|8) readings .* 100 readings are in flight awaiting settlement, all that --max-in-flight \\(100\\) allows.*linkCapacity")).ExpectOne(
+            TimeSpan.FromSeconds(5), () => OfferTenWithNothingTaken(link, noReceiverAfter: TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void The_counts_say_why_readings_wait()
+    {
+        var link = new AmqpLinkMetrics();
+        link.SetState(LinkStatus.Reconnecting, "connection refused");
+        var publisher = Publisher(this.CreateManualSubscriberProbe<Message>(), new ReadingBuffer(2), link);
+
+        AwaitAssert(() =>
+        {
+            publisher.Tell(ReadingPublisherProtocol.GetCounts.Instance);
+            var counts = ExpectMsg<ReadingPublisherProtocol.Counts>();
+            Assert.Equal("link-down", counts.Stall);
+            Assert.Contains("Reconnecting (connection refused)", counts.StallReason);
+        });
+    }
+
+    private void OfferTenWithNothingTaken(AmqpLinkMetrics link, TimeSpan? noReceiverAfter = null)
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Publisher(sink, new ReadingBuffer(2), link, dropReportInterval: TimeSpan.FromMilliseconds(200));
+        var publisher = Publisher(sink, new ReadingBuffer(2), link, dropReportInterval: TimeSpan.FromMilliseconds(200), noReceiverAfter: noReceiverAfter);
         sink.ExpectSubscription();
         for (var seq = 1; seq <= 10; seq++)
         {

@@ -14,7 +14,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
 
-        Assert.Equal(["sensor-n1-0000", "sensor-n1-0001", "sensor-n1-0002"], ExpectMsg<SensorFleetProtocol.Fleet>().DeviceIds);
+        Assert.Equal(new SensorFleetProtocol.Fleet(3, "sensor-n1-0000", "sensor-n1-0002"), ExpectMsg<SensorFleetProtocol.Fleet>());
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(1, ExpectMsg<SensorFleetProtocol.Resized>().Count);
 
         fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
-        Assert.Equal(["sensor-n1-0000"], ExpectMsg<SensorFleetProtocol.Fleet>().DeviceIds);
+        Assert.Equal(new SensorFleetProtocol.Fleet(1, "sensor-n1-0000", "sensor-n1-0000"), ExpectMsg<SensorFleetProtocol.Fleet>());
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
         ExpectMsg<Akka.Actor.Status.Failure>();
 
         fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
-        Assert.Equal(2, ExpectMsg<SensorFleetProtocol.Fleet>().DeviceIds.Count);
+        Assert.Equal(2, ExpectMsg<SensorFleetProtocol.Fleet>().Count);
     }
 
     [Fact]

@@ -77,12 +77,19 @@ public static class HealthEndpoints
         ResponseWriter = (context, report) =>
         {
             // The reasons, not the checks' names: what an operator reading `kubectl describe` needs.
+            // Degraded still answers 200: the node works, and says what holds it back.
             var problems = report.Entries.Values
                 .Where(entry => entry.Status != HealthStatus.Healthy)
                 .Select(entry => entry.Description ?? entry.Exception?.Message ?? "unhealthy")
                 .ToList();
+            var status = report.Status switch
+            {
+                HealthStatus.Healthy => "ok",
+                HealthStatus.Degraded => "degraded",
+                _ => "unavailable",
+            };
             context.Response.ContentType = "application/json";
-            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = problems.Count == 0 ? "ok" : "unavailable", problems }));
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status, problems }));
         },
     };
 }

@@ -34,6 +34,19 @@ public sealed class RenderSpecs
         Assert.EndsWith("no answer within 5 s", lines[2]);
     }
 
+    [Fact]
+    public void Sensors_show_names_why_a_nodes_readings_wait_and_says_what_lifts_it_below_the_table()
+    {
+        var table = Render.Sensors(Json("""
+            {"nodes":[{"node":"a","sensors":10,"offered":100,"dropped":7,"buffered":3,"sent":90,"accepted":80,"pending":4,"unsettled":6,"link":"Attached",
+                       "stall":"no-receiver","stallReason":"'temperature' is anycast, so no reading can leave while no receiver is attached; start an aggregator.","error":null}]}
+            """));
+
+        var lines = table.Split('\n');
+        Assert.Equal("no-receiver", Cells(lines[1])[Array.IndexOf(Cells(lines[0]), "WAITING ON")]);
+        Assert.Equal("a: 'temperature' is anycast, so no reading can leave while no receiver is attached; start an aggregator.", lines[2]);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 
     private static (string[] Header, string[] Row) HeaderAndRow(string table)

@@ -11,9 +11,13 @@ public static partial class QpidDispatchConfig
 {
     private const string MeshService = "actordemo-router-mesh";
 
-    public static string Standalone(int port, params string[] addresses) =>
+    public static string Standalone(int port, params string[] addresses) => Standalone(port, linkCapacity: null, addresses);
+
+    /// <param name="linkCapacity">Deliveries in flight per link; none: Qpid Dispatch's default (250), as EnMasse's routers have it.</param>
+    public static string Standalone(int port, int? linkCapacity, params string[] addresses) =>
         $"router {{\n    mode: standalone\n    id: test-{Guid.NewGuid():N}\n    workerThreads: 2\n}}\n" +
-        $"listener {{\n    host: 127.0.0.1\n    port: {port}\n    role: normal\n    authenticatePeer: no\n    saslMechanisms: ANONYMOUS\n}}\n" +
+        $"listener {{\n    host: 127.0.0.1\n    port: {port}\n    role: normal\n    authenticatePeer: no\n    saslMechanisms: ANONYMOUS\n" +
+        (linkCapacity is { } capacity ? $"    linkCapacity: {capacity}\n" : "") + "}\n" +
         string.Concat(addresses.Select(a => $"address {{\n    prefix: {a}\n    distribution: balanced\n}}\n"));
 
     /// <summary>The router of <c>deploy/k8s/router</c>: AMQP on <paramref name="port"/>, HTTP (healthz) on <paramref name="httpPort"/>.</summary>

@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace ActorDemo.Bench.Fleet;
+
+/// <summary>
+/// <c>[--sensors 5000,20000] [--interval 1s] [--seconds 60] [--warmup 15] [--router embedded|qpid-dispatch]
+/// [--aggregators 1] [--link-capacity N] [--sensor-flags "..."] [--aggregator-flags "..."] [--reference]</c>.
+/// </summary>
+internal sealed record FleetOptions(
+    IReadOnlyList<int> Sensors,
+    string Interval,
+    TimeSpan Measure,
+    TimeSpan Warmup,
+    string Router,
+    int Aggregators,
+    int? LinkCapacity,
+    IReadOnlyList<string> SensorFlags,
+    IReadOnlyList<string> AggregatorFlags,
+    bool Reference)
+{
+    public const string Embedded = "embedded";
+    public const string QpidDispatch = "qpid-dispatch";
+
+    public string Flags => SensorFlags.Count + AggregatorFlags.Count == 0 ? "defaults" : string.Join(' ', AggregatorFlags.Concat(SensorFlags));
+
+    public string RouterName => Router == QpidDispatch ? $"Qpid Dispatch, linkCapacity {LinkCapacity?.ToString(CultureInfo.InvariantCulture) ?? "250 (default)"}" : "embedded";
+
+    public static FleetOptions Parse(string[] args)
+    {
+        string? Value(string name)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+
+        int Number(string name, int fallback) => int.TryParse(Value(name), out var n) && n > 0 ? n : fallback;
+        string[] Words(string name) => (Value(name) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        var router = Value("--router") ?? Embedded;
+        if (router is not (Embedded or QpidDispatch))
+        {
+            throw new ArgumentException($"--router takes {Embedded} or {QpidDispatch}, not '{router}'.");
+        }
+
+        return new FleetOptions(
+            (Value("--sensors") ?? "5000,20000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
+            Value("--interval") ?? "1s",
+            TimeSpan.FromSeconds(Number("--seconds", 60)),
+            TimeSpan.FromSeconds(Number("--warmup", 15)),
+            router,
+            Number("--aggregators", 1),
+            int.TryParse(Value("--link-capacity"), out var capacity) ? capacity : null,
+            Words("--sensor-flags"),
+            Words("--aggregator-flags"),
+            args.Contains("--reference"));
+    }
+
+    public string Describe() => $"{Measure.TotalSeconds:0} s measured after {Warmup.TotalSeconds:0} s of warm-up; each node a Release executable of its own";
+}
