@@ -53,6 +53,7 @@ internal static class FleetRun
 
             var inspection = $"127.0.0.1:{inspectionPort}";
             var before = await SensorCounts(inspection);
+            var linesBefore = sensorNode.Lines.Count;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var (sensorRss, aggregatorRss) = (0L, 0L);
             while (clock.Elapsed < options.Measure)
@@ -65,7 +66,8 @@ internal static class FleetRun
             var after = await SensorCounts(inspection);
             var seconds = clock.Elapsed.TotalSeconds;
             var (offered, accepted, dropped) = (after.Offered - before.Offered, after.Accepted - before.Accepted, after.Dropped - before.Dropped);
-            var cause = sensorNode.Lines.LastOrDefault(l => l.Contains("Dropped") && l.Contains("readings in the last")) is { } line
+            // Only what the node said while measured: the fleet's creation may drop a burst in the warm-up.
+            var cause = sensorNode.Lines.Skip(linesBefore).LastOrDefault(l => l.Contains("Dropped") && l.Contains("readings in the last")) is { } line
                 ? line[(line.IndexOf("full; ", StringComparison.Ordinal) + 6)..]
                 : "";
             return string.Create(

@@ -47,6 +47,13 @@ public sealed class SensorInspection : IInspectionModule
         });
     }
 
+    /// <summary>The readings of every sensor node that answers, added up: what the dashboard turns into the fleet's rates.</summary>
+    public static async Task<FleetTotals> TotalsAsync(ActorSystem system)
+    {
+        var reports = (await Task.WhenAll(SensorNodes(Cluster.Get(system)).Select(address => Report(system, address)))).Where(r => r.Error is null).ToList();
+        return new FleetTotals(DateTimeOffset.UtcNow, reports.Count, reports.Sum(r => r.Offered), reports.Sum(r => r.Sent), reports.Sum(r => r.Dropped));
+    }
+
     private static IEnumerable<Address> SensorNodes(Cluster cluster) =>
         cluster.State.Members
             .Where(m => m.HasRole(SensorHosting.RoleName) && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Leaving)
@@ -70,6 +77,9 @@ public sealed class SensorInspection : IInspectionModule
             return new SensorNodeReport(node.ToString(), 0, 0, 0, 0, 0, 0, 0, 0, "", "", "", $"no answer within {AskTimeout.TotalSeconds:0} s");
         }
     }
+
+    /// <summary>Running totals of the sensor nodes that answered at <paramref name="At"/>.</summary>
+    public sealed record FleetTotals(DateTimeOffset At, int Nodes, long Offered, long Sent, long Dropped);
 
     private sealed record SensorNodeReport(
         string Node, int Sensors, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Pending, long Unsettled, string Link, string Stall, string StallReason, string? Error);

@@ -84,6 +84,27 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IAsyncLifetime
         await SaveScreenshotAsync(page, "dashboard-after-leave.png");
     }
 
+    [Fact]
+    public async Task The_sensor_fleets_offered_sent_and_dropped_readings_per_second_are_shown_for_the_whole_cluster()
+    {
+        _nodes.StartAggregator("--with-sensors", "--sensors", "2", "--steady-temperature", "20");
+        var page = await OpenDashboardAsync();
+        // A second sensor node, in a process of its own: 5 sensors at 5 Hz.
+        _nodes.StartSensors("--sensors", "5", "--steady-temperature", "20", "--node-name", "other");
+
+        await Eventually.Assert(async () => Assert.Equal("2 sensor nodes", await page.Locator("#fleet-nodes").TextContentAsync()), Formation);
+        await Eventually.Assert(
+            async () =>
+            {
+                // Both nodes: 2 readings/s here and 25/s there, whatever the jitter of one second's sample.
+                var offered = int.Parse((await page.Locator("#fleet-offered-rate").TextContentAsync())!, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+                Assert.InRange(offered, 15, 40);
+                Assert.NotEqual("–", await page.Locator("#fleet-sent-rate").TextContentAsync());
+            },
+            Formation);
+        Assert.Equal("0", await page.Locator("#fleet-dropped-rate").TextContentAsync());
+    }
+
     private async Task<IPage> OpenDashboardAsync()
     {
         await Eventually.Assert(

@@ -49,6 +49,8 @@ public sealed class FailoverSpecs(ITestOutputHelper output) : QpidDispatchSpec(o
             await Nodes.AttachedAsync(aggregator);
             var maxima = WindowMaxima.Read(Router.Url, Sys.Materializer());
             var sensors = Nodes.StartSensors("--sensors", "20", "--steady-temperature", "20", "--node-name", "steady", "--rejoin-after", "3s");
+            // A member, so that it stops once its only aggregator is gone (readings flow through the router before it joins).
+            await aggregator.WaitForLineAsync(l => l.Contains("Cluster member up:") && l.Contains("[sensor]"), Formation);
             await Eventually.Assert(() => Assert.Contains(maxima.Windows, w => w.Count > 0), Formation);
 
             // Mid-window: the readings it settled of the open window are only in its memory and its journal.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorDemo.Sensors;
 using ActorDemo.Shared.Inspection;
 using Akka.Actor;
 using Akka.Cluster;
@@ -16,7 +17,8 @@ namespace ActorDemo.Aggregator.Dashboard;
 /// anywhere else), <c>GET /dashboard/events</c> the server-sent events that keep it current: the
 /// last hour of windows at once, then every window the singleton records (what <c>windows tail</c>
 /// follows), the members on every cluster event (what <c>cluster tail</c> follows), and once a
-/// second this node's readings per second and links.
+/// second this node's readings per second and links, and the whole sensor fleet's readings offered,
+/// sent and dropped (what <c>sensors show</c> asks every sensor node).
 /// </summary>
 public sealed class DashboardInspection : IInspectionModule
 {
@@ -61,7 +63,17 @@ public sealed class DashboardInspection : IInspectionModule
                 aggregator.Tell(new SubscribeWindows(relay));
                 // Both subscriptions end with the relay: the singleton and the event stream watch their subscribers.
                 cluster.Subscribe(relay, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
-                return new Timer(_ => events.TryWrite(Event("stats", Stats(links))), null, TimeSpan.Zero, StatsInterval);
+                return new Timer(
+                    _ =>
+                    {
+                        events.TryWrite(Event("stats", Stats(links)));
+                        SensorInspection.TotalsAsync(system).ContinueWith(
+                            totals => events.TryWrite(Event("fleet", totals.Result)),
+                            TaskContinuationOptions.OnlyOnRanToCompletion);
+                    },
+                    null,
+                    TimeSpan.Zero,
+                    StatsInterval);
             });
     }
 
