@@ -59,7 +59,8 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
     {
         _buffer.Complete();
         var counts = Counts();
-        _log.Info("Publisher stopped: {0} readings offered, {1} accepted by the router, {2} dropped", counts.Offered, counts.Accepted, counts.Dropped);
+        // Adds up: every reading offered was accepted, dropped or rejected (a message the consumer refused).
+        _log.Info("Publisher stopped: {0} readings offered, {1} accepted by the router, {2} dropped, {3} rejected", counts.Offered, counts.Accepted, counts.Dropped, Link.Rejected);
     }
 
     private void Publishing()

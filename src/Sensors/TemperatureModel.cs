@@ -1,3 +1,5 @@
+using ActorDemo.Shared.Hosting;
+
 namespace ActorDemo.Sensors;
 
 /// <summary>What a simulated sensor measures, one value per tick.</summary>
@@ -6,8 +8,11 @@ public abstract class TemperatureModel
     public abstract double Next();
 
     /// <summary>The model of sensor <paramref name="index"/>: steady when a steady temperature is set, else a random walk.</summary>
+    /// <remarks>Steady values repeat every <see cref="SensorOptions.SteadySteps"/> devices, so a fleet of any size reads valid temperatures.</remarks>
     public static TemperatureModel For(int index, double? steadyTemperature) =>
-        steadyTemperature is { } steady ? new Steady(Math.Round(steady + (index / 10.0), 1)) : new RandomWalk(Random.Shared.Next());
+        steadyTemperature is { } steady
+            ? new Steady(Math.Round(steady + (index % SensorOptions.SteadySteps / 10.0), 1))
+            : new RandomWalk(Random.Shared.Next());
 
     /// <summary>Always the same value: the window maxima of a steady fleet are known in advance.</summary>
     public sealed class Steady(double temperature) : TemperatureModel

@@ -58,7 +58,8 @@ public sealed record WindowOnWire(
 {
     /// <summary>
     /// What a sensor started with <c>--steady-temperature <paramref name="steady"/></c> reads: a
-    /// tenth more per index. A window may hold only some devices' readings, but its maximum is always one of these.
+    /// tenth more per index, every hundred devices over. A window may hold only some devices' readings,
+    /// but its maximum is always one of these.
     /// </summary>
-    public static double SteadyReading(string deviceId, double steady) => Math.Round(steady + (int.Parse(deviceId.Split('-')[^1]) / 10.0), 1);
+    public static double SteadyReading(string deviceId, double steady) => Math.Round(steady + (int.Parse(deviceId.Split('-')[^1]) % 100 / 10.0), 1);
 }

@@ -141,6 +141,17 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
         });
     }
 
+    [Fact]
+    public void The_publishers_last_line_adds_up_with_the_rejected_readings()
+    {
+        var link = new AmqpLinkMetrics();
+        link.OnRejected();
+        link.OnRejected();
+        var publisher = Publisher(this.CreateManualSubscriberProbe<Message>(), new ReadingBuffer(10), link);
+
+        EventFilter.Info(contains: "0 dropped, 2 rejected").ExpectOne(() => Sys.Stop(publisher));
+    }
+
     private void OfferTenWithNothingTaken(AmqpLinkMetrics link, TimeSpan? noReceiverAfter = null)
     {
         var sink = this.CreateManualSubscriberProbe<Message>();

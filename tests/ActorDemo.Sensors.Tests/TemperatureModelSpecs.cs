@@ -30,6 +30,10 @@ public sealed class TemperatureModelSpecs
     }
 
     [Fact]
+    public void Steady_sensors_of_any_fleet_size_stay_within_a_hundred_tenths_of_the_steady_temperature() =>
+        Assert.Equal([30.0, 39.9, 30.0, 39.0, 35.6], new[] { 0, 99, 100, 9_790, 123_456 }.Select(i => TemperatureModel.For(i, 30).Next()));
+
+    [Fact]
     public void Steady_sensors_read_the_steady_temperature_plus_a_tenth_per_index() =>
         Assert.Equal([30.0, 30.1, 31.2], new[] { 0, 1, 12 }.Select(i => TemperatureModel.For(i, 30).Next()));
 }

@@ -57,6 +57,10 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
     private sealed class Logic : AmqpLinkLogic
     {
         private const string ResendTimer = "resend-released";
+        private const string RejectionSummaryTimer = "rejection-summary";
+
+        /// <summary>A rejection is logged at once; more in the following interval are summed into one line.</summary>
+        private static readonly TimeSpan RejectionLogInterval = TimeSpan.FromSeconds(10);
 
         private readonly AmqpSinkStage _stage;
         private readonly TaskCompletionSource<Done> _done;
@@ -82,6 +86,10 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
         private int _sinceMarker;
         private int _presettledInFlight;
         private bool _flushing;
+
+        // Rejections after the one logged, until the summary timer says how many there were.
+        private long _rejectionsSinceLogged;
+        private Rejected? _lastRejection;
 
         public Logic(AmqpSinkStage stage, TaskCompletionSource<Done> done, AmqpLinkMetrics metrics)
             : base(stage.Shape, stage.Settings.Endpoint, stage.Settings.Address, stage.Settings.Reconnect, metrics)
@@ -237,7 +245,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
             else if (settlement.Outcome is Rejected rejected)
             {
                 Metrics.OnRejected();
-                Log.Warning("AMQP peer rejected a message sent to '{0}': {1} {2}", Address, rejected.Error?.Condition, rejected.Error?.Description);
+                LogRejection(rejected);
             }
             else
             {
@@ -267,8 +275,49 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
             ScheduleOnce(ResendTimer, pause);
         }
 
+        /// <summary>
+        /// A peer that rejects every message (a strict consumer, a wrong address) would otherwise write a
+        /// line per message: the first goes at once, then one line per interval with how many more.
+        /// </summary>
+        private void LogRejection(Rejected rejected)
+        {
+            if (IsTimerActive(RejectionSummaryTimer))
+            {
+                _rejectionsSinceLogged++;
+                _lastRejection = rejected;
+                return;
+            }
+
+            Log.Warning("AMQP peer rejected a message sent to '{0}': {1} {2}", Address, rejected.Error?.Condition, rejected.Error?.Description);
+            ScheduleOnce(RejectionSummaryTimer, RejectionLogInterval);
+        }
+
+        private void SummarizeRejections()
+        {
+            if (_rejectionsSinceLogged == 0)
+            {
+                return;
+            }
+
+            Log.Warning(
+                "AMQP peer rejected {0} more messages sent to '{1}' in the last {2:0} s; the last: {3} {4}",
+                _rejectionsSinceLogged,
+                Address,
+                RejectionLogInterval.TotalSeconds,
+                _lastRejection?.Error?.Condition,
+                _lastRejection?.Error?.Description);
+            _rejectionsSinceLogged = 0;
+            ScheduleOnce(RejectionSummaryTimer, RejectionLogInterval);
+        }
+
         protected override void OnStageTimer(object timerKey)
         {
+            if (Equals(timerKey, RejectionSummaryTimer))
+            {
+                SummarizeRejections();
+                return;
+            }
+
             // Back in front of what waits, in the order they came back.
             _releaseRounds++;
             for (var i = _released.Count - 1; i >= 0; i--)

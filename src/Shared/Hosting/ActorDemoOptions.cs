@@ -209,7 +209,15 @@ public sealed class SensorOptions
     /// <summary>Readings buffered while the link has no credit; beyond it the oldest are dropped.</summary>
     public int Buffer { get; set; } = 10_000;
 
-    /// <summary>When set, sensor i always reads this plus i/10 °C instead of a random walk (for checks and demos).</summary>
+    /// <summary>
+    /// Steady sensor i reads <see cref="SteadyTemperature"/> + (i mod SteadySteps) / 10 °C: a tenth more
+    /// per device index, and never more than <see cref="SteadySpread"/> above it, however large the fleet.
+    /// </summary>
+    public const int SteadySteps = 100;
+
+    public const double SteadySpread = (SteadySteps - 1) / 10.0;
+
+    /// <summary>When set, sensor i always reads this plus (i mod 100)/10 °C instead of a random walk (for checks and demos).</summary>
     public double? SteadyTemperature { get; set; }
 
     /// <summary>How long a sensor node without the aggregator role waits for an aggregator to come back before it stops for a restart.</summary>

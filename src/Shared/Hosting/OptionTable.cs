@@ -120,7 +120,7 @@ public static class OptionTable
         Option("--interval", o => o.Sensors.Interval, "time between two readings of a sensor (500ms, 1s, 00:00:01)"),
         Option("--sensor-prefix", o => o.Sensors.Prefix, "first part of device ids"),
         Option("--buffer", o => o.Sensors.Buffer, "readings buffered while no receiver gives credit; the oldest are dropped beyond"),
-        Option("--steady-temperature", o => o.Sensors.SteadyTemperature, "sensor i always reads this + i/10 °C instead of a random walk", unset: "(random walk)"),
+        Option("--steady-temperature", o => o.Sensors.SteadyTemperature, "sensor i always reads this + (i mod 100)/10 °C instead of a random walk", unset: "(random walk)"),
         Option("--rejoin-after", o => o.Sensors.RejoinAfter, "when all aggregators are gone, stop this long after with status 75, to be restarted into their cluster", Executables.Sensors),
         Option("--window", o => o.Aggregator.Window, "window length (5s, 00:00:05)", Executables.Aggregator),
         Option("--max-batch", o => o.Aggregator.MaxBatch, "most readings in one group GroupedWithin cuts", Executables.Aggregator),

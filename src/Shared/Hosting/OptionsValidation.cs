@@ -57,9 +57,9 @@ public static class OptionsValidation
         Require(!string.IsNullOrWhiteSpace(sensors.Prefix), o => o.Sensors.Prefix, "it is empty");
         Require(sensors.Buffer > 0, o => o.Sensors.Buffer, $"{sensors.Buffer} is not a positive number of readings");
         Require(
-            sensors.SteadyTemperature is null or (> Readings.TemperatureReading.AbsoluteZero and < Readings.TemperatureReading.Ceiling),
+            sensors.SteadyTemperature is null or (> Readings.TemperatureReading.AbsoluteZero and < Readings.TemperatureReading.Ceiling - SensorOptions.SteadySpread),
             o => o.Sensors.SteadyTemperature,
-            $"{sensors.SteadyTemperature} °C is outside {Readings.TemperatureReading.AbsoluteZero}..{Readings.TemperatureReading.Ceiling}");
+            $"{sensors.SteadyTemperature} °C is outside {Readings.TemperatureReading.AbsoluteZero}..{Readings.TemperatureReading.Ceiling - SensorOptions.SteadySpread} (steady sensors read up to {SensorOptions.SteadySpread} °C more)");
 
         Require(options.Sensors.RejoinAfter > TimeSpan.Zero, o => o.Sensors.RejoinAfter, $"{options.Sensors.RejoinAfter} is not a positive time; use 30s");
         var aggregator = options.Aggregator;

@@ -161,6 +161,7 @@ public sealed class NodeOptionsSpecs
     [InlineData("ActorDemo:Amqp:MaxInFlight", "0", "--max-in-flight")]
     [InlineData("ActorDemo:Amqp:Address", " ", "--address")]
     [InlineData("ActorDemo:Sensors:SteadyTemperature", "-300", "--steady-temperature")]
+    [InlineData("ActorDemo:Sensors:SteadyTemperature", "995", "--steady-temperature")]
     public void An_invalid_value_is_reported_with_its_flag(string key, string value, string flag)
     {
         var (_, problems) = Bind((key, value));

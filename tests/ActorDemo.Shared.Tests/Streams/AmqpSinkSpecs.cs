@@ -39,6 +39,25 @@ public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
     }
 
     [Fact]
+    public async Task Many_rejections_in_a_row_are_logged_once_not_a_line_each()
+    {
+        var receiver = await Router.ReceiverAsync(Address, credit: 100);
+
+        // The first at once; the rest are summed into one line after ten seconds, which this spec does not wait for.
+        await EventFilter.Warning(contains: "AMQP peer rejected a message sent to").ExpectOneAsync(async () =>
+        {
+            var (done, metrics) = Run(Enumerable.Range(0, 30).Select(i => $"bad-{i}"), new AmqpSinkSettings(Router.Endpoint, Address));
+            for (var i = 0; i < 30; i++)
+            {
+                receiver.Reject(await receiver.ReceiveAsync(Wait), new global::Amqp.Framing.Error("amqp:invalid-field") { Description = "not a number" });
+            }
+
+            await done.WaitAsync(Wait);
+            Assert.Equal(30, metrics.Rejected);
+        });
+    }
+
+    [Fact]
     public async Task The_sink_completes_only_when_the_peer_has_settled_everything()
     {
         var receiver = await Router.ReceiverAsync(Address, credit: 100, autoRestore: false);
