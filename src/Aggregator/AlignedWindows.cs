@@ -5,7 +5,7 @@ using Akka.Streams.Stage;
 
 namespace ActorDemo.Aggregator;
 
-/// <summary>A reading as it reached this node, with the delivery to settle once its window is recorded.</summary>
+/// <summary>A reading as it reached this node, with the delivery to settle once a share that counts it is acknowledged.</summary>
 /// <param name="Delivery">None where the reading did not come over AMQP (specs).</param>
 public sealed record ArrivedReading(TemperatureReading Reading, DateTimeOffset ArrivedAt, ReceivedMessage? Delivery = null);
 
