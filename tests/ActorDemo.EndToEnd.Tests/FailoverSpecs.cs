@@ -40,6 +40,27 @@ public sealed class FailoverSpecs(ITestOutputHelper output) : QpidDispatchSpec(o
     }
 
     [Fact]
+    public async Task An_aggregator_that_leaves_gracefully_loses_no_reading_the_sensors_saw_accepted()
+    {
+        var first = Nodes.StartAggregator();
+        var (second, _) = StartAggregator();
+        await Nodes.AttachedAsync(first);
+        await Nodes.AttachedAsync(second);
+        var maxima = WindowMaxima.Read(Router.Url, Sys.Materializer());
+        Nodes.StartSensors("--sensors", "40", "--steady-temperature", "20", "--node-name", "steady");
+        await first.WaitForLineAsync(_ => first.Lines.Count(l => l.Contains("Cluster member up:")) == 3, Formation);
+        await Eventually.Assert(() => Assert.Contains(maxima.Windows, w => w.Nodes == 2), Formation);
+
+        // SIGTERM, as Kubernetes stops a pod: the node stops taking readings, settles what it counted, leaves.
+        second.Terminate();
+        Assert.Equal(0, await second.WaitForExitAsync(Formation));
+        var accepted = await Nodes.StopSensorsAndCountAcceptedAsync(Nodes.Inspection);
+
+        await Eventually.Assert(() => Assert.True(maxima.Counted >= accepted, $"{maxima.Counted} counted, {accepted} accepted"), Formation);
+        Output!.WriteLine($"accepted by the aggregators: {accepted}; counted in windows on 'max': {maxima.Counted}; counted twice: {maxima.Counted - accepted}");
+    }
+
+    [Fact]
     public async Task A_lone_aggregator_killed_and_restarted_with_its_state_folder_counts_every_reading_it_had_settled()
     {
         var state = Directory.CreateTempSubdirectory("actordemo-state-");
