@@ -63,18 +63,15 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<long> _emitted = [];
     private readonly Queue<long> _emittedOrder = new();
-    private readonly HashSet<IActorRef> _confirmations = [];
+    private readonly Dictionary<long, Round> _rounds = [];
     private ISourceQueueWithComplete<WindowMaximum>? _maximaQueue;
     private IActorRef? _ownReporter;
     private long _incarnation;
     private bool _served;
     private long _round;
-    private TimeSpan _roundStartedAt;
-    private int _quorum;
     private TimeSpan _leaseUntil;
     private TimeSpan _lastCheck;
     private long _predecessorEmitted = -1;
-    private int _reachableAsked;
     private bool _catchingUp;
     private long _windows;
     private long _late;
@@ -206,15 +203,21 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     }
 
     /// <summary>Asks every aggregator node's reporter to confirm this incarnation; a majority renews the lease.</summary>
+    /// <remarks>
+    /// Rounds overlap: under load an answer can take longer than the interval between rounds, so each
+    /// round is kept until it is too old to renew the lease, and an answer counts for its own round.
+    /// </remarks>
     private void StartRound()
     {
-        _round++;
-        _roundStartedAt = _monotonic.Elapsed;
-        _confirmations.Clear();
+        var now = _monotonic.Elapsed;
+        foreach (var old in _rounds.Where(r => r.Value.StartedAt + AggregatorSettings.ConfirmLease <= now).Select(r => r.Key).ToList())
+        {
+            _rounds.Remove(old);
+        }
+
         var aggregators = AggregatorMembers();
-        _quorum = (aggregators.Count / 2) + 1;
         var reachable = Reachable(aggregators).ToList();
-        _reachableAsked = reachable.Count;
+        _rounds[++_round] = new Round(now, (aggregators.Count / 2) + 1, reachable.Count);
         foreach (var node in reachable)
         {
             ReporterOf(node).Tell(new ConfirmIncarnation(_incarnation, _round));
@@ -223,7 +226,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private void OnConfirmed(IncarnationConfirmed confirmed)
     {
-        if (confirmed.Incarnation != _incarnation || confirmed.Round != _round || !_confirmations.Add(Sender))
+        if (confirmed.Incarnation != _incarnation || !_rounds.TryGetValue(confirmed.Round, out var round) || !round.Confirmations.Add(Sender))
         {
             return;
         }
@@ -235,17 +238,18 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
         // Taking over, it hears every reachable node first: each sends the shares it holds (its own
         // and copies of the old singleton's node's) before it confirms, and they must all be in.
-        if (_confirmations.Count < _quorum || (!_served && _confirmations.Count < _reachableAsked))
+        var leaseUntil = round.StartedAt + AggregatorSettings.ConfirmLease;
+        if (round.Confirmations.Count < round.Quorum || (!_served && round.Confirmations.Count < round.Reachable) || leaseUntil <= _monotonic.Elapsed)
         {
             return;
         }
 
         var renewed = !Confirmed;
-        _leaseUntil = _roundStartedAt + AggregatorSettings.ConfirmLease;
+        _leaseUntil = leaseUntil > _leaseUntil ? leaseUntil : _leaseUntil;
         if (!_served)
         {
             _served = true;
-            _log.Info("Singleton incarnation {0} confirmed by {1} of the aggregator nodes; it takes over after window {2}.", _incarnation, _confirmations.Count, _predecessorEmitted);
+            _log.Info("Singleton incarnation {0} confirmed by {1} of the aggregator nodes; it takes over after window {2}.", _incarnation, round.Confirmations.Count, _predecessorEmitted);
         }
         else if (renewed)
         {
@@ -503,6 +507,12 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private sealed class Confirm
     {
         public static readonly Confirm Instance = new();
+    }
+
+    /// <summary>One check of the incarnation: when it was asked, how many confirmations make a majority, how many nodes were asked.</summary>
+    private sealed record Round(TimeSpan StartedAt, int Quorum, int Reachable)
+    {
+        public HashSet<IActorRef> Confirmations { get; } = [];
     }
 
     /// <summary>Sent to itself behind the shares it took from its stash.</summary>
