@@ -443,7 +443,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return null;
         }
 
-        var highest = partials.Select(p => p.Max is { } max ? new ReadingMaximum(max, p.DeviceId!) : null).Aggregate(ReadingMaximum.Higher)!;
+        var highest = partials.Select(p => p.Highest()).Aggregate(ReadingMaximum.Higher)!;
         return new WindowMaximum(partials[0].WindowStart, partials[0].WindowEnd, highest.Temperature, highest.DeviceId, count, partials.Count, _incarnation);
     }
 

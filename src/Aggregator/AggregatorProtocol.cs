@@ -30,7 +30,11 @@ public static class AggregatorProtocol
         DateTimeOffset ClosedAt,
         long Seq,
         bool Closed)
-        : IAggregatorMessage;
+        : IAggregatorMessage
+    {
+        /// <summary>The share's highest reading with its device; none when it counted none. A method, so that it is no part of the wire form.</summary>
+        public ReadingMaximum? Highest() => Max is { } max ? new ReadingMaximum(max, DeviceId!) : null;
+    }
 
     /// <summary>
     /// Singleton incarnation <paramref name="Incarnation"/> holds <paramref name="Node"/>'s share of

@@ -104,7 +104,7 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
         var (highest, count, duplicates) = (share.Highest, share.Count, share.Duplicates);
         if (_carried.TryGetValue(share.Interval.Index, out var carried))
         {
-            highest = ReadingMaximum.Higher(carried.Max is { } max ? new ReadingMaximum(max, carried.DeviceId!) : null, highest);
+            highest = ReadingMaximum.Higher(carried.Highest(), highest);
             (count, duplicates) = (count + carried.Count, duplicates + carried.Duplicates);
         }
 
