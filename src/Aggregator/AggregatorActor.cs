@@ -389,11 +389,17 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
 
         var now = _clock();
+        var reachable = Reachable(AggregatorMembers()).ToHashSet();
         while (_open.Count > 0)
         {
             var (interval, partials) = _open.First();
             var end = partials.Values.First().Partial.WindowEnd;
-            var waitingFor = _aggregatorsUpSince.Where(node => node.Value <= end && !(partials.TryGetValue(node.Key, out var held) && held.Partial.Closed));
+
+            // Expected: every node Up while the window ran, and any that has begun sharing it (its Up
+            // may reach this node's view of the cluster only after its first readings).
+            var expected = _aggregatorsUpSince.Where(node => node.Value <= end).Select(node => node.Key)
+                .Concat(partials.Where(p => !p.Value.Partial.Closed && reachable.Contains(p.Key)).Select(p => p.Key));
+            var waitingFor = expected.Where(node => !(partials.TryGetValue(node, out var held) && held.Partial.Closed));
             if (waitingFor.Any() && now < end + _settings.GracePeriod)
             {
                 return;

@@ -81,22 +81,37 @@ public static class AggregatorHosting
                 createProxyToo: true)
             .WithActors((system, registry) =>
             {
-                var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
-                var journal = new ShareJournal(options.Aggregator.StateDirectory ?? ShareJournal.DefaultDirectory(self.Port ?? 0));
-                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), self, journal), ReporterName);
-                var (readingsSwitch, completion) = RunWindows(system, options, links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter);
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                var journal = new ShareJournal(options.Aggregator.StateDirectory ?? ShareJournal.DefaultDirectory(cluster.SelfAddress.Port ?? 0));
+                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), cluster.SelfAddress, journal), ReporterName);
+                ReadingsStream? readings = null;
+
+                // Readings are taken only once this node is Up: before, the singleton does not wait for
+                // its shares, so the windows it counted would go out without them.
+                cluster.RegisterOnMemberUp(() =>
+                {
+                    Volatile.Write(ref readings, RunWindows(system, options, links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter));
+                });
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-readings", async () =>
                 {
+                    if (Volatile.Read(ref readings) is not { } running)
+                    {
+                        return Done.Instance;
+                    }
+
                     // Stops taking readings; the window in progress still closes and its readings are settled once acknowledged.
-                    readingsSwitch.Shutdown();
-                    var drained = completion.ContinueWith(_ => reporter.Ask<WindowReporterProtocol.Drained>(WindowReporterProtocol.Drain.Instance, DrainTimeout), TaskScheduler.Default).Unwrap();
+                    running.Switch.Shutdown();
+                    var drained = running.Completion.ContinueWith(_ => reporter.Ask<WindowReporterProtocol.Drained>(WindowReporterProtocol.Drain.Instance, DrainTimeout), TaskScheduler.Default).Unwrap();
                     await Task.WhenAny(drained, Task.Delay(DrainTimeout));
                     return Done.Instance;
                 });
             });
     }
 
-    private static (UniqueKillSwitch, Task<Done>) RunWindows(
+    /// <summary>This node's readings stream, running: the switch that stops it taking readings, and its end.</summary>
+    private sealed record ReadingsStream(UniqueKillSwitch Switch, Task<Done> Completion);
+
+    private static ReadingsStream RunWindows(
         ActorSystem system, ActorDemoOptions options, AmqpLinks links, RejectedReadings rejected, WindowMetrics windowMetrics, IActorRef reporter)
     {
         var amqp = options.Amqp;
@@ -115,7 +130,7 @@ public static class AggregatorHosting
         completion.ContinueWith(
             done => log.Error(done.Exception!.GetBaseException(), "The readings stream stopped: {0} Fix the AMQP settings and restart this node.", done.Exception.GetBaseException().Message),
             TaskContinuationOptions.OnlyOnFaulted);
-        return (readingsSwitch, completion);
+        return new ReadingsStream(readingsSwitch, completion);
     }
 }
 

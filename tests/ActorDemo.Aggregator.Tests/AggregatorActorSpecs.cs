@@ -96,6 +96,23 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     }
 
     [Fact]
+    public void A_node_that_began_sharing_a_window_is_waited_for_though_it_came_Up_only_after_the_window_ended()
+    {
+        var a = Self();
+        var (aggregator, subscriber) = Start(history: 10);
+        _now = First.End + TimeSpan.FromSeconds(1);
+        var b = Join();
+
+        aggregator.Tell(Partial(b, First, 25, "sensor-b-0001", 4, closed: false), ActorRefs.Nobody);
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        aggregator.Tell(Partial(b, First, 25, "sensor-b-0001", 5, seq: 2), ActorRefs.Nobody);
+
+        var window = subscriber.ExpectMsg<WindowRecorded>().Window.Window;
+        Assert.Equal((25.0, 15, 2), (window.Max, window.Count, window.Nodes));
+    }
+
+    [Fact]
     public void A_partial_after_its_window_was_emitted_is_counted_as_late_and_added_to_the_history()
     {
         var (a, b) = (Self(), Join());

@@ -9,7 +9,7 @@ namespace ActorDemo.EndToEnd.Tests;
 public sealed class PipelineSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit("akka.loglevel = INFO", output), IAsyncLifetime
 {
     private static readonly TimeSpan Formation = TimeSpan.FromSeconds(60);
-    private readonly Nodes _nodes = new();
+    private readonly Nodes _nodes = new(report: output.WriteLine);
     private WindowMaxima? _maxima;
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -52,6 +52,19 @@ public sealed class QpidDispatchPipelineSpecs(ITestOutputHelper output) : QpidDi
     }
 
     [Fact]
+    public async Task An_aggregator_node_takes_readings_only_once_it_is_Up_in_the_cluster()
+    {
+        // Its seed (the first aggregator) is not running yet: the node cannot join, so it leaves the readings to others.
+        var second = Nodes.StartAnotherAggregator(Loopback.FreePort());
+        await second.WaitForLineAsync(l => l.Contains("Couldn't join seed nodes"), Formation);
+        Assert.DoesNotContain(second.Lines, l => l.Contains("AMQP link to 'temperature'"));
+
+        Nodes.StartAggregator();
+
+        await Nodes.AttachedAsync(second);
+    }
+
+    [Fact]
     public async Task The_pipeline_recovers_from_a_router_restart_and_counts_every_reading_the_sensors_saw_accepted()
     {
         var aggregator = Nodes.StartAggregator();

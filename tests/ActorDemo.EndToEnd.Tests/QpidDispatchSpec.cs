@@ -25,7 +25,7 @@ public abstract class QpidDispatchSpec(ITestOutputHelper output)
     public async Task InitializeAsync()
     {
         Router = Started(await QpidDispatchFixture.StartRouterOverlayAsync());
-        Nodes = Started(new Nodes(Router.Url));
+        Nodes = Started(new Nodes(Router.Url, line => Output?.WriteLine(line)));
     }
 
     public async Task DisposeAsync()

@@ -18,6 +18,9 @@ public sealed class ExternalProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The executable and its process id, as a report names it.</summary>
+    public string Name { get; private set; } = "";
+
     public bool HasExited => _process.HasExited;
 
     public static ExternalProcess Start(string fileName, params string[] arguments) => Start(fileName, arguments, new Dictionary<string, string>());
@@ -50,6 +53,7 @@ public sealed class ExternalProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => external.Collect(e.Data);
         process.ErrorDataReceived += (_, e) => external.Collect(e.Data is null ? null : $"stderr: {e.Data}");
         process.Start();
+        external.Name = $"{Path.GetFileName(fileName)}[{process.Id}]";
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return external;

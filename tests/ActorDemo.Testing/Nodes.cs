@@ -11,12 +11,15 @@ public sealed class Nodes : IAsyncDisposable
 {
     private readonly List<ExternalProcess> _processes = [];
     private readonly string? _externalRouter;
+    private readonly Action<string>? _report;
     private ExternalProcess? _aggregator;
 
     /// <param name="routerUrl">A running router (Qpid Dispatch) every node uses instead of the embedded one.</param>
-    public Nodes(string? routerUrl = null)
+    /// <param name="report">Told every warning and error the nodes logged, once they are stopped, so that a failed spec shows why.</param>
+    public Nodes(string? routerUrl = null, Action<string>? report = null)
     {
         _externalRouter = routerUrl;
+        _report = report;
         RouterPort = Loopback.FreePort();
         SeedPort = Loopback.FreePort();
         InspectionPort = Loopback.FreePort();
@@ -121,11 +124,25 @@ public sealed class Nodes : IAsyncDisposable
         return process;
     }
 
+    /// <summary>A line the node logged at warning level or above (<c>07:40:10.012 WRN ...</c>), or wrote to stderr.</summary>
+    private static bool IsWarning(string line) =>
+        line.StartsWith("stderr:", StringComparison.Ordinal) || (line.Length > 17 && line.Substring(12, 5) is " WRN " or " ERR " or " CRT ");
+
     public async ValueTask DisposeAsync()
     {
+        // What they logged while the spec ran; stopping them adds only the noise of nodes going away.
+        var logged = _processes.Select(process => (process.Name, process.Lines)).ToList();
         foreach (var process in _processes)
         {
             await process.DisposeAsync();
+        }
+
+        foreach (var (name, lines) in _report is null ? [] : logged)
+        {
+            foreach (var line in lines.Where(IsWarning))
+            {
+                _report!($"{name}: {line}");
+            }
         }
     }
 }
