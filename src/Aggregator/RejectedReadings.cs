@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ActorDemo.Shared.Observability;
 using ActorDemo.Shared.Readings;
 using Microsoft.Extensions.Logging;
 
@@ -6,72 +6,34 @@ namespace ActorDemo.Aggregator;
 
 /// <summary>
 /// Counts the messages rejected as no reading by reason (the link counts them all), and logs them at
-/// a bounded rate: the first at once, then, at the end of each interval in which more came, one line
-/// saying how many and the latest reason, so that a flood of bad messages cannot flood the log, nor
-/// go unlogged once it stops.
+/// a bounded rate (<see cref="ThrottledReport{T}"/>), so that a flood of bad messages cannot flood
+/// the log, nor go unlogged once it stops.
 /// </summary>
-public sealed class RejectedReadings(ILogger<RejectedReadings> log, string address, TimeSpan? interval = null) : IDisposable
+public sealed class RejectedReadings : IDisposable
 {
-    private readonly TimeSpan _interval = interval ?? TimeSpan.FromSeconds(10);
-    private readonly object _gate = new();
-    private Timer? _summary;
-    private bool _summaryDue;
-    private string _latest = "";
     private readonly long[] _byReason = new long[Enum.GetValues<RejectReason>().Length];
-    private long _unreported;
-    private long _lastReport = long.MinValue;
+    private readonly ThrottledReport<string> _report;
+
+    public RejectedReadings(ILogger<RejectedReadings> log, string address, TimeSpan? interval = null) =>
+        _report = new ThrottledReport<string>(interval ?? TimeSpan.FromSeconds(10), (count, latest) =>
+        {
+            if (count == 1)
+            {
+                log.LogWarning("Rejected a message on '{Address}': {Reason}", address, latest);
+            }
+            else
+            {
+                log.LogWarning("Rejected {Count} messages on '{Address}' since the last report; the latest: {Reason}", count, address, latest);
+            }
+        });
 
     public long CountOf(RejectReason reason) => Interlocked.Read(ref _byReason[(int)reason]);
 
     public void Record(RejectReason kind, string reason)
     {
         Interlocked.Increment(ref _byReason[(int)kind]);
-        lock (_gate)
-        {
-            _unreported++;
-            _latest = reason;
-            var sinceReport = _lastReport == long.MinValue ? TimeSpan.MaxValue : Stopwatch.GetElapsedTime(_lastReport);
-            if (sinceReport < _interval)
-            {
-                if (!_summaryDue)
-                {
-                    _summaryDue = true;
-                    (_summary ??= new Timer(_ => Report())).Change(_interval - sinceReport, Timeout.InfiniteTimeSpan);
-                }
-
-                return;
-            }
-        }
-
-        Report();
+        _report.Record(reason);
     }
 
-    public void Dispose() => _summary?.Dispose();
-
-    private void Report()
-    {
-        long unreported;
-        string latest;
-        lock (_gate)
-        {
-            _summaryDue = false;
-            if (_unreported == 0)
-            {
-                return;
-            }
-
-            (unreported, latest) = (_unreported, _latest);
-            _unreported = 0;
-            _lastReport = Stopwatch.GetTimestamp();
-        }
-
-        if (unreported == 1)
-        {
-            log.LogWarning("Rejected a message on '{Address}': {Reason}", address, latest);
-        }
-        else
-        {
-            log.LogWarning("Rejected {Count} messages on '{Address}' since the last report; the latest: {Reason}", unreported, address, latest);
-        }
-    }
+    public void Dispose() => _report.Dispose();
 }

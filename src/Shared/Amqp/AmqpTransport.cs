@@ -21,12 +21,20 @@ internal sealed class AmqpTransport(Stream stream, TransferScreen? screen = null
     private int _readStart;
     private int _readEnd;
     private TransferScreen? _screen = screen;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _handedOut;
 
     /// <summary>Bytes from <see cref="_readStart"/> on that were screened and may be handed out.</summary>
     private int _screened;
 
     /// <summary>A frame the screen rewrote, handed out before anything still in the buffer.</summary>
     private ReadOnlyMemory<byte> _rewritten;
+
+    /// <summary>Bytes handed to readers so far, the handshake's and the connection's.</summary>
+    public long HandedOut => Interlocked.Read(ref _handedOut);
+
+    /// <summary>Completes once the transport was closed, by this side or because the peer went away.</summary>
+    public Task Closed => _closed.Task;
 
     /// <summary>Fills <paramref name="destination"/> or throws: the handshake's way of reading.</summary>
     /// <exception cref="EndOfStreamException">The peer closed the connection first.</exception>
@@ -132,7 +140,11 @@ internal sealed class AmqpTransport(Stream stream, TransferScreen? screen = null
 
     void ITransport.Send(ByteBuffer buffer) => stream.Write(buffer.Buffer, buffer.Offset, buffer.Length);
 
-    public void Close() => stream.Dispose();
+    public void Close()
+    {
+        stream.Dispose();
+        _closed.TrySetResult();
+    }
 
     void ITransport.Close() => Close();
 
@@ -148,6 +160,7 @@ internal sealed class AmqpTransport(Stream stream, TransferScreen? screen = null
             var count = Math.Min(destination.Length, _rewritten.Length);
             _rewritten.Span[..count].CopyTo(destination);
             _rewritten = _rewritten[count..];
+            Interlocked.Add(ref _handedOut, count);
             return count;
         }
 
@@ -214,6 +227,7 @@ internal sealed class AmqpTransport(Stream stream, TransferScreen? screen = null
         var count = Math.Min(destination.Length, limit);
         _read.AsSpan(_readStart, count).CopyTo(destination);
         _readStart += count;
+        Interlocked.Add(ref _handedOut, count);
         return count;
     }
 

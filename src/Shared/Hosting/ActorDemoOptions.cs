@@ -168,6 +168,10 @@ public sealed class AmqpOptions
 
     public string? RouterKey { get; set; }
 
+    public int RouterMaxConnections { get; set; } = RouterOptions.DefaultMaxConnections;
+
+    public TimeSpan RouterOpenTimeout { get; set; } = RouterOptions.DefaultOpenTimeout;
+
     public bool UsesEmbeddedRouter => string.IsNullOrWhiteSpace(Url);
 
     [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(MaxAddress))]
@@ -189,6 +193,8 @@ public sealed class AmqpOptions
         Password = Password,
         CertificateFile = RouterCertificate,
         KeyFile = RouterKey,
+        MaxConnections = RouterMaxConnections,
+        OpenTimeout = RouterOpenTimeout,
     };
 }
 

@@ -105,6 +105,8 @@ public static class OptionTable
         Option("--router-hostname", o => o.Amqp.RouterHostname, "interface of the embedded router; give one other machines reach only with TLS (--router-certificate)"),
         Option("--router-certificate", o => o.Amqp.RouterCertificate, "PEM certificate of the embedded router; with --router-key it takes TLS (amqps), and plain AMQP from loopback only", Executables.Aggregator, "(none: plain AMQP)"),
         Option("--router-key", o => o.Amqp.RouterKey, "PEM private key of --router-certificate", Executables.Aggregator),
+        Option("--router-max-connections", o => o.Amqp.RouterMaxConnections, "connections the embedded router holds at most; one more is refused with amqp:resource-limit-exceeded", Executables.Aggregator),
+        Option("--router-open-timeout", o => o.Amqp.RouterOpenTimeout, "how long a new connection to the embedded router has to open AMQP before it is closed", Executables.Aggregator),
         Option("--address", o => o.Amqp.Address, "address the readings travel to"),
         Option("--max-address", o => o.Amqp.MaxAddress, "address the window maxima are sent to; empty disables", Executables.Aggregator),
         Option("--credit", o => o.Amqp.Credit, "credit window of the aggregator's receiver; a reading holds one until the singleton acknowledged the share that counts it (a few hundred ms)", Executables.Aggregator),

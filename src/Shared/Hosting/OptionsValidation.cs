@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Akka.Actor;
 using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Routing;
 
 namespace ActorDemo.Shared.Hosting;
 
@@ -37,6 +38,8 @@ public static class OptionsValidation
         var amqp = options.Amqp;
         Require(amqp.RouterPort is >= 1 and <= 65535, o => o.Amqp.RouterPort, $"{amqp.RouterPort} is outside 1..65535");
         Require(System.Net.IPAddress.TryParse(amqp.RouterHostname, out _), o => o.Amqp.RouterHostname, $"'{amqp.RouterHostname}' is not an IP address; use 127.0.0.1, or 0.0.0.0 for all interfaces");
+        Require(amqp.RouterMaxConnections >= 1, o => o.Amqp.RouterMaxConnections, $"{amqp.RouterMaxConnections} is less than 1; use {RouterOptions.DefaultMaxConnections}");
+        Require(amqp.RouterOpenTimeout > TimeSpan.Zero, o => o.Amqp.RouterOpenTimeout, $"{amqp.RouterOpenTimeout} is not positive; use {RouterOptions.DefaultOpenTimeout.TotalSeconds:0}s");
         CheckAmqp(problems, () => amqp.EmbeddedRouter().LoadCertificate()?.Dispose());
         // The endpoint every link connects to, the embedded router's too (its URL comes from the two
         // options just checked, which then say what is wrong with it), and the stages built on it.

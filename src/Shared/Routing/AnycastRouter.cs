@@ -20,6 +20,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
     private readonly ConcurrentDictionary<string, AnycastAddress> _addresses = new();
     private readonly Dictionary<string, TransportProvider> _transports = [];
     private ConnectionListener? _listener;
+    private RouterPort? _port;
 
     public AnycastRouter(RouterOptions options, ILogger<AnycastRouter>? logger = null)
     {
@@ -30,6 +31,9 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
 
     /// <summary>The URL clients connect to.</summary>
     public string Url => $"amqp://{_options.Host}:{_options.Port}";
+
+    /// <summary>Client connections held now, those still in their handshake included.</summary>
+    public int Connections => _port?.Connections ?? 0;
 
     public IReadOnlyList<AddressStatistics> Statistics() =>
         _addresses.Values.Select(a => a.Statistics()).OrderBy(s => s.Address, StringComparer.Ordinal).ToList();
@@ -51,7 +55,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
         }
 
         // The port does the protocol header and SASL; the listener gets connections ready for AMQP.
-        _transports["amqp"] = port;
+        _transports["amqp"] = _port = port;
         var listener = new ConnectionListener(new Address(_options.Host, _options.Port, null, null, "/", "amqp"), this);
         listener.AMQP.ContainerId = _options.ContainerId;
         listener.AMQP.MaxFrameSize = 256 * 1024;

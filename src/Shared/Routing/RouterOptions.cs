@@ -30,6 +30,23 @@ public sealed record RouterOptions
     /// </summary>
     public int LinkCapacity { get; init; } = 20_000;
 
+    /// <summary>
+    /// The most client connections the router holds at once, those still in their handshake
+    /// included; one more is answered with an AMQP close <c>amqp:resource-limit-exceeded</c>. Each
+    /// costs some tens of KiB, so the bound keeps a flood of connections from exhausting the node.
+    /// </summary>
+    public int MaxConnections { get; init; } = DefaultMaxConnections;
+
+    public const int DefaultMaxConnections = 1000;
+
+    /// <summary>
+    /// How long a new connection has, from its accept, to begin its AMQP open (TLS, protocol header
+    /// and SASL included); one that has not is closed, so idle sockets do not hold the router's memory.
+    /// </summary>
+    public TimeSpan OpenTimeout { get; init; } = DefaultOpenTimeout;
+
+    public static readonly TimeSpan DefaultOpenTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>A PEM certificate (with <see cref="KeyFile"/>): the router then takes TLS (amqps), and plain AMQP from this machine only.</summary>
     public string? CertificateFile { get; init; }
 
@@ -78,6 +95,16 @@ public sealed record RouterOptions
         if (LinkCapacity < 1)
         {
             throw new ArgumentException($"Invalid router setting 'LinkCapacity': {LinkCapacity} is less than 1.", nameof(LinkCapacity));
+        }
+
+        if (MaxConnections < 1)
+        {
+            throw new ArgumentException($"Invalid router setting 'MaxConnections': {MaxConnections} is less than 1.", nameof(MaxConnections));
+        }
+
+        if (OpenTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Invalid router setting 'OpenTimeout': {OpenTimeout} is not positive.", nameof(OpenTimeout));
         }
 
         if (string.IsNullOrEmpty(User) != string.IsNullOrEmpty(Password))

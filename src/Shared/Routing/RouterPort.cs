@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -7,7 +8,9 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Channels;
 using ActorDemo.Shared.Amqp;
+using ActorDemo.Shared.Observability;
 using Amqp;
+using Amqp.Framing;
 using Amqp.Sasl;
 using Amqp.Types;
 using Encoder = Amqp.Types.Encoder;
@@ -25,8 +28,8 @@ namespace ActorDemo.Shared.Routing;
 /// </summary>
 internal sealed class RouterPort : TransportProvider
 {
-    /// <summary>How long a new connection may take to say who it is.</summary>
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How often refused connections are logged at most, after the first.</summary>
+    private static readonly TimeSpan RefusalReportInterval = TimeSpan.FromSeconds(10);
 
     private static readonly byte[] SaslHeader = [(byte)'A', (byte)'M', (byte)'Q', (byte)'P', 3, 1, 0, 0];
     private static readonly byte[] AmqpHeader = [(byte)'A', (byte)'M', (byte)'Q', (byte)'P', 0, 1, 0, 0];
@@ -38,12 +41,16 @@ internal sealed class RouterPort : TransportProvider
 
     private const byte SaslFrameType = 1;
 
+    private const byte AmqpFrameType = 0;
+
     private readonly RouterOptions _options;
     private readonly ILogger _logger;
     private readonly Socket _socket;
     private readonly X509Certificate2? _certificate;
     private readonly Channel<IAsyncTransport> _ready = Channel.CreateUnbounded<IAsyncTransport>();
     private readonly CancellationTokenSource _closing = new();
+    private readonly ThrottledReport<EndPoint?> _refusals;
+    private int _connections;
 
     private RouterPort(RouterOptions options, ILogger logger, Socket socket)
     {
@@ -52,7 +59,15 @@ internal sealed class RouterPort : TransportProvider
         _logger = logger;
         _socket = socket;
         AddressSchemes = ["amqp"];
+        _refusals = new ThrottledReport<EndPoint?>(RefusalReportInterval, (count, latest) => _logger.LogWarning(
+            "Refused {Count} connection(s), the latest from {Peer}: the router holds {Max} connections, its limit; raise --router-max-connections, or find the client that opens so many",
+            count,
+            latest,
+            _options.MaxConnections));
     }
+
+    /// <summary>Client connections held now, those in their handshake included.</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Binds the port and starts accepting.</summary>
     /// <exception cref="SocketException">The port is taken or the host cannot be bound.</exception>
@@ -101,6 +116,7 @@ internal sealed class RouterPort : TransportProvider
 
         _closing.Cancel();
         _socket.Dispose();
+        _refusals.Dispose();
         _ready.Writer.TryComplete();
         while (_ready.Reader.TryRead(out var unclaimed))
         {
@@ -129,16 +145,20 @@ internal sealed class RouterPort : TransportProvider
             }
 
             client.NoDelay = true;
-            _ = HandshakeAsync(client);
+            var refused = Interlocked.Increment(ref _connections) > _options.MaxConnections;
+            _ = HandshakeAsync(client, refused);
         }
     }
 
-    private async Task HandshakeAsync(Socket client)
+    /// <param name="refused">Over the connection limit: the client is told so once it has said who it is.</param>
+    private async Task HandshakeAsync(Socket client, bool refused)
     {
         var peer = client.RemoteEndPoint;
+        var accepted = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
-        timeout.CancelAfter(HandshakeTimeout);
+        timeout.CancelAfter(_options.OpenTimeout);
         Stream stream = new NetworkStream(client, ownsSocket: true);
+        var handedOver = false;
         try
         {
             if (_certificate is not null && await SecureAsync(client, stream, timeout.Token).ConfigureAwait(false) is { } secured)
@@ -148,7 +168,6 @@ internal sealed class RouterPort : TransportProvider
             else if (_certificate is not null && !FromThisMachine(client))
             {
                 _logger.LogWarning("Connection from {Peer} refused: it did not start TLS, and this router takes connections from other machines over TLS only (amqps)", peer);
-                await stream.DisposeAsync().ConfigureAwait(false);
                 return;
             }
 
@@ -159,34 +178,103 @@ internal sealed class RouterPort : TransportProvider
             {
                 if (!await AuthenticateAsync(transport, peer, timeout.Token).ConfigureAwait(false))
                 {
-                    transport.Close();
                     return;
+                }
+
+                if (refused)
+                {
+                    // After SASL the client opens its AMQP layer with the protocol header again.
+                    await transport.ReadExactlyAsync(header, timeout.Token).ConfigureAwait(false);
                 }
             }
             else if (header.AsSpan().SequenceEqual(AmqpHeader) && _options.User is null)
             {
                 // No SASL layer: the listener reads this header again as the connection's first bytes.
-                transport.Unread(header);
+                if (!refused)
+                {
+                    transport.Unread(header);
+                }
             }
             else
             {
                 // AMQP 1.0 (2.2): answer with the header we do accept, then close.
                 _logger.LogDebug("Connection from {Peer} opened with an unsupported protocol header {Header}", peer, Convert.ToHexString(header));
                 await transport.WriteAsync(SaslHeader, timeout.Token).ConfigureAwait(false);
-                transport.Close();
                 return;
             }
 
-            if (!_ready.Writer.TryWrite(transport))
+            if (refused)
             {
-                transport.Close();
+                await RefuseAsync(transport, peer, timeout.Token).ConfigureAwait(false);
+                return;
+            }
+
+            handedOver = _ready.Writer.TryWrite(transport);
+            if (handedOver)
+            {
+                _ = CloseUnlessOpenedAsync(transport, peer, _options.OpenTimeout - Stopwatch.GetElapsedTime(accepted));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException
                                       or AmqpException or InvalidCastException or System.Security.Authentication.AuthenticationException)
         {
             _logger.LogDebug("Connection from {Peer} dropped during its handshake: {Error}", peer, e.Message);
-            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                Interlocked.Decrement(ref _connections);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Watches a connection the listener took: it counts until it is closed, and it is closed if it
+    /// has sent nothing past its protocol header (no open frame) once <paramref name="opening"/> has passed.
+    /// </summary>
+    private async Task CloseUnlessOpenedAsync(AmqpTransport transport, EndPoint? peer, TimeSpan opening)
+    {
+        var handedOver = transport.HandedOut;
+        try
+        {
+            await transport.Closed.WaitAsync(opening > TimeSpan.Zero ? opening : TimeSpan.Zero).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The listener reads the protocol header first; anything beyond it is the open frame.
+            if (transport.HandedOut - handedOver <= AmqpHeader.Length)
+            {
+                _logger.LogDebug("Connection from {Peer} closed: it did not open AMQP within {Timeout}", peer, _options.OpenTimeout);
+                transport.Close();
+            }
+
+            await transport.Closed.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
+        }
+    }
+
+    /// <summary>Over the limit: the client's AMQP open is answered with an open and a close that says why (as Qpid Dispatch's connection limit does).</summary>
+    private async Task RefuseAsync(AmqpTransport transport, EndPoint? peer, CancellationToken cancellationToken)
+    {
+        _refusals.Record(peer);
+        var error = new Error(ErrorCode.ResourceLimitExceeded)
+        {
+            Description = $"the router holds {_options.MaxConnections} connections, its limit (--router-max-connections); try again later",
+        };
+        byte[] answer = [.. AmqpHeader, .. Frame(AmqpFrameType, new Open { ContainerId = _options.ContainerId }), .. Frame(AmqpFrameType, new Close { Error = error })];
+        await transport.WriteAsync(answer, cancellationToken).ConfigureAwait(false);
+
+        // What the client sends meanwhile (its open, its close) is read until it hangs up: closing
+        // with unread bytes would reset the connection, and the client might lose the reason.
+        var scratch = new byte[512];
+        IAsyncTransport reader = transport;
+        while (await reader.ReceiveAsync(scratch, 0, scratch.Length).WaitAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
         }
     }
 
@@ -223,13 +311,13 @@ internal sealed class RouterPort : TransportProvider
     private async Task<bool> AuthenticateAsync(AmqpTransport transport, EndPoint? peer, CancellationToken cancellationToken)
     {
         var offered = _options.User is null ? Anonymous : Plain;
-        byte[] greeting = [.. SaslHeader, .. SaslFrame(new SaslMechanisms { SaslServerMechanisms = [offered] })];
+        byte[] greeting = [.. SaslHeader, .. Frame(SaslFrameType, new SaslMechanisms { SaslServerMechanisms = [offered] })];
         await transport.WriteAsync(greeting, cancellationToken).ConfigureAwait(false);
 
         var init = await ReadSaslInitAsync(transport, cancellationToken).ConfigureAwait(false);
         var passed = init is not null && Equals(init.Mechanism, offered) && (offered == Anonymous || Matches(init.InitialResponse));
         await transport.WriteAsync(
-            SaslFrame(new SaslOutcome { Code = passed ? SaslCode.Ok : SaslCode.Auth }), cancellationToken).ConfigureAwait(false);
+            Frame(SaslFrameType, new SaslOutcome { Code = passed ? SaslCode.Ok : SaslCode.Auth }), cancellationToken).ConfigureAwait(false);
         if (!passed)
         {
             _logger.LogWarning("Connection from {Peer} refused: SASL {Mechanism} authentication failed", peer, init?.Mechanism?.ToString() ?? "(no sasl-init)");
@@ -268,14 +356,15 @@ internal sealed class RouterPort : TransportProvider
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(parts[2]), Encoding.UTF8.GetBytes(_options.Password ?? string.Empty));
     }
 
-    private static byte[] SaslFrame(DescribedList body)
+    /// <summary>A frame on channel 0: a SASL frame, or an AMQP performative.</summary>
+    private static byte[] Frame(byte type, DescribedList body)
     {
         var encoded = new ByteBuffer(256, true);
         Encoder.WriteObject(encoded, body, true);
         var frame = new byte[8 + encoded.Length];
         BinaryPrimitives.WriteInt32BigEndian(frame, frame.Length);
         frame[4] = 2;
-        frame[5] = SaslFrameType;
+        frame[5] = type;
         encoded.Buffer.AsSpan(encoded.Offset, encoded.Length).CopyTo(frame.AsSpan(8));
         return frame;
     }

@@ -159,6 +159,8 @@ public sealed class NodeOptionsSpecs
     [InlineData("ActorDemo:Amqp:Credit", "0", "--credit")]
     [InlineData("ActorDemo:Amqp:Credit", "1", "--credit")]
     [InlineData("ActorDemo:Amqp:MaxInFlight", "0", "--max-in-flight")]
+    [InlineData("ActorDemo:Amqp:RouterMaxConnections", "0", "--router-max-connections")]
+    [InlineData("ActorDemo:Amqp:RouterOpenTimeout", "0s", "--router-open-timeout")]
     [InlineData("ActorDemo:Amqp:Address", " ", "--address")]
     [InlineData("ActorDemo:Sensors:SteadyTemperature", "-300", "--steady-temperature")]
     [InlineData("ActorDemo:Sensors:SteadyTemperature", "995", "--steady-temperature")]

@@ -103,3 +103,65 @@ public sealed class AnycastRouterSaslSpecs : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => _router.OpenSessionAsync(sasl: false).WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }
+
+/// <summary>What a client can hold of the embedded router: connections are bounded, and one that never opens AMQP is closed.</summary>
+public sealed class RouterConnectionLimitSpecs : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly EmbeddedRouterFixture _router = new(configure: options => options with { MaxConnections = 2, OpenTimeout = TimeSpan.FromMilliseconds(500) });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _router.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task A_connection_beyond_the_limit_is_refused_with_resource_limit_exceeded_and_the_others_stay_open()
+    {
+        var held = new[] { await _router.OpenSessionAsync(), await _router.OpenSessionAsync() };
+
+        var refused = await Assert.ThrowsAsync<AmqpException>(async () => await _router.SenderAsync("temperature", await _router.OpenSessionAsync()));
+
+        Assert.Equal(ErrorCode.ResourceLimitExceeded, refused.Error.Condition.ToString());
+        Assert.Contains("--router-max-connections", refused.Error.Description);
+        Assert.All(held, session => Assert.False(session.IsClosed));
+    }
+
+    [Fact]
+    public async Task A_connection_closed_by_its_client_frees_its_place()
+    {
+        var first = await _router.OpenSessionAsync();
+        await _router.OpenSessionAsync();
+
+        await first.Connection.CloseAsync();
+
+        await Eventually.Assert(() => Assert.Equal(1, _router.Router.Connections), Wait);
+        var next = await _router.SenderAsync("temperature", await _router.OpenSessionAsync());
+        Assert.False(next.IsClosed);
+    }
+
+    [Theory]
+    [InlineData("nothing")]
+    [InlineData("only the protocol header")]
+    [InlineData("only SASL")]
+    public async Task A_connection_that_does_not_open_AMQP_in_time_is_closed_and_freed(string sent)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync("127.0.0.1", _router.Port);
+        var stream = client.GetStream();
+        byte[] amqp = [(byte)'A', (byte)'M', (byte)'Q', (byte)'P', 0, 1, 0, 0];
+        byte[] sasl = [(byte)'A', (byte)'M', (byte)'Q', (byte)'P', 3, 1, 0, 0];
+        if (sent != "nothing")
+        {
+            await stream.WriteAsync(sent == "only SASL" ? sasl : amqp);
+        }
+
+        // The router answers what it was sent, then hangs up: the stream ends.
+        var buffer = new byte[1024];
+        using var timeout = new CancellationTokenSource(Wait);
+        while (await stream.ReadAsync(buffer, timeout.Token) > 0)
+        {
+        }
+
+        await Eventually.Assert(() => Assert.Equal(0, _router.Router.Connections), Wait);
+    }
+}

@@ -5,9 +5,10 @@ namespace ActorDemo.Testing.Routers;
 /// <summary>The embedded anycast router on a free loopback port; with certificates it takes TLS too.</summary>
 public sealed class EmbeddedRouterFixture : TestRouter
 {
-    public EmbeddedRouterFixture(string? user = null, string? password = null, int? port = null, TestCertificates? certificates = null)
+    /// <param name="configure">Changes the router's options further (its limits).</param>
+    public EmbeddedRouterFixture(string? user = null, string? password = null, int? port = null, TestCertificates? certificates = null, Func<RouterOptions, RouterOptions>? configure = null)
     {
-        Options = new RouterOptions
+        var options = new RouterOptions
         {
             Port = port ?? Loopback.FreePort(),
             User = user,
@@ -15,6 +16,7 @@ public sealed class EmbeddedRouterFixture : TestRouter
             CertificateFile = certificates?.CertificateFile,
             KeyFile = certificates?.KeyFile,
         };
+        Options = configure is null ? options : configure(options);
         Router = new AnycastRouter(Options);
         Router.Start();
     }
