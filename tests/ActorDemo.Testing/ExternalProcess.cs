@@ -8,9 +8,12 @@ namespace ActorDemo.Testing;
 public sealed class ExternalProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private bool _disposed;
 
     private ExternalProcess(Process process) => _process = process;
 
@@ -78,19 +81,25 @@ public sealed class ExternalProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, as Kubernetes stops a pod: the process may shut down gracefully.</summary>
-    public void Terminate()
-    {
-        if (!_process.HasExited && SendSignal(_process.Id, SigTerm) != 0)
-        {
-            throw new InvalidOperationException($"SIGTERM to {_process.Id} failed: errno {Marshal.GetLastWin32Error()}");
-        }
-    }
+    public void Terminate() => Signal(SigTerm);
 
-    /// <summary>SIGKILL: the process dies as in a crash, with no chance to say goodbye.</summary>
+    /// <summary>SIGSTOP: the process freezes, as in a long GC pause or a stalled VM, until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>SIGCONT: a paused process runs on, unaware of the time it lost.</summary>
+    public void Resume() => Signal(SigCont);
+
+        /// <summary>SIGKILL: the process dies as in a crash, with no chance to say goodbye.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -98,6 +107,14 @@ public sealed class ExternalProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Signal(int signal)
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"Signal {signal} to {_process.Id} failed: errno {Marshal.GetLastWin32Error()}");
+        }
     }
 
     private void Collect(string? line)

@@ -88,16 +88,20 @@ public sealed class Nodes : IAsyncDisposable
     /// <paramref name="inspection"/>, waits until nothing is left buffered or unsettled, and returns
     /// what the aggregators accepted.
     /// </summary>
-    public static async Task<long> StopSensorsAndCountAcceptedAsync(string inspection)
+    public static Task<long> StopSensorsAndCountAcceptedAsync(string inspection) =>
+        StopSensorsAndCountAcceptedAsync(command => CmdAt(inspection, command));
+
+    /// <summary>The same, with <paramref name="cmd"/> running each <c>cmd</c> command (inside a lab host, say).</summary>
+    public static async Task<long> StopSensorsAndCountAcceptedAsync(Func<string[], Task<(int Status, IReadOnlyList<string> Lines)>> cmd)
     {
         async Task<JsonElement> SensorNode()
         {
-            var (_, lines) = await CmdAt(inspection, "sensors", "show", "--json");
+            var (_, lines) = await cmd(["sensors", "show", "--json"]);
             return JsonDocument.Parse(string.Join('\n', lines)).RootElement.GetProperty("nodes").EnumerateArray().Single();
         }
 
         var node = (await SensorNode()).GetProperty("node").GetString()!;
-        var (status, output) = await CmdAt(inspection, "sensors", "scale", "0", "--node", node);
+        var (status, output) = await cmd(["sensors", "scale", "0", "--node", node]);
         Xunit.Assert.True(status == 0, string.Join('\n', output));
         long accepted = 0;
         await Eventually.Assert(async () =>

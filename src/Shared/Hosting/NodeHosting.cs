@@ -2,7 +2,7 @@ using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Inspection;
 using ActorDemo.Shared.Observability;
 using Akka.Cluster.Hosting;
-using Akka.Cluster.Hosting.SBR;
+using ActorDemo.Shared.Downing;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +11,7 @@ namespace ActorDemo.Shared.Hosting;
 
 /// <summary>
 /// An ActorDemo node as Akka.Hosting extensions: the services every node has, and the actor system
-/// <c>actordemo</c> with remoting, cluster (split brain resolver keep-oldest among aggregators), the
+/// <c>actordemo</c> with remoting, cluster (the aggregators' split brain resolver), the
 /// cluster formation and the features' actors. The executables, the benchmarks and the in-process
 /// wiring specs all build their nodes from these.
 /// </summary>
@@ -55,12 +55,9 @@ public static class NodeHosting
             {
                 Roles = features.Select(feature => feature.Role).ToArray(),
                 SeedNodes = ClusterFormation.StaticSeeds(options).ToArray(),
-                // The oldest node's side survives a partition, unless the oldest is alone: then the
-                // others go on without it. So one node killed, even the singleton's host, never takes
-                // the rest down (from three members up; of two, the one left cannot tell and downs itself).
-                SplitBrainResolver = new KeepOldestOption { DownIfAlone = true },
             })
-            .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {NodeOptions.StableAfter.TotalSeconds}s", HoconAddMode.Prepend)
+            // Partitions are resolved by the aggregator nodes: see PartitionDecision.
+            .AddHocon(AggregatorDowningProvider.Hocon, HoconAddMode.Prepend)
             // Akka.NET 1.5.73's singleton proxies warn at start-up, before the node is even Up, that
             // they found no singleton "after 30 seconds"; readiness and the window log say it better.
             .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)

@@ -20,6 +20,9 @@ public static partial class QpidDispatchConfig
         (linkCapacity is { } capacity ? $"    linkCapacity: {capacity}\n" : "") + "}\n" +
         string.Concat(addresses.Select(a => $"address {{\n    prefix: {a}\n    distribution: balanced\n}}\n"));
 
+    /// <summary>The router of <c>deploy/k8s/router</c> as it ships: every interface, AMQP on 5672, HTTP on 8672.</summary>
+    public static string RouterOverlayAsShipped() => ConfigMapEntry("router", "router.yaml", "qdrouterd.conf");
+
     /// <summary>The router of <c>deploy/k8s/router</c>: AMQP on <paramref name="port"/>, HTTP (healthz) on <paramref name="httpPort"/>.</summary>
     public static string RouterOverlay(int port, int httpPort) =>
         OnLoopback(ConfigMapEntry("router", "router.yaml", "qdrouterd.conf"), port, httpPort, interRouterPort: 0);

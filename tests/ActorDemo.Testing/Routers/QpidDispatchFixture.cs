@@ -13,13 +13,15 @@ public sealed class QpidDispatchFixture : TestRouter
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     private readonly string _directory;
+    private readonly Network.LabHost? _host;
     private ExternalProcess _process;
 
-    private QpidDispatchFixture(int port, string directory, ExternalProcess process)
+    private QpidDispatchFixture(int port, string directory, ExternalProcess process, Network.LabHost? host = null)
     {
         Port = port;
         _directory = directory;
         _process = process;
+        _host = host;
     }
 
     public override string Name => "Qpid Dispatch";
@@ -40,6 +42,21 @@ public sealed class QpidDispatchFixture : TestRouter
         var router = new QpidDispatchFixture(port, directory, await LaunchAsync(directory, port));
         return router;
     }
+
+    /// <summary>
+    /// The router of <c>deploy/k8s/router</c> exactly as it ships (listeners on every interface, AMQP
+    /// on 5672), inside a host of a network lab, as its pod would run it.
+    /// </summary>
+    public static async Task<QpidDispatchFixture> StartInAsync(Network.LabHost host)
+    {
+        const int Port = 5672;
+        var directory = Directory.CreateTempSubdirectory("actordemo-qdrouterd-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "qdrouterd.conf"), QpidDispatchConfig.RouterOverlayAsShipped());
+        return new QpidDispatchFixture(Port, directory, await LaunchAsync(directory, Port, host), host);
+    }
+
+    /// <summary>The URL clients reach it at: on loopback, or at its lab host's address.</summary>
+    public string ReachableUrl => _host is null ? Url : $"amqp://{_host.Address}:{Port}";
 
     /// <summary>The router of <c>deploy/k8s/router</c>, as it ships but for its listeners.</summary>
     public static Task<QpidDispatchFixture> StartRouterOverlayAsync()
@@ -65,7 +82,7 @@ public sealed class QpidDispatchFixture : TestRouter
             await whileDown();
         }
 
-        _process = await LaunchAsync(_directory, Port);
+        _process = await LaunchAsync(_directory, Port, _host);
     }
 
     protected override async ValueTask StopAsync()
@@ -106,12 +123,13 @@ public sealed class QpidDispatchFixture : TestRouter
                 $"to a qdrouterd executable, or keep the shared/ folder (tools/qdrouterd builds it from source) beside the repository; ./test.sh does the rest.");
     }
 
-    private static async Task<ExternalProcess> LaunchAsync(string directory, int port)
+    private static async Task<ExternalProcess> LaunchAsync(string directory, int port, Network.LabHost? host = null)
     {
-        var process = ExternalProcess.Start(FindExecutable(), ["--config", Path.Combine(directory, "qdrouterd.conf")], new Dictionary<string, string>());
+        string[] arguments = ["--config", Path.Combine(directory, "qdrouterd.conf")];
+        var process = host is null ? ExternalProcess.Start(FindExecutable(), arguments, new Dictionary<string, string>()) : host.Start(FindExecutable(), arguments);
         try
         {
-            await process.WaitForLineAsync(l => l.Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal) || l.Contains("(critical)", StringComparison.Ordinal), StartTimeout);
+            await process.WaitForLineAsync(l => (l.Contains("Listening on ", StringComparison.Ordinal) && l.Contains($":{port}", StringComparison.Ordinal)) || l.Contains("(critical)", StringComparison.Ordinal), StartTimeout);
             if (process.Lines.FirstOrDefault(l => l.Contains("(critical)", StringComparison.Ordinal)) is { } critical)
             {
                 throw new InvalidOperationException($"qdrouterd did not start: {critical}\n{string.Join('\n', process.Lines)}");

@@ -5,12 +5,13 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Amqp.Framing;
 
-namespace ActorDemo.EndToEnd.Tests;
+namespace ActorDemo.Testing;
 
 /// <summary>The window maxima the aggregators send to the address <c>max</c>, read as any consumer of it would.</summary>
 public sealed class WindowMaxima
 {
     private readonly List<WindowOnWire> _windows = [];
+    private readonly List<DateTimeOffset> _arrivals = [];
 
     private WindowMaxima()
     {
@@ -23,6 +24,18 @@ public sealed class WindowMaxima
             lock (_windows)
             {
                 return [.. _windows];
+            }
+        }
+    }
+
+    /// <summary>When each window of <see cref="Windows"/> was read, in the same order.</summary>
+    public IReadOnlyList<DateTimeOffset> Arrivals
+    {
+        get
+        {
+            lock (_windows)
+            {
+                return [.. _arrivals];
             }
         }
     }
@@ -42,6 +55,7 @@ public sealed class WindowMaxima
                     lock (maxima._windows)
                     {
                         maxima._windows.Add(window);
+                        maxima._arrivals.Add(DateTimeOffset.UtcNow);
                     }
                 },
                 materializer);

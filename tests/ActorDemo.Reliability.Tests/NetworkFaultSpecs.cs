@@ -1,0 +1,124 @@
+using System.Text.RegularExpressions;
+using ActorDemo.Testing;
+using ActorDemo.Testing.Network;
+using Akka.Streams;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorDemo.Reliability.Tests;
+
+/// <summary>
+/// The fault suite: a bad day on a real network, with every node, Qpid Dispatch and the sensors on a
+/// Linux network namespace of their own (<see cref="LabCluster"/>). A cut takes a host's link down,
+/// a pause is SIGSTOP. Each spec asserts one value per window on <c>max</c>, every reading the
+/// sensors saw accepted in the windows, and one cluster at the end; it prints how long <c>max</c>
+/// fell silent. Needs root (CI runs ./test.sh as root).
+/// </summary>
+[Trait("Category", "Reliability")]
+public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit("akka.loglevel = INFO", output)
+{
+    private static readonly TimeSpan Fault = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task A_singleton_host_paused_for_20_s_is_replaced_and_never_publishes_again()
+    {
+        var (cluster, first, _, sensors) = await LabCluster.StartAsync(Sys.Materializer());
+        await using var _ = cluster;
+        var since = DateTimeOffset.UtcNow;
+
+        first.Pause();
+        await Task.Delay(Fault);
+        first.Resume();
+
+        // Downed meanwhile, it learns so once it runs again, and stops: its supervisor restarts it.
+        Assert.NotEqual(0, await first.WaitForExitAsync(LabCluster.Formation));
+        cluster.StartAggregator(cluster.FirstHost);
+        await AssertWholeAsync(cluster, since, [sensors]);
+    }
+
+    [Fact]
+    public async Task A_singleton_host_cut_off_for_20_s_downs_itself_and_rejoins_the_survivors()
+    {
+        var (cluster, first, _, sensors) = await LabCluster.StartAsync(Sys.Materializer());
+        await using var _ = cluster;
+        var since = DateTimeOffset.UtcNow;
+
+        await NetworkLab.CutAsync(cluster.FirstHost);
+        // Alone on its side, with as many aggregators as the other side and fewer members, it loses.
+        Assert.NotEqual(0, await first.WaitForExitAsync(LabCluster.Formation));
+        await RestOfFault(since);
+        await NetworkLab.RestoreAsync(cluster.FirstHost);
+
+        var restarted = cluster.StartAggregator(cluster.FirstHost);
+        await restarted.WaitForLineAsync(l => l.Contains($"Welcome from [akka.tcp://actordemo@{cluster.SecondHost.Address}:4053]"), LabCluster.Formation);
+        await AssertWholeAsync(cluster, since, [sensors]);
+    }
+
+    [Fact]
+    public async Task An_aggregator_cut_off_for_20_s_downs_itself_while_the_singleton_goes_on_alone()
+    {
+        var (cluster, _, second, sensors) = await LabCluster.StartAsync(Sys.Materializer());
+        await using var _ = cluster;
+        var since = DateTimeOffset.UtcNow;
+
+        await NetworkLab.CutAsync(cluster.SecondHost);
+        Assert.NotEqual(0, await second.WaitForExitAsync(LabCluster.Formation));
+        await RestOfFault(since);
+        await NetworkLab.RestoreAsync(cluster.SecondHost);
+
+        cluster.StartAggregator(cluster.SecondHost);
+        await AssertWholeAsync(cluster, since, [sensors]);
+    }
+
+    [Fact]
+    public async Task A_sensor_node_cut_off_for_20_s_downs_itself_and_its_restart_rejoins()
+    {
+        var (cluster, _, _, sensors) = await LabCluster.StartAsync(Sys.Materializer());
+        await using var _ = cluster;
+        var since = DateTimeOffset.UtcNow;
+
+        await NetworkLab.CutAsync(cluster.SensorHost);
+        // No aggregator on its side: it downs itself, and counts what it could not deliver as dropped.
+        Assert.NotEqual(0, await sensors.WaitForExitAsync(LabCluster.Formation));
+        await RestOfFault(since);
+        await NetworkLab.RestoreAsync(cluster.SensorHost);
+
+        var restarted = cluster.StartSensors("lab-restarted");
+        await AssertWholeAsync(cluster, since, [sensors, restarted]);
+    }
+
+    /// <summary>Waits out what is left of the fault's 20 s, if anything.</summary>
+    private static Task RestOfFault(DateTimeOffset since)
+    {
+        var left = Fault - (DateTimeOffset.UtcNow - since);
+        return left > TimeSpan.Zero ? Task.Delay(left) : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// After the fault: one cluster of the three nodes; the sensors stopped, and every reading the
+    /// sensor nodes (those that stopped and the one running) saw accepted counted on <c>max</c>, with
+    /// no window published twice.
+    /// </summary>
+    private async Task AssertWholeAsync(LabCluster cluster, DateTimeOffset faultStarted, IReadOnlyList<ExternalProcess> sensorNodes)
+    {
+        await cluster.MembersUpAsync(cluster.SecondHost, 3);
+        var accepted = await Nodes.StopSensorsAndCountAcceptedAsync(command => cluster.Cmd(cluster.SecondHost, command));
+        accepted += sensorNodes.Where(node => node.HasExited).Sum(AcceptedBeforeStop);
+        var maxima = cluster.Maxima;
+        await Eventually.Assert(() => Assert.True(maxima.Counted >= accepted, $"{maxima.Counted} counted, {accepted} accepted"), LabCluster.Formation);
+
+        var windows = maxima.Windows;
+        var twice = windows.GroupBy(w => w.WindowStart).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Output!.WriteLine(
+            $"accepted: {accepted}; counted on 'max': {maxima.Counted} ({maxima.Counted - accepted} twice); windows: {windows.Count}; " +
+            $"longest silence on 'max' since the fault: {cluster.LongestSilenceSince(faultStarted).TotalSeconds:0.0} s");
+        Assert.Empty(twice);
+    }
+
+    /// <summary>What a sensor node that stopped said its publisher had seen accepted.</summary>
+    private static long AcceptedBeforeStop(ExternalProcess sensors)
+    {
+        var stopped = Regex.Match(sensors.Lines.Single(l => l.Contains("Publisher stopped:")), @"(\d+) accepted by the router");
+        return long.Parse(stopped.Groups[1].Value);
+    }
+}
