@@ -6,7 +6,12 @@ public static class SensorFleetProtocol
     /// <summary>Run <paramref name="Count"/> sensors: new ones are added after the last, the last ones stop first.</summary>
     public sealed record Resize(int Count) : ISensorMessage;
 
-    public sealed record Resized(int Count) : ISensorMessage;
+    /// <param name="Count">Sensors running when the fleet answered.</param>
+    /// <param name="Target">The size asked for: a fleet grows towards it in steps, and <see cref="GetFleet"/> tells how far it got.</param>
+    public sealed record Resized(int Count, int Target) : ISensorMessage
+    {
+        public bool Done => Count == Target;
+    }
 
     public sealed record GetFleet : ISensorMessage
     {
@@ -17,5 +22,6 @@ public static class SensorFleetProtocol
     /// The fleet's size and its first and last device ids (none when empty); not every id, which
     /// for a large fleet would not fit a remote message (Akka.Remote's frame limit is 128 KB).
     /// </summary>
-    public sealed record Fleet(int Count, string? FirstDeviceId, string? LastDeviceId) : ISensorMessage;
+    /// <param name="Target">The size it was last asked for; above <paramref name="Count"/> while it grows.</param>
+    public sealed record Fleet(int Count, string? FirstDeviceId, string? LastDeviceId, int Target) : ISensorMessage;
 }

@@ -42,8 +42,23 @@ public sealed class SensorInspection : IInspectionModule
                 return InspectionEndpoints.Error(StatusCodes.Status400BadRequest, $"{which}; use --node with one of: {string.Join(", ", sensorNodes)}.");
             }
 
-            var resized = await Fleet(system, target).Ask<SensorFleetProtocol.Resized>(new SensorFleetProtocol.Resize(count.Value), AskTimeout);
-            return Results.Ok(new { message = $"{target} now runs {resized.Count} sensors", node = target.ToString(), sensors = resized.Count });
+            SensorFleetProtocol.Resized resized;
+            try
+            {
+                resized = await Fleet(system, target).Ask<SensorFleetProtocol.Resized>(new SensorFleetProtocol.Resize(count.Value), AskTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                // The request may still reach the node: say so, rather than that it failed.
+                return InspectionEndpoints.Error(
+                    StatusCodes.Status504GatewayTimeout,
+                    $"{target} did not answer within {AskTimeout.TotalSeconds:0} s; it may still resize to {count} sensors: 'sensors show' tells how many it runs.");
+            }
+
+            var message = resized.Done
+                ? $"{target} now runs {resized.Count} sensors"
+                : $"{target} is starting {resized.Target} sensors ({resized.Count} run so far); 'sensors show' tells when all run";
+            return Results.Ok(new { message, node = target.ToString(), sensors = resized.Count, target = resized.Target });
         });
     }
 
@@ -70,11 +85,11 @@ public sealed class SensorInspection : IInspectionModule
             var counts = system.ActorSelection($"{node}/user/{SensorHosting.PublisherName}")
                 .Ask<ReadingPublisherProtocol.Counts>(ReadingPublisherProtocol.GetCounts.Instance, AskTimeout);
             var (f, c) = (await fleet, await counts);
-            return new SensorNodeReport(node.ToString(), f.Count, c.Offered, c.Dropped, c.Buffered, c.Sent, c.Accepted, c.Pending, c.Unsettled, c.Link, c.Stall, c.StallReason, null);
+            return new SensorNodeReport(node.ToString(), f.Count, f.Target, c.Offered, c.Dropped, c.Buffered, c.Sent, c.Accepted, c.Pending, c.Unsettled, c.Link, c.Stall, c.StallReason, null);
         }
         catch (Exception e) when (e is AskTimeoutException or ActorNotFoundException)
         {
-            return new SensorNodeReport(node.ToString(), 0, 0, 0, 0, 0, 0, 0, 0, "", "", "", $"no answer within {AskTimeout.TotalSeconds:0} s");
+            return new SensorNodeReport(node.ToString(), 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", "", $"no answer within {AskTimeout.TotalSeconds:0} s");
         }
     }
 
@@ -82,5 +97,5 @@ public sealed class SensorInspection : IInspectionModule
     public sealed record FleetTotals(DateTimeOffset At, int Nodes, long Offered, long Sent, long Dropped);
 
     private sealed record SensorNodeReport(
-        string Node, int Sensors, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Pending, long Unsettled, string Link, string Stall, string StallReason, string? Error);
+        string Node, int Sensors, int Target, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Pending, long Unsettled, string Link, string Stall, string StallReason, string? Error);
 }

@@ -47,10 +47,10 @@ public sealed class MessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Confi
         new History([Recorded]),
         new WindowRecorded(Recorded),
         new SensorFleetProtocol.Resize(8),
-        new SensorFleetProtocol.Resized(8),
+        new SensorFleetProtocol.Resized(8, 20),
         SensorFleetProtocol.GetFleet.Instance,
-        new SensorFleetProtocol.Fleet(2, "sensor-a-0000", "sensor-a-0001"),
-        new SensorFleetProtocol.Fleet(0, null, null),
+        new SensorFleetProtocol.Fleet(2, "sensor-a-0000", "sensor-a-0001", 5),
+        new SensorFleetProtocol.Fleet(0, null, null, 0),
         ReadingPublisherProtocol.GetCounts.Instance,
         new ReadingPublisherProtocol.Counts(100, 2, 3, 98, 95, 1, 3, "Attached", "no-receiver", "'temperature' is anycast, so no reading can leave while no receiver is attached; start an aggregator."),
     };

@@ -239,7 +239,7 @@ public sealed class InspectionSpecs : IAsyncLifetime
         using var response = await http.PutAsync("sensors?count=100000000", null);
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("0 to 250,000 a node", await response.Content.ReadAsStringAsync());
+        Assert.Contains("0 to 100,000 a node", await response.Content.ReadAsStringAsync());
         var (_, shown) = await _nodes.Cmd("sensors", "show", "--json");
         using var json = JsonDocument.Parse(string.Join('\n', shown));
         Assert.Equal(2, json.RootElement.GetProperty("nodes")[0].GetProperty("sensors").GetInt32());

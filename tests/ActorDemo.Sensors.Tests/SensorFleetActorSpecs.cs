@@ -14,7 +14,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
 
-        Assert.Equal(new SensorFleetProtocol.Fleet(3, "sensor-n1-0000", "sensor-n1-0002"), ExpectMsg<SensorFleetProtocol.Fleet>());
+        Assert.Equal(new SensorFleetProtocol.Fleet(3, "sensor-n1-0000", "sensor-n1-0002", 3), ExpectMsg<SensorFleetProtocol.Fleet>());
     }
 
     [Fact]
@@ -28,7 +28,39 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(1, ExpectMsg<SensorFleetProtocol.Resized>().Count);
 
         fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
-        Assert.Equal(new SensorFleetProtocol.Fleet(1, "sensor-n1-0000", "sensor-n1-0000"), ExpectMsg<SensorFleetProtocol.Fleet>());
+        Assert.Equal(new SensorFleetProtocol.Fleet(1, "sensor-n1-0000", "sensor-n1-0000", 1), ExpectMsg<SensorFleetProtocol.Fleet>());
+    }
+
+    [Fact]
+    public void A_large_fleet_answers_at_once_and_grows_in_steps_to_its_size()
+    {
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings with { Interval = TimeSpan.FromHours(1) }, 0, CreateTestProbe()));
+
+        fleet.Tell(new SensorFleetProtocol.Resize(5 * SensorFleetActor.GrowthStep));
+
+        var resized = ExpectMsg<SensorFleetProtocol.Resized>();
+        Assert.Equal((SensorFleetActor.GrowthStep, 5 * SensorFleetActor.GrowthStep), (resized.Count, resized.Target));
+        AwaitAssert(() =>
+        {
+            fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
+            Assert.Equal(5 * SensorFleetActor.GrowthStep, ExpectMsg<SensorFleetProtocol.Fleet>().Count);
+        });
+    }
+
+    [Fact]
+    public void A_smaller_size_asked_while_the_fleet_grows_takes_effect_at_once_and_the_growth_stops()
+    {
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings with { Interval = TimeSpan.FromHours(1) }, 0, CreateTestProbe()));
+        fleet.Tell(new SensorFleetProtocol.Resize(50 * SensorFleetActor.GrowthStep));
+        ExpectMsg<SensorFleetProtocol.Resized>();
+
+        fleet.Tell(new SensorFleetProtocol.Resize(10));
+
+        Assert.Equal(new SensorFleetProtocol.Resized(10, 10), ExpectMsg<SensorFleetProtocol.Resized>());
+        // A step of growing still queued finds nothing left to grow.
+        fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
+        var fleetNow = ExpectMsg<SensorFleetProtocol.Fleet>();
+        Assert.Equal((10, 10), (fleetNow.Count, fleetNow.Target));
     }
 
     [Fact]

@@ -57,10 +57,16 @@ internal static class Render
             ["NODE", "SENSORS", "OFFERED", "DROPPED", "BUFFERED", "SENT", "ACCEPTED", "PENDING", "UNSETTLED", "LINK", "WAITING ON"],
             body.GetProperty("nodes").EnumerateArray().Select(n => Text(n, "error") is { Length: > 0 } error
                 ? new[] { Text(n, "node"), "-", "-", "-", "-", "-", "-", "-", "-", "-", error }
-                : [Text(n, "node"), Number(n, "sensors"), Number(n, "offered"), Number(n, "dropped"), Number(n, "buffered"), Number(n, "sent"), Number(n, "accepted"), Number(n, "pending"), Number(n, "unsettled"), Text(n, "link"), Text(n, "stall")]))
+                : [Text(n, "node"), FleetSize(n), Number(n, "offered"), Number(n, "dropped"), Number(n, "buffered"), Number(n, "sent"), Number(n, "accepted"), Number(n, "pending"), Number(n, "unsettled"), Text(n, "link"), Text(n, "stall")]))
             + string.Concat(body.GetProperty("nodes").EnumerateArray()
                 .Where(n => Text(n, "stallReason") is { Length: > 0 })
                 .Select(n => $"\n{Text(n, "node")}: {Text(n, "stallReason")}"));
+
+    /// <summary>The sensors a node runs; while it grows, with the size it grows to (<c>12,000 of 50,000</c>).</summary>
+    private static string FleetSize(JsonElement node) =>
+        node.TryGetProperty("target", out var target) && target.GetInt32() != node.GetProperty("sensors").GetInt32()
+            ? $"{Number(node, "sensors")} of {Number(node, "target")}"
+            : Number(node, "sensors");
 
     public static string Window(JsonElement window) => new WindowMaximum(
         window.GetProperty("windowStart").GetDateTimeOffset(),

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ActorDemo.Shared.Amqp;
 using ActorDemo.Testing;
+using ActorDemo.Testing.Network;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Amqp;
@@ -63,5 +64,41 @@ public sealed class ReconnectSpecs(ITestOutputHelper output) : RouterSpec(output
         Assert.True(sinkMetrics.Reconnects >= 1);
         Assert.True(sourceMetrics.Reconnects >= 1);
         Assert.Equal(LinkStatus.Attached, sourceMetrics.State);
+    }
+
+    [Fact]
+    public async Task A_sink_whose_connection_breaks_sends_again_what_it_had_not_seen_settled()
+    {
+        await using var relay = TcpRelay.To(Router.Port);
+        // The receiver holds what it gets unsettled, so that every delivery is in doubt when the connection breaks.
+        var receiver = await Router.ReceiverAsync(Address, credit: 100);
+        var endpoint = AmqpEndpoint.Create($"amqp://127.0.0.1:{relay.Port}");
+        var (queue, (done, metrics)) = Source.Queue<string>(100, OverflowStrategy.Backpressure)
+            .Select(body => new Message(body))
+            .ToMaterialized(AmqpSink.Create(new AmqpSinkSettings(endpoint, Address) { Reconnect = Fast }), Keep.Both)
+            .Run(Materializer);
+        for (var i = 0; i < 20; i++)
+        {
+            await queue.OfferAsync(i.ToString());
+            Assert.NotNull(await receiver.ReceiveAsync(Wait));
+        }
+
+        relay.Break();
+
+        // Each is sent again over the new connection; this time the receiver accepts.
+        var again = new HashSet<string>();
+        while (again.Count < 20)
+        {
+            var message = await receiver.ReceiveAsync(Wait);
+            Assert.NotNull(message);
+            receiver.Accept(message);
+            again.Add((string)message.Body);
+        }
+
+        queue.Complete();
+        await done.WaitAsync(Wait);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i.ToString()).Order(), again.Order());
+        Assert.Equal(20, metrics.Resent);
+        Assert.Equal(1, relay.Broken);
     }
 }
