@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine it first installs what the tests talk to (as root,
-# with apt: Qpid Proton's Python and C clients, gcc, kubectl, chromium, promtool, iproute2; then npm's Kubernetes schemas and
+# with apt: Qpid Proton's Python and C clients, gcc, kubectl, chromium, promtool, iproute2, faketime; then npm's Kubernetes schemas and
 # the Qpid Dispatch Router build), then runs every test. Arguments go to `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,6 +19,8 @@ command -v npm >/dev/null || need+=(nodejs npm)
 command -v promtool >/dev/null || need+=(prometheus)
 # The fault suite puts every node on a network namespace of its own (ip netns, veth, a bridge).
 [ -x /usr/sbin/ip ] || need+=(iproute2)
+# ... and sets one node's clock back with libfaketime.
+command -v faketime >/dev/null || need+=(faketime)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing Debian packages: ${need[*]}" >&2

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorDemo.Shared.Observability;
 using ActorDemo.Shared.Readings;
 using Akka;
 using Akka.Actor;
@@ -64,6 +65,8 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private readonly HashSet<long> _emitted = [];
     private readonly Queue<long> _emittedOrder = new();
     private readonly Dictionary<long, Round> _rounds = [];
+    private readonly NodeClockLags _lags = new();
+    private readonly ThrottledReport<string> _lateReport;
     private ISourceQueueWithComplete<WindowMaximum>? _maximaQueue;
     private IActorRef? _ownReporter;
     private long _incarnation;
@@ -86,6 +89,14 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         _clock = clock;
         _metrics = metrics;
         _incarnation = Math.Max(1, _clock().ToUnixTimeMilliseconds());
+        // A node whose shares all come late (its clock far behind) would otherwise write a line per share.
+        var log = _log;
+        _lateReport = new ThrottledReport<string>(TimeSpan.FromSeconds(10), (count, latest) => log.Warning(
+            count == 1
+                ? "A partial window came after its window was emitted, {0}: added to the history, not sent to 'max' again; a longer grace period (--grace) waits for it."
+                : "{1} partial windows came after their windows were emitted in the last 10 s, the latest {0}: added to the history, not sent to 'max' again; a longer grace period (--grace) waits for them.",
+            latest,
+            count));
         Unconfirmed();
     }
 
@@ -124,6 +135,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     protected override void PostStop()
     {
+        _lateReport.Dispose();
         _cluster.Unsubscribe(Self);
         _maximaQueue?.Complete();
     }
@@ -167,15 +179,37 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private void Common()
     {
+        // Before any state's handler (which may stash it): a share's lag is measured on its arrival,
+        // not again when it is taken from the stash (all of those come before CaughtUp).
+        Receive<PartialWindow>(partial =>
+        {
+            if (!_catchingUp)
+            {
+                ObserveLag(partial);
+            }
+
+            return false;
+        });
         Receive<Confirm>(_ => StartRound());
         Receive<IncarnationConfirmed>(OnConfirmed);
         Receive<IncarnationSuperseded>(OnSuperseded);
         Receive<ClusterEvent.MemberUp>(up => MemberUp(up.Member, _clock()));
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            // A node that comes back is a new process, perhaps with another clock.
+            _aggregatorsUpSince.Remove(removed.Member.Address);
+            _lags.Forget(removed.Member.Address);
+        });
         Receive<ClusterEvent.IMemberEvent>(changed => _aggregatorsUpSince.Remove(changed.Member.Address));
         Receive<ClusterEvent.UnreachableMember>(unreachable => _aggregatorsUpSince.Remove(unreachable.Member.Address));
         Receive<ClusterEvent.ReachableMember>(reachable => MemberUp(reachable.Member, DateTimeOffset.MinValue));
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
-        Receive<GetSummary>(_ => Sender.Tell(new Summary(_history.Last?.Value, _windows, _late, _served ? _incarnation : 0)));
+        Receive<GetSummary>(_ => Sender.Tell(new Summary(
+            _history.Last?.Value,
+            _windows,
+            _late,
+            _served ? _incarnation : 0,
+            _lags.All().Select(l => new ClockLag(l.Node.ToString(), l.Lag.TotalSeconds)).OrderBy(l => l.Node, StringComparer.Ordinal).ToList())));
         Receive<GetHistory>(get => Sender.Tell(new History(_history.TakeLast(Math.Max(0, get.Count)).ToList())));
         Receive<SubscribeWindows>(subscribe =>
         {
@@ -356,6 +390,22 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         EmitDue();
     }
 
+    /// <summary>Learns the node's clock lag from the share, and says so once it lags by more than the grace period.</summary>
+    private void ObserveLag(PartialWindow partial)
+    {
+        var before = _lags.LagOf(partial.Node);
+        _lags.Observe(partial.Node, partial.ClosedAt, _clock());
+        var lag = _lags.LagOf(partial.Node);
+        if (lag > _settings.GracePeriod && before <= _settings.GracePeriod)
+        {
+            _log.Warning(
+                "The clock of aggregator node {0} lags this one's by about {1:0.0} s, more than the grace period: windows wait that much longer for its shares (at most {2:0} s). Synchronise the nodes' clocks (NTP).",
+                partial.Node,
+                lag.TotalSeconds,
+                NodeClockLags.MaxLag.TotalSeconds);
+        }
+    }
+
     /// <summary>
     /// This node's share is copied to the other aggregator nodes, or alone, to its own node's journal
     /// on disk; the first copy held lets it be acknowledged.
@@ -399,8 +449,9 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             // may reach this node's view of the cluster only after its first readings).
             var expected = _aggregatorsUpSince.Where(node => node.Value <= end).Select(node => node.Key)
                 .Concat(partials.Where(p => !p.Value.Partial.Closed && reachable.Contains(p.Key)).Select(p => p.Key));
+            // Each node closes the window by its own clock: one that lags is given its lag on top of the grace.
             var waitingFor = expected.Where(node => !(partials.TryGetValue(node, out var held) && held.Partial.Closed));
-            if (waitingFor.Any() && now < end + _settings.GracePeriod)
+            if (waitingFor.Any(node => now < end + _lags.LagOf(node) + _settings.GracePeriod))
             {
                 return;
             }
@@ -497,12 +548,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return;
         }
 
-        _log.Warning(
-            "A partial window from {0} came after {1:HH:mm:ss}-{2:HH:mm:ss} was emitted ({3} readings): added to the history, not sent to 'max' again; a longer grace period (--grace) waits for it.",
-            partial.Node,
-            partial.WindowStart.ToLocalTime(),
-            partial.WindowEnd.ToLocalTime(),
-            added);
+        _lateReport.Record($"from {partial.Node} for {partial.WindowStart.ToLocalTime():HH:mm:ss}-{partial.WindowEnd.ToLocalTime():HH:mm:ss} ({added} readings)");
     }
 
     private sealed class Check

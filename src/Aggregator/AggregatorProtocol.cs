@@ -85,7 +85,11 @@ public static class AggregatorProtocol
     /// <param name="Windows">Windows recorded so far, including those no longer in the history.</param>
     /// <param name="LatePartials">Partials that came after their window was emitted.</param>
     /// <param name="Incarnation">The singleton's incarnation; 0 until a majority of the aggregator nodes confirmed it.</param>
-    public sealed record Summary(RecordedWindow? Latest, long Windows, long LatePartials, long Incarnation) : IAggregatorMessage;
+    /// <param name="ClockLags">How far each aggregator node's clock lags the singleton's, as its shares show (negative: ahead).</param>
+    public sealed record Summary(RecordedWindow? Latest, long Windows, long LatePartials, long Incarnation, IReadOnlyList<ClockLag> ClockLags) : IAggregatorMessage;
+
+    /// <summary>An aggregator node's clock lag behind the singleton's, in seconds (the quickest trip of a share included; negative: ahead).</summary>
+    public sealed record ClockLag(string Node, double Seconds);
 
     /// <summary>The latest <paramref name="Count"/> windows of the history.</summary>
     public sealed record GetHistory(int Count) : IAggregatorMessage;

@@ -30,6 +30,7 @@ public sealed class WindowInspection : IInspectionModule
                 total = summary.Windows,
                 latePartials = summary.LatePartials,
                 incarnation = summary.Incarnation,
+                clockLags = summary.ClockLags,
             });
         });
         endpoints.MapGet("/windows/tail", async (HttpContext context, ActorSystem system, IRequiredActor<AggregatorActor> singleton) =>

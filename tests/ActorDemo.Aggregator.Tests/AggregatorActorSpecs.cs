@@ -113,6 +113,43 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     }
 
     [Fact]
+    public void A_node_whose_clock_lags_is_waited_for_its_lag_beyond_the_grace_period()
+    {
+        var (a, b) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+        var lag = TimeSpan.FromSeconds(3);
+        _now = First.Start + TimeSpan.FromSeconds(1);
+        // Its open share, cut by its clock three seconds behind this one's.
+        aggregator.Tell(Partial(b, First, 25, "sensor-b-0001", 4, closed: false) with { ClosedAt = _now - lag }, ActorRefs.Nobody);
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+        // Answered behind the shares: the lag was measured on their arrival, before the clock moves on.
+        aggregator.Tell(GetSummary.Instance);
+        Assert.Equal(lag.TotalSeconds, Assert.Single(ExpectMsg<Summary>().ClockLags, l => l.Node == b.ToString()).Seconds, precision: 1);
+
+        _now = First.End + Grace + TimeSpan.FromSeconds(1);
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        aggregator.Tell(Partial(b, First, 25, "sensor-b-0001", 5, seq: 2) with { ClosedAt = _now - lag }, ActorRefs.Nobody);
+
+        Assert.Equal(2, subscriber.ExpectMsg<WindowRecorded>().Window.Window.Nodes);
+    }
+
+    [Fact]
+    public void A_lagging_node_that_never_closes_its_share_is_waited_for_no_longer_than_its_lag_and_the_grace()
+    {
+        var (a, b) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+        _now = First.Start + TimeSpan.FromSeconds(1);
+        aggregator.Tell(Partial(b, First, 25, "sensor-b-0001", 4, closed: false) with { ClosedAt = _now - TimeSpan.FromSeconds(3) }, ActorRefs.Nobody);
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
+        aggregator.Tell(GetSummary.Instance);
+        ExpectMsg<Summary>();
+
+        _now = First.End + TimeSpan.FromSeconds(3) + Grace;
+
+        Assert.Equal(14, subscriber.ExpectMsg<WindowRecorded>(TimeSpan.FromSeconds(5)).Window.Window.Count);
+    }
+
+    [Fact]
     public void A_partial_after_its_window_was_emitted_is_counted_as_late_and_added_to_the_history()
     {
         var (a, b) = (Self(), Join());

@@ -15,7 +15,7 @@ namespace ActorDemo.Reliability.Tests;
 internal sealed class LabCluster : IAsyncDisposable
 {
     public static readonly TimeSpan Formation = TimeSpan.FromSeconds(90);
-    private readonly List<ExternalProcess> _stopped = [];
+    private Action<string> _report = _ => { };
     private readonly string _state = Directory.CreateTempSubdirectory("actordemo-lab-").FullName;
 
     private LabCluster(NetworkLab lab, LabHost router, LabHost first, LabHost second, LabHost sensors, QpidDispatchFixture dispatch)
@@ -46,15 +46,18 @@ internal sealed class LabCluster : IAsyncDisposable
     private string Seeds => $"akka.tcp://actordemo@{FirstHost.Address}:4053,akka.tcp://actordemo@{SecondHost.Address}:4053";
 
     /// <summary>The lab, the router, both aggregators and 40 steady sensors at 5 Hz, once windows merge both aggregators' shares.</summary>
-    public static async Task<(LabCluster Cluster, ExternalProcess First, ExternalProcess Second, ExternalProcess Sensors)> StartAsync(IMaterializer materializer)
+    /// <param name="report">Told, when the cluster stops, every warning its nodes logged.</param>
+    /// <param name="firstClockLag">How far the first aggregator's clock (the singleton's host) is set back (libfaketime); none: the machine's clock.</param>
+    public static async Task<(LabCluster Cluster, ExternalProcess First, ExternalProcess Second, ExternalProcess Sensors)> StartAsync(
+        IMaterializer materializer, Action<string> report, TimeSpan? firstClockLag = null)
     {
         var lab = await NetworkLab.CreateAsync();
         try
         {
             var (router, first, second, sensors) = (await lab.AddHostAsync("router"), await lab.AddHostAsync("a"), await lab.AddHostAsync("b"), await lab.AddHostAsync("s"));
-            var cluster = new LabCluster(lab, router, first, second, sensors, await QpidDispatchFixture.StartInAsync(router));
+            var cluster = new LabCluster(lab, router, first, second, sensors, await QpidDispatchFixture.StartInAsync(router)) { _report = report };
             cluster.Maxima = WindowMaxima.Read(cluster.Router.ReachableUrl, materializer);
-            var a = cluster.StartAggregator(first);
+            var a = cluster.StartAggregator(first, firstClockLag);
             await a.WaitForLineAsync(l => l.Contains("Cluster member up:"), Formation);
             var b = cluster.StartAggregator(second);
             var s = cluster.StartSensors("lab");
@@ -69,9 +72,26 @@ internal sealed class LabCluster : IAsyncDisposable
         }
     }
 
-    public ExternalProcess StartAggregator(LabHost host) => host.Start(Nodes.Aggregator, [
-        "--amqp-url", Router.ReachableUrl, "--hostname", host.Address, "--seeds", Seeds, "--window", "1s",
-        "--inspection-hostname", "0.0.0.0", "--management-hostname", "0.0.0.0", "--state-dir", Path.Combine(_state, host.Name)]);
+    /// <param name="clockLag">How far to set the node's clock back, with libfaketime; the monotonic clock stays true.</param>
+    public ExternalProcess StartAggregator(LabHost host, TimeSpan? clockLag = null) => host.Start(
+        Nodes.Aggregator,
+        [
+            "--amqp-url", Router.ReachableUrl, "--hostname", host.Address, "--seeds", Seeds, "--window", "1s",
+            "--inspection-hostname", "0.0.0.0", "--management-hostname", "0.0.0.0", "--state-dir", Path.Combine(_state, host.Name),
+        ],
+        clockLag is { } lag ? FakeClock(lag) : null);
+
+    private static Dictionary<string, string> FakeClock(TimeSpan lag)
+    {
+        var library = Directory.EnumerateFiles("/usr/lib", "libfaketime.so.1", SearchOption.AllDirectories).FirstOrDefault()
+            ?? throw new InvalidOperationException("libfaketime is not installed (apt-get install faketime; ./test.sh does it as root).");
+        return new Dictionary<string, string>
+        {
+            ["LD_PRELOAD"] = library,
+            ["FAKETIME"] = $"-{lag.TotalSeconds:0.###}",
+            ["FAKETIME_DONT_FAKE_MONOTONIC"] = "1",
+        };
+    }
 
     /// <param name="name">The node part of the device ids.</param>
     public ExternalProcess StartSensors(string name) => SensorHost.Start(Nodes.Sensors, [
@@ -108,6 +128,18 @@ internal sealed class LabCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // What the nodes warned of while the spec ran, so that a failed run says why.
+        foreach (var host in new[] { FirstHost, SecondHost, SensorHost })
+        {
+            foreach (var process in host.Processes)
+            {
+                foreach (var line in process.Lines.Where(ExternalProcess.IsWarning))
+                {
+                    _report($"{host.Name}[{process.Id}]: {line}");
+                }
+            }
+        }
+
         await Router.DisposeAsync();
         await Lab.DisposeAsync();
         Directory.Delete(_state, recursive: true);

@@ -22,7 +22,7 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
     [Fact]
     public async Task A_singleton_host_paused_for_20_s_is_replaced_and_never_publishes_again()
     {
-        var (cluster, first, _, sensors) = await LabCluster.StartAsync(Sys.Materializer());
+        var (cluster, first, second, sensors) = await LabCluster.StartAsync(Sys.Materializer(), Report);
         await using var _ = cluster;
         var since = DateTimeOffset.UtcNow;
 
@@ -33,13 +33,13 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
         // Downed meanwhile, it learns so once it runs again, and stops: its supervisor restarts it.
         Assert.NotEqual(0, await first.WaitForExitAsync(LabCluster.Formation));
         cluster.StartAggregator(cluster.FirstHost);
-        await AssertWholeAsync(cluster, since, [sensors]);
+        await AssertWholeAsync(cluster, since, [sensors], [second, sensors]);
     }
 
     [Fact]
     public async Task A_singleton_host_cut_off_for_20_s_downs_itself_and_rejoins_the_survivors()
     {
-        var (cluster, first, _, sensors) = await LabCluster.StartAsync(Sys.Materializer());
+        var (cluster, first, second, sensors) = await LabCluster.StartAsync(Sys.Materializer(), Report);
         await using var _ = cluster;
         var since = DateTimeOffset.UtcNow;
 
@@ -51,13 +51,13 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
 
         var restarted = cluster.StartAggregator(cluster.FirstHost);
         await restarted.WaitForLineAsync(l => l.Contains($"Welcome from [akka.tcp://actordemo@{cluster.SecondHost.Address}:4053]"), LabCluster.Formation);
-        await AssertWholeAsync(cluster, since, [sensors]);
+        await AssertWholeAsync(cluster, since, [sensors], [second, sensors]);
     }
 
     [Fact]
     public async Task An_aggregator_cut_off_for_20_s_downs_itself_while_the_singleton_goes_on_alone()
     {
-        var (cluster, _, second, sensors) = await LabCluster.StartAsync(Sys.Materializer());
+        var (cluster, first, second, sensors) = await LabCluster.StartAsync(Sys.Materializer(), Report);
         await using var _ = cluster;
         var since = DateTimeOffset.UtcNow;
 
@@ -67,13 +67,31 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
         await NetworkLab.RestoreAsync(cluster.SecondHost);
 
         cluster.StartAggregator(cluster.SecondHost);
-        await AssertWholeAsync(cluster, since, [sensors]);
+        await AssertWholeAsync(cluster, since, [sensors], [first, sensors]);
+    }
+
+    [Fact]
+    public async Task An_aggregator_cut_from_the_router_for_20_s_has_its_readings_redelivered_to_the_other_and_attaches_again()
+    {
+        var (cluster, first, second, sensors) = await LabCluster.StartAsync(Sys.Materializer(), Report);
+        await using var _ = cluster;
+        var since = DateTimeOffset.UtcNow;
+        var attachedBefore = second.Lines.Count(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached"));
+
+        await NetworkLab.BlockAsync(cluster.SecondHost, cluster.RouterHost);
+        await RestOfFault(since);
+        await NetworkLab.UnblockAsync(cluster.SecondHost, cluster.RouterHost);
+
+        // Still a member all along: only its link to the router broke, and it comes back.
+        await second.WaitForLineAsync(
+            _ => second.Lines.Count(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached")) > attachedBefore, LabCluster.Formation);
+        await AssertWholeAsync(cluster, since, [sensors], [first, second, sensors]);
     }
 
     [Fact]
     public async Task A_sensor_node_cut_off_for_20_s_downs_itself_and_its_restart_rejoins()
     {
-        var (cluster, _, _, sensors) = await LabCluster.StartAsync(Sys.Materializer());
+        var (cluster, first, second, sensors) = await LabCluster.StartAsync(Sys.Materializer(), Report);
         await using var _ = cluster;
         var since = DateTimeOffset.UtcNow;
 
@@ -84,8 +102,35 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
         await NetworkLab.RestoreAsync(cluster.SensorHost);
 
         var restarted = cluster.StartSensors("lab-restarted");
-        await AssertWholeAsync(cluster, since, [sensors, restarted]);
+        await AssertWholeAsync(cluster, since, [sensors, restarted], [first, second]);
     }
+
+    [Fact]
+    public async Task A_singleton_host_whose_clock_lags_by_more_than_the_grace_loses_no_reading_from_max()
+    {
+        var lag = TimeSpan.FromSeconds(3);
+        var (cluster, first, second, sensors) = await LabCluster.StartAsync(Sys.Materializer(), Report, firstClockLag: lag);
+        await using var _ = cluster;
+        var since = DateTimeOffset.UtcNow;
+
+        // Seen from the singleton, the other node's clock runs ahead.
+        await AssertMeasuredLagAsync(cluster, -lag.TotalSeconds);
+        await AssertWholeAsync(cluster, since, [sensors], [first, second, sensors]);
+    }
+
+    /// <summary>Waits until the singleton measures the second aggregator's clock <paramref name="seconds"/> behind its own (a share's trip on top; negative: ahead).</summary>
+    private static Task AssertMeasuredLagAsync(LabCluster cluster, double seconds) => Eventually.Assert(
+        async () =>
+        {
+            var (_, lines) = await cluster.Cmd(cluster.FirstHost, "windows", "show", "--json");
+            using var json = System.Text.Json.JsonDocument.Parse(string.Join('\n', lines));
+            var measured = json.RootElement.GetProperty("clockLags").EnumerateArray()
+                .Single(l => l.GetProperty("node").GetString()!.Contains(cluster.SecondHost.Address)).GetProperty("seconds").GetDouble();
+            Assert.InRange(measured, seconds - 0.5, seconds + 1);
+        },
+        LabCluster.Formation);
+
+    private void Report(string line) => Output?.WriteLine(line);
 
     /// <summary>Waits out what is left of the fault's 20 s, if anything.</summary>
     private static Task RestOfFault(DateTimeOffset since)
@@ -99,11 +144,14 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
     /// sensor nodes (those that stopped and the one running) saw accepted counted on <c>max</c>, with
     /// no window published twice.
     /// </summary>
-    private async Task AssertWholeAsync(LabCluster cluster, DateTimeOffset faultStarted, IReadOnlyList<ExternalProcess> sensorNodes)
+    private async Task AssertWholeAsync(LabCluster cluster, DateTimeOffset faultStarted, IReadOnlyList<ExternalProcess> sensorNodes, IReadOnlyList<ExternalProcess> untouched)
     {
         await cluster.MembersUpAsync(cluster.SecondHost, 3);
+        // The fault cost only the node it struck.
+        Assert.All(untouched, node => Assert.False(node.HasExited, $"{node.Name} stopped:\n{string.Join('\n', node.Lines.TakeLast(20))}"));
         var accepted = await Nodes.StopSensorsAndCountAcceptedAsync(command => cluster.Cmd(cluster.SecondHost, command));
         accepted += sensorNodes.Where(node => node.HasExited).Sum(AcceptedBeforeStop);
+        Assert.True(accepted > 0, "the sensors saw no reading accepted");
         var maxima = cluster.Maxima;
         await Eventually.Assert(() => Assert.True(maxima.Counted >= accepted, $"{maxima.Counted} counted, {accepted} accepted"), LabCluster.Formation);
 

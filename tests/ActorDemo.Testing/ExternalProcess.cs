@@ -26,6 +26,10 @@ public sealed class ExternalProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>A line a node logged at warning level or above (<c>07:40:10.012 WRN ...</c>), or wrote to stderr.</summary>
+    public static bool IsWarning(string line) =>
+        line.StartsWith("stderr:", StringComparison.Ordinal) || (line.Length > 17 && line.Substring(12, 5) is " WRN " or " ERR " or " CRT ");
+
     public static ExternalProcess Start(string fileName, params string[] arguments) => Start(fileName, arguments, new Dictionary<string, string>());
 
     public static ExternalProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)

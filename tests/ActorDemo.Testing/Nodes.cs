@@ -128,10 +128,6 @@ public sealed class Nodes : IAsyncDisposable
         return process;
     }
 
-    /// <summary>A line the node logged at warning level or above (<c>07:40:10.012 WRN ...</c>), or wrote to stderr.</summary>
-    private static bool IsWarning(string line) =>
-        line.StartsWith("stderr:", StringComparison.Ordinal) || (line.Length > 17 && line.Substring(12, 5) is " WRN " or " ERR " or " CRT ");
-
     public async ValueTask DisposeAsync()
     {
         // What they logged while the spec ran; stopping them adds only the noise of nodes going away.
@@ -143,7 +139,7 @@ public sealed class Nodes : IAsyncDisposable
 
         foreach (var (name, lines) in _report is null ? [] : logged)
         {
-            foreach (var line in lines.Where(IsWarning))
+            foreach (var line in lines.Where(ExternalProcess.IsWarning))
             {
                 _report!($"{name}: {line}");
             }

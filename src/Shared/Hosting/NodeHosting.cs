@@ -58,6 +58,10 @@ public static class NodeHosting
             })
             // Partitions are resolved by the aggregator nodes: see PartitionDecision.
             .AddHocon(AggregatorDowningProvider.Hocon, HoconAddMode.Prepend)
+            // A first seed that restarts asks the other seeds before it would form a cluster alone.
+            // Their answer can be held up for remoting's 5 s gate on an address that just failed
+            // (its previous run), so it waits longer than Akka's 5 s.
+            .AddHocon("akka.cluster.seed-node-timeout = 12s", HoconAddMode.Prepend)
             // Akka.NET 1.5.73's singleton proxies warn at start-up, before the node is even Up, that
             // they found no singleton "after 30 seconds"; readiness and the window log say it better.
             .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)

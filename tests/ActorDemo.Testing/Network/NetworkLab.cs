@@ -85,6 +85,14 @@ public sealed partial class NetworkLab : IAsyncDisposable
 
     public static Task RestoreAsync(LabHost host) => RunAsync("link", "set", host.Link, "up");
 
+    /// <summary>
+    /// Cuts only the path between two hosts: <paramref name="host"/> routes nothing to <paramref name="peer"/>
+    /// any more (a blackhole route), so no TCP exchange between them completes; both reach everyone else.
+    /// </summary>
+    public static Task BlockAsync(LabHost host, LabHost peer) => RunAsync("-n", host.Namespace, "route", "add", "blackhole", $"{peer.Address}/32");
+
+    public static Task UnblockAsync(LabHost host, LabHost peer) => RunAsync("-n", host.Namespace, "route", "del", "blackhole", $"{peer.Address}/32");
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -174,7 +182,8 @@ public sealed class LabHost(string name, string @namespace, string address, stri
     /// <summary>The bridge's end of the host's link.</summary>
     internal string Link { get; } = link;
 
-    internal IReadOnlyList<ExternalProcess> Processes => _processes;
+    /// <summary>Every process started in the host, those that ended included.</summary>
+    public IReadOnlyList<ExternalProcess> Processes => _processes;
 
     /// <summary>Starts <paramref name="executable"/> inside the host (<c>ip netns exec</c>, which becomes the process).</summary>
     public ExternalProcess Start(string executable, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
