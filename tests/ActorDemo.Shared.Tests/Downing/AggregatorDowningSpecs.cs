@@ -79,15 +79,20 @@ public sealed class AggregatorDowningSpecs(ITestOutputHelper output)
         {{AggregatorDowningProvider.Hocon}}
         """);
 
-    /// <summary>A node with <paramref name="role"/>, joined to the first (or the first itself) and seen Up by it.</summary>
+    /// <summary>
+    /// A node with <paramref name="role"/>, joined to the first (or the first itself), once every node
+    /// sees every member Up: a crash before the others have seen a join is another case.
+    /// </summary>
     private ActorSystem Join(string role)
     {
         var node = ActorSystem.Create("actordemo", NodeConfig(role));
         _others.Add(node);
-        var seed = Cluster.Get(_others[0]);
-        Cluster.Get(node).Join(seed.SelfAddress);
-        var address = Cluster.Get(node).SelfAddress;
-        AwaitAssert(() => Assert.Contains(seed.State.Members, m => m.Address == address && m.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
+        Cluster.Get(node).Join(Cluster.Get(_others[0]).SelfAddress);
+        AwaitAssert(
+            () => Assert.All(_others, other => Assert.Equal(
+                _others.Count,
+                Cluster.Get(other).State.Members.Count(m => m.Status == MemberStatus.Up))),
+            TimeSpan.FromSeconds(20));
         return node;
     }
 
