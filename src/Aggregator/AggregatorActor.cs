@@ -90,8 +90,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         _metrics = metrics;
         _incarnation = Math.Max(1, _clock().ToUnixTimeMilliseconds());
         // A node whose shares all come late (its clock far behind) would otherwise write a line per share.
-        var log = _log;
-        _lateReport = new ThrottledReport<string>(TimeSpan.FromSeconds(10), (count, latest) => log.Warning(
+        _lateReport = new ThrottledReport<string>(TimeSpan.FromSeconds(10), (count, latest) => _log.Warning(
             count == 1
                 ? "A partial window came after its window was emitted, {0}: added to the history, not sent to 'max' again; a longer grace period (--grace) waits for it."
                 : "{1} partial windows came after their windows were emitted in the last 10 s, the latest {0}: added to the history, not sent to 'max' again; a longer grace period (--grace) waits for them.",

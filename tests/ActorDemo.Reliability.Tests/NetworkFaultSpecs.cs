@@ -43,11 +43,8 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
         await using var _ = cluster;
         var since = DateTimeOffset.UtcNow;
 
-        await NetworkLab.CutAsync(cluster.FirstHost);
         // Alone on its side, with as many aggregators as the other side and fewer members, it loses.
-        Assert.NotEqual(0, await first.WaitForExitAsync(LabCluster.Formation));
-        await RestOfFault(since);
-        await NetworkLab.RestoreAsync(cluster.FirstHost);
+        await CutOffAsync(cluster.FirstHost, first, since);
 
         var restarted = cluster.StartAggregator(cluster.FirstHost);
         await restarted.WaitForLineAsync(l => l.Contains($"Welcome from [akka.tcp://actordemo@{cluster.SecondHost.Address}:4053]"), LabCluster.Formation);
@@ -61,10 +58,7 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
         await using var _ = cluster;
         var since = DateTimeOffset.UtcNow;
 
-        await NetworkLab.CutAsync(cluster.SecondHost);
-        Assert.NotEqual(0, await second.WaitForExitAsync(LabCluster.Formation));
-        await RestOfFault(since);
-        await NetworkLab.RestoreAsync(cluster.SecondHost);
+        await CutOffAsync(cluster.SecondHost, second, since);
 
         cluster.StartAggregator(cluster.SecondHost);
         await AssertWholeAsync(cluster, since, [sensors], [first, sensors]);
@@ -95,11 +89,8 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
         await using var _ = cluster;
         var since = DateTimeOffset.UtcNow;
 
-        await NetworkLab.CutAsync(cluster.SensorHost);
         // No aggregator on its side: it downs itself, and counts what it could not deliver as dropped.
-        Assert.NotEqual(0, await sensors.WaitForExitAsync(LabCluster.Formation));
-        await RestOfFault(since);
-        await NetworkLab.RestoreAsync(cluster.SensorHost);
+        await CutOffAsync(cluster.SensorHost, sensors, since);
 
         var restarted = cluster.StartSensors("lab-restarted");
         await AssertWholeAsync(cluster, since, [sensors, restarted], [first, second]);
@@ -131,6 +122,18 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
         LabCluster.Formation);
 
     private void Report(string line) => Output?.WriteLine(line);
+
+    /// <summary>
+    /// Cuts <paramref name="host"/> off, waits until <paramref name="node"/> on it has downed itself and
+    /// stopped (not with 0: its supervisor restarts it), and restores the link once the fault's 20 s are over.
+    /// </summary>
+    private static async Task CutOffAsync(LabHost host, ExternalProcess node, DateTimeOffset since)
+    {
+        await NetworkLab.CutAsync(host);
+        Assert.NotEqual(0, await node.WaitForExitAsync(LabCluster.Formation));
+        await RestOfFault(since);
+        await NetworkLab.RestoreAsync(host);
+    }
 
     /// <summary>Waits out what is left of the fault's 20 s, if anything.</summary>
     private static Task RestOfFault(DateTimeOffset since)

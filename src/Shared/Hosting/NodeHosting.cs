@@ -1,8 +1,8 @@
+using ActorDemo.Shared.Downing;
 using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Inspection;
 using ActorDemo.Shared.Observability;
 using Akka.Cluster.Hosting;
-using ActorDemo.Shared.Downing;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;

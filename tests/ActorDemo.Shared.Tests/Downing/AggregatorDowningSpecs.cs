@@ -29,14 +29,7 @@ public sealed class AggregatorDowningSpecs(ITestOutputHelper output)
 
         foreach (var survivor in new[] { aggregator, sensor })
         {
-            AwaitAssert(
-                () =>
-                {
-                    var members = Cluster.Get(survivor).State.Members;
-                    Assert.DoesNotContain(members, m => m.Address == oldestAddress);
-                    Assert.Equal(2, members.Count(m => m.Status == MemberStatus.Up));
-                },
-                Decision);
+            AwaitRemovedLeavingTwoUp(survivor, oldestAddress);
         }
     }
 
@@ -48,14 +41,7 @@ public sealed class AggregatorDowningSpecs(ITestOutputHelper output)
 
         Crash(sensor);
 
-        AwaitAssert(
-            () =>
-            {
-                var members = Cluster.Get(first).State.Members;
-                Assert.DoesNotContain(members, m => m.Address == sensorAddress);
-                Assert.Equal(2, members.Count(m => m.Status == MemberStatus.Up));
-            },
-            Decision);
+        AwaitRemovedLeavingTwoUp(first, sensorAddress);
         Assert.Equal(MemberStatus.Up, Cluster.Get(second).SelfMember.Status);
     }
 
@@ -68,6 +54,16 @@ public sealed class AggregatorDowningSpecs(ITestOutputHelper output)
 
         base.AfterAll();
     }
+
+    /// <summary>Waits until <paramref name="survivor"/> no longer counts <paramref name="crashed"/> and sees the two others Up.</summary>
+    private void AwaitRemovedLeavingTwoUp(ActorSystem survivor, Address crashed) => AwaitAssert(
+        () =>
+        {
+            var members = Cluster.Get(survivor).State.Members;
+            Assert.DoesNotContain(members, m => m.Address == crashed);
+            Assert.Equal(2, members.Count(m => m.Status == MemberStatus.Up));
+        },
+        Decision);
 
     private static Config NodeConfig(string role) => ConfigurationFactory.ParseString($$"""
         akka.loglevel = INFO
