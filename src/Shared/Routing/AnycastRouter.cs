@@ -74,7 +74,17 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
         if (listener is not null)
         {
             // Closing the listener closes the port and the connections; their links settle what they held as released.
-            listener.Close();
+            try
+            {
+                listener.Close();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A connection whose socket went while the listener closed it; AMQPNetLite then
+                // leaves the connections after it open, so their sockets are closed here.
+                _port?.CloseConnections();
+            }
+
             _logger.LogInformation("Embedded AMQP router on {Url} stopped", Url);
         }
 

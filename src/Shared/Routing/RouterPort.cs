@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
@@ -50,6 +51,7 @@ internal sealed class RouterPort : TransportProvider
     private readonly Channel<IAsyncTransport> _ready = Channel.CreateUnbounded<IAsyncTransport>();
     private readonly CancellationTokenSource _closing = new();
     private readonly ThrottledReport<EndPoint?> _refusals;
+    private readonly ConcurrentDictionary<AmqpTransport, byte> _heldByListener = new();
     private int _connections;
 
     private RouterPort(RouterOptions options, ILogger logger, Socket socket)
@@ -103,6 +105,18 @@ internal sealed class RouterPort : TransportProvider
             // AMQPNetLite's accept loop for custom transports never ends by itself, and would spin on an
             // exception: after the port closed it waits here for good instead.
             return await new TaskCompletionSource<IAsyncTransport>().Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Closes the socket of every connection the listener still holds, without a close frame: for
+    /// when the listener's own close of them stopped part-way.
+    /// </summary>
+    public void CloseConnections()
+    {
+        foreach (var transport in _heldByListener.Keys)
+        {
+            transport.Close();
         }
     }
 
@@ -212,6 +226,7 @@ internal sealed class RouterPort : TransportProvider
             handedOver = _ready.Writer.TryWrite(transport);
             if (handedOver)
             {
+                _heldByListener[transport] = 0;
                 _ = CloseUnlessOpenedAsync(transport, peer, _options.OpenTimeout - Stopwatch.GetElapsedTime(accepted));
             }
         }
@@ -254,6 +269,7 @@ internal sealed class RouterPort : TransportProvider
         }
         finally
         {
+            _heldByListener.TryRemove(transport, out _);
             Interlocked.Decrement(ref _connections);
         }
     }

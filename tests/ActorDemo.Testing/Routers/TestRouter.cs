@@ -31,7 +31,11 @@ public abstract class TestRouter : IAsyncDisposable
     public abstract Task RestartAsync(Func<Task>? whileDown = null);
 
     /// <summary>A connection and session; <paramref name="sasl"/> false opens it with no SASL layer at all.</summary>
-    public async Task<Session> OpenSessionAsync(string? user = null, string? password = null, bool sasl = true)
+    public async Task<Session> OpenSessionAsync(string? user = null, string? password = null, bool sasl = true) =>
+        new(await OpenConnectionAsync(user, password, sasl));
+
+    /// <summary>A connection the router has answered with its open (it may close it right after, with a reason).</summary>
+    public async Task<Connection> OpenConnectionAsync(string? user = null, string? password = null, bool sasl = true)
     {
         var factory = new ConnectionFactory();
         if (sasl)
@@ -53,7 +57,7 @@ public abstract class TestRouter : IAsyncDisposable
             _connections.Add(connection);
         }
 
-        return new Session(connection);
+        return connection;
     }
 
     /// <summary>A sending link; <see cref="SenderSettleMode.Mixed"/> lets a send without an outcome callback go pre-settled.</summary>
