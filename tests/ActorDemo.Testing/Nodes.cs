@@ -107,6 +107,9 @@ public sealed class Nodes : IAsyncDisposable
         await Eventually.Assert(async () =>
         {
             var report = await SensorNode();
+            // A node that did not answer is listed with zeros and the reason.
+            var unanswered = report.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null;
+            Xunit.Assert.False(unanswered, $"the sensor node did not answer: {error}");
             Xunit.Assert.Equal(0, report.GetProperty("buffered").GetInt32());
             Xunit.Assert.Equal(0, report.GetProperty("pending").GetInt64());
             Xunit.Assert.Equal(0, report.GetProperty("unsettled").GetInt64());
