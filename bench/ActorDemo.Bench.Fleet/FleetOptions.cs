@@ -4,7 +4,9 @@ namespace ActorDemo.Bench.Fleet;
 
 /// <summary>
 /// <c>[--sensors 5000,20000] [--interval 1s] [--seconds 60] [--warmup 15] [--router embedded|qpid-dispatch]
-/// [--aggregators 1] [--link-capacity N] [--sensor-flags "..."] [--aggregator-flags "..."] [--reference]</c>.
+/// [--aggregators 1] [--link-capacity N] [--sensor-flags "..."] [--aggregator-flags "..."] [--reference] [--profile DIR]</c>.
+/// With <c>--profile</c> the sensor node and the first aggregator are sampled with Linux perf over
+/// the measured seconds, into DIR; the sampling costs CPU, so a profiled row is not a figure.
 /// </summary>
 internal sealed record FleetOptions(
     IReadOnlyList<int> Sensors,
@@ -16,7 +18,8 @@ internal sealed record FleetOptions(
     int? LinkCapacity,
     IReadOnlyList<string> SensorFlags,
     IReadOnlyList<string> AggregatorFlags,
-    bool Reference)
+    bool Reference,
+    string? ProfileDirectory)
 {
     public const string Embedded = "embedded";
     public const string QpidDispatch = "qpid-dispatch";
@@ -42,6 +45,12 @@ internal sealed record FleetOptions(
             throw new ArgumentException($"--router takes {Embedded} or {QpidDispatch}, not '{router}'.");
         }
 
+        var profile = Value("--profile");
+        if (profile is not null)
+        {
+            CpuProfile.RequirePerf();
+        }
+
         return new FleetOptions(
             (Value("--sensors") ?? "5000,20000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
             Value("--interval") ?? "1s",
@@ -52,7 +61,8 @@ internal sealed record FleetOptions(
             int.TryParse(Value("--link-capacity"), out var capacity) ? capacity : null,
             Words("--sensor-flags"),
             Words("--aggregator-flags"),
-            args.Contains("--reference"));
+            args.Contains("--reference"),
+            profile);
     }
 
     public string Describe() => $"{Measure.TotalSeconds:0} s measured after {Warmup.TotalSeconds:0} s of warm-up; each node a Release executable of its own";

@@ -16,6 +16,7 @@ internal static class FleetRun
     public static async Task<string> MeasureAsync(FleetOptions options, int sensors)
     {
         var running = new Stack<IAsyncDisposable>();
+        var environment = options.ProfileDirectory is null ? new Dictionary<string, string>() : CpuProfile.Environment;
         var state = Directory.CreateTempSubdirectory("actordemo-fleet-");
         try
         {
@@ -38,7 +39,7 @@ internal static class FleetRun
                 var aggregator = ExternalProcess.Start(Executable("Aggregator"), [
                     .. i == 0 ? first : byUrl, "--port", i == 0 ? seedPort.ToString(CultureInfo.InvariantCulture) : "0", "--seeds", seed,
                     "--inspection-port", i == 0 ? inspectionPort.ToString(CultureInfo.InvariantCulture) : "0", "--management-port", "0",
-                    "--state-dir", Path.Combine(state.FullName, i.ToString(CultureInfo.InvariantCulture)), .. options.AggregatorFlags], new Dictionary<string, string>());
+                    "--state-dir", Path.Combine(state.FullName, i.ToString(CultureInfo.InvariantCulture)), .. options.AggregatorFlags], environment);
                 running.Push(aggregator);
                 aggregators.Add(aggregator);
                 await aggregator.WaitForLineAsync(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached"), Start);
@@ -46,7 +47,7 @@ internal static class FleetRun
 
             var sensorNode = ExternalProcess.Start(Executable("Sensors"), [
                 .. byUrl, "--seeds", seed, "--port", "0", "--sensors", sensors.ToString(CultureInfo.InvariantCulture), "--interval", options.Interval, .. options.SensorFlags],
-                new Dictionary<string, string>());
+                environment);
             running.Push(sensorNode);
             await aggregators[0].WaitForLineAsync(l => l.Contains("Cluster member up:") && l.Contains("[sensor]"), Start);
             await Task.Delay(options.Warmup);
@@ -54,6 +55,7 @@ internal static class FleetRun
             var inspection = $"127.0.0.1:{inspectionPort}";
             var before = await SensorCounts(inspection);
             var linesBefore = sensorNode.Lines.Count;
+            var profiles = ProfileNodes(options, sensors, ("sensors", sensorNode), ("aggregator", aggregators[0]));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var (sensorRss, aggregatorRss) = (0L, 0L);
             while (clock.Elapsed < options.Measure)
@@ -64,6 +66,12 @@ internal static class FleetRun
             }
 
             var after = await SensorCounts(inspection);
+            foreach (var (recorder, data) in profiles)
+            {
+                var top = await CpuProfile.ReportAsync(recorder, data, Start);
+                await Console.Error.WriteLineAsync($"CPU profile {data} (self, top lines):{Environment.NewLine}{string.Join(Environment.NewLine, top)}");
+            }
+
             var seconds = clock.Elapsed.TotalSeconds;
             var (offered, accepted, dropped) = (after.Offered - before.Offered, after.Accepted - before.Accepted, after.Dropped - before.Dropped);
             // Only what the node said while measured: the fleet's creation may drop a burst in the warm-up.
@@ -83,6 +91,21 @@ internal static class FleetRun
 
             state.Delete(recursive: true);
         }
+    }
+
+    private static List<(ExternalProcess Recorder, string Data)> ProfileNodes(FleetOptions options, int sensors, params (string Name, ExternalProcess Node)[] nodes)
+    {
+        if (options.ProfileDirectory is not { } directory)
+        {
+            return [];
+        }
+
+        Directory.CreateDirectory(directory);
+        return nodes.Select(n =>
+        {
+            var data = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{sensors}-{options.Interval}-{n.Name}.perf.data"));
+            return (CpuProfile.Record(n.Node.Id, data, options.Measure), data);
+        }).ToList();
     }
 
     private static async Task<(long Offered, long Accepted, long Dropped)> SensorCounts(string inspection)
