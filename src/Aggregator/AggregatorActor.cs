@@ -392,11 +392,10 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     /// <summary>Learns the node's clock lag from the share, and says so once it lags by more than the grace period.</summary>
     private void ObserveLag(PartialWindow partial)
     {
-        var before = _lags.LagOf(partial.Node);
         _lags.Observe(partial.Node, partial.ClosedAt, _clock());
-        var lag = _lags.LagOf(partial.Node);
-        if (lag > _settings.GracePeriod && before <= _settings.GracePeriod)
+        if (_lags.NewlyBeyond(partial.Node, _settings.GracePeriod))
         {
+            var lag = _lags.LagOf(partial.Node);
             _log.Warning(
                 "The clock of aggregator node {0} lags this one's by about {1:0.0} s, more than the grace period: windows wait that much longer for its shares (at most {2:0} s). Synchronise the nodes' clocks (NTP).",
                 partial.Node,

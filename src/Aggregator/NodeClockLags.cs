@@ -19,7 +19,14 @@ internal sealed class NodeClockLags
     /// <summary>How far back the shares go that the estimate is taken from.</summary>
     private static readonly TimeSpan Horizon = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a node's shares must have come in before its estimate is told to anyone: a new
+    /// singleton's first shares are the resends of the hand-over, late by the hand-over itself.
+    /// </summary>
+    private static readonly TimeSpan Settling = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<Address, Queue<(DateTimeOffset ReceivedAt, TimeSpan Difference)>> _samples = [];
+    private readonly HashSet<Address> _beyond = [];
 
     public void Observe(Address node, DateTimeOffset cutAt, DateTimeOffset receivedAt)
     {
@@ -42,7 +49,29 @@ internal sealed class NodeClockLags
     public TimeSpan MeasuredLagOf(Address node) =>
         _samples.TryGetValue(node, out var samples) && samples.Count > 0 ? samples.Min(s => s.Difference) : TimeSpan.Zero;
 
-    public void Forget(Address node) => _samples.Remove(node);
+    /// <summary>
+    /// True the first time the node's settled lag exceeds <paramref name="limit"/>, and again only
+    /// after it has come back within it: for a warning given once per excursion.
+    /// </summary>
+    public bool NewlyBeyond(Address node, TimeSpan limit)
+    {
+        if (LagOf(node) <= limit)
+        {
+            _beyond.Remove(node);
+            return false;
+        }
+
+        return IsSettled(node) && _beyond.Add(node);
+    }
+
+    public void Forget(Address node)
+    {
+        _samples.Remove(node);
+        _beyond.Remove(node);
+    }
+
+    private bool IsSettled(Address node) =>
+        _samples.TryGetValue(node, out var samples) && samples.Count > 0 && samples.Last().ReceivedAt - samples.Peek().ReceivedAt >= Settling;
 
     /// <summary>Every node heard from, with its lag as measured.</summary>
     public IReadOnlyList<(Address Node, TimeSpan Lag)> All() => _samples.Keys.Select(node => (node, MeasuredLagOf(node))).ToList();
