@@ -55,6 +55,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private readonly Sink<WindowMaximum, NotUsed>? _maxima;
     private readonly Func<DateTimeOffset> _clock;
     private readonly WindowMetrics? _metrics;
+    private readonly ReadingLedger? _ledger;
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly Stopwatch _monotonic = Stopwatch.StartNew();
     private readonly SortedDictionary<long, Dictionary<Address, (PartialWindow Partial, IActorRef Reporter)>> _open = [];
@@ -82,8 +83,10 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     /// <param name="maxima">Where window maxima go (the address <c>max</c>); none to send them nowhere.</param>
     /// <param name="clock">The singleton's clock, against which the grace period runs.</param>
     /// <param name="metrics">Told every window recorded; none where nothing is exported (specs).</param>
-    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock, WindowMetrics? metrics)
+    /// <param name="ledger">Told every window emitted, before it goes to <c>max</c>; none when the node keeps no ledger.</param>
+    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock, WindowMetrics? metrics, ReadingLedger? ledger)
     {
+        _ledger = ledger;
         _settings = settings;
         _maxima = maxima;
         _clock = clock;
@@ -103,8 +106,8 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null) =>
-        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow), metrics));
+    public static Props Props(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null, ReadingLedger? ledger = null) =>
+        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow), metrics, ledger));
 
     private bool Confirmed => _monotonic.Elapsed < _leaseUntil;
 
@@ -475,6 +478,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             Record(recorded);
             _metrics?.OnRecorded(recorded, _clock());
             _log.Info(WindowMaximum.LogTemplate, window.LogValues());
+            _ledger?.Emitted(interval, window, partials.Select(p => (p.Node.ToString(), p.Count)));
             _maximaQueue?.OfferAsync(window);
         }
 

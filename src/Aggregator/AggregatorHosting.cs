@@ -4,6 +4,7 @@ using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Hosting;
 using ActorDemo.Shared.Inspection;
 using ActorDemo.Shared.Observability;
+using ActorDemo.Shared.Readings;
 using ActorDemo.Shared.Routing;
 using Akka;
 using Akka.Actor;
@@ -61,7 +62,7 @@ public static class AggregatorHosting
         var windowMetrics = services.GetRequiredService<WindowMetrics>();
         var links = services.GetRequiredService<AmqpLinks>();
         var amqp = options.Amqp;
-        Sink<Shared.Readings.WindowMaximum, NotUsed>? maxima = null;
+        Sink<WindowMaximum, NotUsed>? maxima = null;
         if (amqp.SendsMaxima)
         {
             // Only the singleton sends to 'max', one cluster-wide maximum per window; it opens the link where it runs.
@@ -76,14 +77,14 @@ public static class AggregatorHosting
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithSingleton<AggregatorActor>(
                 SingletonName,
-                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics),
+                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>()),
                 new ClusterSingletonOptions { Role = RoleName },
                 createProxyToo: true)
             .WithActors((system, registry) =>
             {
                 var cluster = Akka.Cluster.Cluster.Get(system);
                 var journal = new ShareJournal(options.Aggregator.StateDirectory ?? ShareJournal.DefaultDirectory(cluster.SelfAddress.Port ?? 0));
-                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), cluster.SelfAddress, journal), ReporterName);
+                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), cluster.SelfAddress, journal, ledger: services.GetService<ReadingLedger>()), ReporterName);
                 ReadingsStream? readings = null;
 
                 // Readings are taken only once this node is Up: before, the singleton does not wait for

@@ -17,10 +17,11 @@ public sealed record ArrivedReading(TemperatureReading Reading, DateTimeOffset A
 /// <param name="Highest">None when no reading arrived in the interval.</param>
 /// <param name="Duplicates">Readings that arrived again and were not counted twice.</param>
 /// <param name="NewDeliveries">The deliveries this share adds to the window's previous one.</param>
+/// <param name="NewReadings">The readings this share counts beyond the window's previous one, in the order counted.</param>
 /// <param name="Closed">The last share of the window: no reading will be added to it.</param>
 /// <param name="At">When this node cut the share, by its clock; for a closed share, where the window's way to the singleton starts.</param>
 public sealed record WindowShare(
-    WindowInterval Interval, ReadingMaximum? Highest, int Count, int Duplicates, IReadOnlyList<ReceivedMessage> NewDeliveries, bool Closed, DateTimeOffset At);
+    WindowInterval Interval, ReadingMaximum? Highest, int Count, int Duplicates, IReadOnlyList<ReceivedMessage> NewDeliveries, IReadOnlyList<TemperatureReading> NewReadings, bool Closed, DateTimeOffset At);
 
 /// <summary>
 /// Folds the groups that <c>GroupedWithin</c> cuts into windows aligned to the clock, by arrival
@@ -50,6 +51,7 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
         private readonly Queue<WindowShare> _shares = new();
         private readonly RecentReadings _recent = new();
         private readonly List<ReceivedMessage> _deliveries = [];
+        private readonly List<TemperatureReading> _readings = [];
         private WindowInterval _open;
         private ReadingMaximum? _highest;
         private int _count;
@@ -108,6 +110,7 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
                 }
 
                 _count++;
+                _readings.Add(arrived.Reading);
                 _highest = ReadingMaximum.Higher(_highest, new ReadingMaximum(arrived.Reading.Temperature, arrived.Reading.DeviceId));
             }
 
@@ -138,8 +141,9 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
 
         private void Share(bool closed)
         {
-            _shares.Enqueue(new WindowShare(_open, _highest, _count, _duplicates, [.. _deliveries], closed, _stage._clock()));
+            _shares.Enqueue(new WindowShare(_open, _highest, _count, _duplicates, [.. _deliveries], [.. _readings], closed, _stage._clock()));
             _deliveries.Clear();
+            _readings.Clear();
             _changed = false;
         }
 

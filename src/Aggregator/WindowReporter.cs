@@ -27,6 +27,7 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     private readonly SortedDictionary<long, Ledger> _ledgers = [];
     private readonly Dictionary<(Address Node, long Interval), PartialWindow> _witnessed = [];
     private readonly ShareJournal _journal;
+    private readonly ReadingLedger? _ledger;
     private readonly Dictionary<long, PartialWindow> _journaled = [];
     private readonly Dictionary<long, PartialWindow> _carried = [];
     private readonly List<IActorRef> _drainWaiters = [];
@@ -38,11 +39,13 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     private bool _journalFailing;
 
     /// <param name="aggregator">The singleton, through its proxy.</param>
-    public WindowReporter(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan resendInterval)
+    /// <param name="ledger">Told the readings of every share before the share leaves; none when the node keeps no ledger.</param>
+    public WindowReporter(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan resendInterval, ReadingLedger? ledger)
     {
         _aggregator = aggregator;
         _node = node;
         _journal = journal;
+        _ledger = ledger;
 
         Receive<WindowShare>(OnShare);
         Receive<PartialAcknowledged>(OnAcknowledged);
@@ -66,11 +69,12 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan? resendInterval = null) =>
-        Akka.Actor.Props.Create(() => new WindowReporter(aggregator, node, journal, resendInterval ?? DefaultResendInterval));
+    public static Props Props(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan? resendInterval = null, ReadingLedger? ledger = null) =>
+        Akka.Actor.Props.Create(() => new WindowReporter(aggregator, node, journal, resendInterval ?? DefaultResendInterval, ledger));
 
     protected override void PreStart()
     {
+        _ledger?.Node(_node.ToString());
         IReadOnlyList<PartialWindow> kept;
         try
         {
@@ -90,6 +94,7 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
             _carried[share.Interval] = carried;
             _journaled[share.Interval] = carried;
             _ledgers[share.Interval] = new Ledger(carried);
+            _ledger?.Carried(share.Interval, share.Count);
             _seq = Math.Max(_seq, share.Seq);
         }
 
@@ -101,6 +106,7 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
 
     private void OnShare(WindowShare share)
     {
+        _ledger?.Counted(share.Interval.Index, share.NewReadings);
         var (highest, count, duplicates) = (share.Highest, share.Count, share.Duplicates);
         if (_carried.TryGetValue(share.Interval.Index, out var carried))
         {

@@ -59,7 +59,8 @@ public static class SensorHosting
                 ReadingBufferMetrics.Observe(services.GetRequiredService<NodeMeter>().Meter, buffer);
                 stall.Observe(services.GetRequiredService<NodeMeter>().Meter);
                 var links = services.GetRequiredService<AmqpLinks>();
-                var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery })
+                var ledger = services.GetService<ReadingLedger>();
+                var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery, OnAccepted = ledger is null ? null : ledger.Accepted })
                     .MapMaterializedValue(handle =>
                     {
                         links.Register(ReadingsLink, amqp.Address, handle.Metrics);

@@ -209,7 +209,7 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
         new(Node, Interval.Index, Interval.Start, Interval.End, 24, "sensor-a-0001", count, 0, Interval.Start, seq, closed);
 
     private static WindowShare Share(IReadOnlyList<ReceivedMessage> deliveries, int count, bool closed) =>
-        new(Interval, new ReadingMaximum(23, TemperatureReading.UnknownDevice), count, 0, deliveries, closed, Interval.End);
+        new(Interval, new ReadingMaximum(23, TemperatureReading.UnknownDevice), count, 0, deliveries, [], closed, Interval.End);
 
     /// <summary>Readings sent through the router and taken, unsettled, by a source: a share's deliveries.</summary>
     private async Task<(IReadOnlyList<Task<Outcome>> Outcomes, IReadOnlyList<ReceivedMessage> Deliveries)> ReadingsThroughTheRouter(int count)

@@ -27,13 +27,13 @@ public sealed class QpidDispatchPipelineSpecs(ITestOutputHelper output) : QpidDi
     [Fact]
     public async Task Two_aggregators_share_the_readings_and_max_gets_one_cluster_wide_maximum_per_window_counting_every_accepted_reading()
     {
-        var first = Nodes.StartAggregator();
+        var first = Nodes.StartAggregator(Ledgers.Flag("aggregator"));
         var secondInspection = $"127.0.0.1:{Loopback.FreePort()}";
-        var second = Nodes.StartAnotherAggregator(int.Parse(secondInspection.Split(':')[1]));
+        var second = Nodes.StartAnotherAggregator(int.Parse(secondInspection.Split(':')[1]), Ledgers.Flag("aggregator"));
         await Nodes.AttachedAsync(first);
         await Nodes.AttachedAsync(second);
         var maxima = WindowMaxima.Read(Router.Url, Sys.Materializer());
-        Nodes.StartSensors("--sensors", "40", "--steady-temperature", "20", "--node-name", "shared");
+        Nodes.StartSensors(["--sensors", "40", "--steady-temperature", "20", "--node-name", "shared", .. Ledgers.Flag("sensors")]);
         await first.WaitForLineAsync(_ => Count(first, "Cluster member up:") == 3, Formation);
 
         // Qpid Dispatch balances by outstanding deliveries: at 200 readings/s both receivers get some,
@@ -42,9 +42,11 @@ public sealed class QpidDispatchPipelineSpecs(ITestOutputHelper output) : QpidDi
         await Eventually.Assert(() => Assert.Contains(maxima.Windows, w => w is { Nodes: 2, Max: 23.9, Count: >= 150 }), Formation);
 
         var accepted = await Nodes.StopSensorsAndCountAcceptedAsync(Nodes.Inspection);
-        await Eventually.Assert(() => Assert.True(maxima.Counted >= accepted, $"{maxima.Counted} counted, {accepted} accepted"), Formation);
-        Output!.WriteLine(
-            $"accepted by the aggregators: {accepted}; counted in windows on 'max': {maxima.Counted}; " +
+        var reconciled = await EveryAcceptedReadingStandsAsync(maxima, accepted);
+        // No fault: exactly the readings accepted, each once.
+        Assert.Empty(reconciled.Twice);
+        Assert.Equal(accepted, maxima.Counted);
+        Output.WriteLine(
             $"received by the first {await ReadingsReceived(Nodes.Inspection)}, by the second {await ReadingsReceived(secondInspection)}; " +
             $"nodes per window: {string.Join(' ', maxima.Windows.Select(w => w.Nodes))}");
         Assert.Equal(maxima.Windows.Count, maxima.Windows.Select(w => w.WindowStart).Distinct().Count());
@@ -67,10 +69,10 @@ public sealed class QpidDispatchPipelineSpecs(ITestOutputHelper output) : QpidDi
     [Fact]
     public async Task The_pipeline_recovers_from_a_router_restart_and_counts_every_reading_the_sensors_saw_accepted()
     {
-        var aggregator = Nodes.StartAggregator();
+        var aggregator = Nodes.StartAggregator(Ledgers.Flag("aggregator"));
         await Nodes.AttachedAsync(aggregator);
         var maxima = WindowMaxima.Read(Router.Url, Sys.Materializer());
-        var sensors = Nodes.StartSensors("--sensors", "10", "--steady-temperature", "20", "--node-name", "steady");
+        var sensors = Nodes.StartSensors(["--sensors", "10", "--steady-temperature", "20", "--node-name", "steady", .. Ledgers.Flag("sensors")]);
         await Eventually.Assert(() => Assert.Contains(maxima.Windows, w => w.Count > 0), Formation);
 
         await Router.RestartAsync(() => aggregator.WaitForLineAsync(l => l.Contains("AMQP lost the link to 'temperature'"), Formation));
@@ -80,8 +82,10 @@ public sealed class QpidDispatchPipelineSpecs(ITestOutputHelper output) : QpidDi
         await Eventually.Assert(() => Assert.Contains(maxima.Windows.Skip(before), w => w.Count > 0), Formation);
 
         var accepted = await Nodes.StopSensorsAndCountAcceptedAsync(Nodes.Inspection);
-        await Eventually.Assert(() => Assert.True(maxima.Counted >= accepted, $"{maxima.Counted} counted, {accepted} accepted"), Formation);
-        Output!.WriteLine($"accepted by the aggregator: {accepted}; counted in windows on 'max': {maxima.Counted}");
+        var reconciled = await EveryAcceptedReadingStandsAsync(maxima, accepted);
+        // One aggregator: a reading the router lost the outcome of comes again and is recognised, not counted twice.
+        Assert.Empty(reconciled.Twice);
+        Assert.Equal(accepted, maxima.Counted);
     }
 
     [Fact]

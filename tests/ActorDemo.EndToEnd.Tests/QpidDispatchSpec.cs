@@ -22,9 +22,13 @@ public abstract class QpidDispatchSpec(ITestOutputHelper output)
     /// <summary>The executables, every one pointed at <see cref="Router"/>.</summary>
     protected Nodes Nodes { get; private set; } = null!;
 
+    /// <summary>Where the nodes given <see cref="ReadingLedgers.Flag"/> keep their reading ledgers.</summary>
+    protected ReadingLedgers Ledgers { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Router = Started(await QpidDispatchFixture.StartRouterOverlayAsync());
+        Ledgers = Started(new ReadingLedgers());
         Nodes = Started(new Nodes(Router.Url, line => Output?.WriteLine(line)));
     }
 
@@ -34,6 +38,14 @@ public abstract class QpidDispatchSpec(ITestOutputHelper output)
         {
             await running.DisposeAsync();
         }
+    }
+
+    /// <summary>By the nodes' ledgers, every reading the sensors saw accepted stands in a window on <c>max</c>; says how many were counted twice.</summary>
+    protected async Task<Reconciliation> EveryAcceptedReadingStandsAsync(WindowMaxima maxima, long accepted)
+    {
+        var reconciled = await Ledgers.EveryAcceptedReadingStandsAsync(maxima, accepted, Formation);
+        Output!.WriteLine($"reconciled: {reconciled}");
+        return reconciled;
     }
 
     /// <summary>Stops <paramref name="running"/> after the spec, before what was started earlier.</summary>

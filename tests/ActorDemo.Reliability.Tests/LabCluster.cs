@@ -43,6 +43,9 @@ internal sealed class LabCluster : IAsyncDisposable
 
     public WindowMaxima Maxima { get; private set; } = null!;
 
+    /// <summary>Every node's reading ledger, for the per-reading reconciliation.</summary>
+    public ReadingLedgers Ledgers { get; } = new();
+
     private string Seeds => $"akka.tcp://actordemo@{FirstHost.Address}:4053,akka.tcp://actordemo@{SecondHost.Address}:4053";
 
     /// <summary>The lab, the router, both aggregators and 40 steady sensors at 5 Hz, once windows merge both aggregators' shares.</summary>
@@ -78,6 +81,7 @@ internal sealed class LabCluster : IAsyncDisposable
         [
             "--amqp-url", Router.ReachableUrl, "--hostname", host.Address, "--seeds", Seeds, "--window", "1s",
             "--inspection-hostname", "0.0.0.0", "--management-hostname", "0.0.0.0", "--state-dir", Path.Combine(_state, host.Name),
+            .. Ledgers.Flag("aggregator"),
         ],
         clockLag is { } lag ? FakeClock(lag) : null);
 
@@ -96,7 +100,7 @@ internal sealed class LabCluster : IAsyncDisposable
     /// <param name="name">The node part of the device ids.</param>
     public ExternalProcess StartSensors(string name) => SensorHost.Start(Nodes.Sensors, [
         "--amqp-url", Router.ReachableUrl, "--hostname", SensorHost.Address, "--port", "4053", "--seeds", Seeds,
-        "--sensors", "40", "--interval", "200ms", "--steady-temperature", "20", "--node-name", name]);
+        "--sensors", "40", "--interval", "200ms", "--steady-temperature", "20", "--node-name", name, .. Ledgers.Flag("sensors")]);
 
     /// <summary><c>cmd</c> as an operator runs it inside the node's pod: against its inspection on loopback.</summary>
     public async Task<(int Status, IReadOnlyList<string> Lines)> Cmd(LabHost host, params string[] command)
@@ -142,6 +146,7 @@ internal sealed class LabCluster : IAsyncDisposable
 
         await Router.DisposeAsync();
         await Lab.DisposeAsync();
+        await Ledgers.DisposeAsync();
         Directory.Delete(_state, recursive: true);
     }
 }

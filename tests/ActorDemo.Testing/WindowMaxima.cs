@@ -68,7 +68,8 @@ public sealed record WindowOnWire(
     [property: JsonPropertyName("max")] double Max,
     [property: JsonPropertyName("device-id")] string DeviceId,
     [property: JsonPropertyName("count")] int Count,
-    [property: JsonPropertyName("nodes")] int Nodes)
+    [property: JsonPropertyName("nodes")] int Nodes,
+    [property: JsonPropertyName("incarnation")] long Incarnation)
 {
     /// <summary>
     /// What a sensor started with <c>--steady-temperature <paramref name="steady"/></c> reads: a

@@ -251,6 +251,7 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
             {
                 Metrics.OnAccepted();
                 _releaseRounds = 0;
+                _stage.Settings.OnAccepted?.Invoke(message);
             }
 
             PublishInFlight();

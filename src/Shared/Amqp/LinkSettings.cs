@@ -1,3 +1,5 @@
+using Amqp;
+
 namespace ActorDemo.Shared.Amqp;
 
 /// <summary>How a sink settles what it sends.</summary>
@@ -90,6 +92,12 @@ public sealed record AmqpSinkSettings(AmqpEndpoint Endpoint, string Address)
     public string? LinkName { get; init; }
 
     public ReconnectSettings Reconnect { get; init; } = ReconnectSettings.Default;
+
+    /// <summary>
+    /// Told, on the stage, each message the peer accepted (at-least-once only: at-most-once has no
+    /// per-message outcome). It must return at once; hand anything slow to another thread.
+    /// </summary>
+    public Action<Message>? OnAccepted { get; init; }
 
     internal void Validate()
     {

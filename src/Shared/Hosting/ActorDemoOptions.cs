@@ -107,6 +107,9 @@ public sealed class NodeOptions
 
     /// <summary>How the node writes its log: lines for people, or JSON objects for a log pipeline.</summary>
     public LogFormat LogFormat { get; set; } = LogFormat.Text;
+
+    /// <summary>A file the node appends its reading ledger to (<see cref="Readings.ReadingLedger"/>); none when empty.</summary>
+    public string? Ledger { get; set; }
 }
 
 /// <summary>The two log formats of <see cref="NodeOptions.LogFormat"/>.</summary>

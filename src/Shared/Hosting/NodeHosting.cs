@@ -2,6 +2,7 @@ using ActorDemo.Shared.Downing;
 using ActorDemo.Shared.Health;
 using ActorDemo.Shared.Inspection;
 using ActorDemo.Shared.Observability;
+using ActorDemo.Shared.Readings;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
@@ -29,6 +30,12 @@ public static class NodeHosting
         services.AddSingleton<AmqpLinks>();
         services.AddMetrics();
         services.AddSingleton<NodeMeter>();
+        if (options.Node.Ledger is { Length: > 0 } ledger)
+        {
+            // The container disposes it after the actor system stopped, so the last lines are written.
+            services.AddSingleton(_ => new ReadingLedger(ledger));
+        }
+
         foreach (var feature in features)
         {
             feature.AddServices(services, options);

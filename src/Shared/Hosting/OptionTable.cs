@@ -118,6 +118,7 @@ public static class OptionTable
         Option("--seeds", o => o.Node.Seeds, "seed nodes, comma-separated akka.tcp:// addresses"),
         Option("--node-name", o => o.Node.Name, "node part of device ids", unset: "(host name and port)"),
         Option("--log-format", o => o.Node.LogFormat, "text (lines for people) or json (one object per line, UTC, window fields for log pipelines)"),
+        Option("--ledger", o => o.Node.Ledger, "file to append a line to for every reading the router accepted (sensors) or this node counted (aggregators) and every window emitted, to reconcile a run reading by reading", unset: "(none)"),
         Option("--sensors", o => o.Sensors.Count, "sensors on this node"),
         Option("--interval", o => o.Sensors.Interval, "time between two readings of a sensor (500ms, 1s, 00:00:01)"),
         Option("--sensor-prefix", o => o.Sensors.Prefix, "first part of device ids"),

@@ -34,6 +34,10 @@ public static class OptionsValidation
         }
 
         Require(Enum.IsDefined(node.LogFormat), o => o.Node.LogFormat, "use text or json");
+        Require(
+            string.IsNullOrEmpty(node.Ledger) || Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(node.Ledger))),
+            o => o.Node.Ledger,
+            $"the folder of '{node.Ledger}' does not exist; create it or name a file in a folder that does");
 
         var amqp = options.Amqp;
         Require(amqp.RouterPort is >= 1 and <= 65535, o => o.Amqp.RouterPort, $"{amqp.RouterPort} is outside 1..65535");

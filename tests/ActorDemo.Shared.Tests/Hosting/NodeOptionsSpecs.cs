@@ -106,6 +106,16 @@ public sealed class NodeOptionsSpecs
     }
 
     [Fact]
+    public void A_ledger_in_a_folder_that_does_not_exist_is_refused_before_the_node_starts()
+    {
+        var (_, problems) = Bind(("ActorDemo:Node:Ledger", "/nonexistent/run.ledger"));
+
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains("--ledger", message);
+        Assert.Contains("the folder of '/nonexistent/run.ledger' does not exist", message);
+    }
+
+    [Fact]
     public void A_router_port_out_of_range_is_said_once_not_again_as_a_bad_url()
     {
         var (_, problems) = Bind(("ActorDemo:Amqp:RouterPort", "70000"));
