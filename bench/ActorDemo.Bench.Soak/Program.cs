@@ -54,7 +54,7 @@ Console.WriteLine($"{clock.Elapsed:mm\\:ss} stopping the sensors");
 long accepted;
 try
 {
-    accepted = await Nodes.StopSensorsAndCountAcceptedAsync(nodes.Inspection);
+    accepted = (await Nodes.StopSensorsAsync(nodes.Inspection)).Accepted;
 }
 catch (Exception e)
 {

@@ -256,7 +256,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         _rounds[++_round] = new Round(now, (aggregators.Count / 2) + 1, reachable.Count);
         foreach (var node in reachable)
         {
-            ReporterOf(node).Tell(new ConfirmIncarnation(_incarnation, _round));
+            ReporterOf(node).Tell(new ConfirmIncarnation(_incarnation, _round, _clock()));
         }
     }
 

@@ -33,6 +33,9 @@ public static class AggregatorHosting
 
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a node that is Up waits to learn the singleton's clock before it takes readings by its own.</summary>
+    private static readonly TimeSpan ClockWait = TimeSpan.FromSeconds(10);
+
     /// <summary>The names its links have in <see cref="AmqpLinks"/> (<c>cmd amqp show</c>, the metrics' <c>link</c> label).</summary>
     public const string ReadingsLink = "readings-in";
 
@@ -84,15 +87,27 @@ public static class AggregatorHosting
             {
                 var cluster = Akka.Cluster.Cluster.Get(system);
                 var journal = new ShareJournal(options.Aggregator.StateDirectory ?? ShareJournal.DefaultDirectory(cluster.SelfAddress.Port ?? 0));
-                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), cluster.SelfAddress, journal, ledger: services.GetService<ReadingLedger>()), ReporterName);
+                var clock = new ClusterClock();
+                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), cluster.SelfAddress, journal, clock: clock, ledger: services.GetService<ReadingLedger>()), ReporterName);
                 ReadingsStream? readings = null;
 
-                // Readings are taken only once this node is Up: before, the singleton does not wait for
-                // its shares, so the windows it counted would go out without them.
-                cluster.RegisterOnMemberUp(() =>
-                {
-                    Volatile.Write(ref readings, RunWindows(system, options, links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter));
-                });
+                // Readings are taken only once this node is Up (before, the singleton does not wait for
+                // its shares, so the windows it counted would go out without them), and once it knows
+                // the singleton's clock, which it cuts windows by (a fraction of a second later).
+                cluster.RegisterOnMemberUp(() => clock.Synchronized.WaitAsync(ClockWait).ContinueWith(
+                    heard =>
+                    {
+                        if (heard.IsFaulted)
+                        {
+                            system.Log.Warning("No incarnation check from the singleton within {0} s of this node being Up: it cuts its windows by its own clock until one comes.", ClockWait.TotalSeconds);
+                        }
+
+                        if (CoordinatedShutdown.Get(system).ShutdownReason is null)
+                        {
+                            Volatile.Write(ref readings, RunWindows(system, options, links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter, clock));
+                        }
+                    },
+                    TaskScheduler.Default));
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-readings", async () =>
                 {
                     if (Volatile.Read(ref readings) is not { } running)
@@ -113,7 +128,7 @@ public static class AggregatorHosting
     private sealed record ReadingsStream(UniqueKillSwitch Switch, Task<Done> Completion);
 
     private static ReadingsStream RunWindows(
-        ActorSystem system, ActorDemoOptions options, AmqpLinks links, RejectedReadings rejected, WindowMetrics windowMetrics, IActorRef reporter)
+        ActorSystem system, ActorDemoOptions options, AmqpLinks links, RejectedReadings rejected, WindowMetrics windowMetrics, IActorRef reporter, ClusterClock clock)
     {
         var amqp = options.Amqp;
         var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
@@ -123,8 +138,8 @@ public static class AggregatorHosting
         var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit })
             .MapMaterializedValue(metrics => links.Register(ReadingsLink, amqp.Address, metrics))
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
-            .Via(WindowStream.Readings(rejected, () => DateTimeOffset.UtcNow, windowMetrics))
-            .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, () => DateTimeOffset.UtcNow))
+            .Via(WindowStream.Readings(rejected, clock.Now, windowMetrics))
+            .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, clock.Now))
             .ToMaterialized(Sink.ForEach<WindowShare>(window => reporter.Tell(window)), Keep.Both)
             // Its actor named for its link, as cmd actor hierarchy shows it.
             .Run(system.Materializer().WithNamePrefix(ReadingsLink));

@@ -49,7 +49,8 @@ public static class AggregatorProtocol
     /// and emits only while a majority of the aggregator nodes have answered
     /// <see cref="IncarnationConfirmed"/> lately, so a paused or cut-off one falls silent.
     /// </summary>
-    public sealed record ConfirmIncarnation(long Incarnation, long Round) : IAggregatorMessage;
+    /// <param name="SentAt">By the singleton's clock, which the nodes cut their windows by (<see cref="ClusterClock"/>).</param>
+    public sealed record ConfirmIncarnation(long Incarnation, long Round, DateTimeOffset SentAt) : IAggregatorMessage;
 
     /// <param name="LastEmitted">The newest window this node heard emitted, by any incarnation; -1 for none.</param>
     public sealed record IncarnationConfirmed(long Incarnation, long Round, long LastEmitted) : IAggregatorMessage;

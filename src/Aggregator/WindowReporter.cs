@@ -22,12 +22,16 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan DefaultResendInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>A clock this far from the singleton's is told once per incarnation.</summary>
+    private static readonly TimeSpan ClockWarning = TimeSpan.FromMilliseconds(500);
+
     private readonly IActorRef _aggregator;
     private readonly Address _node;
     private readonly SortedDictionary<long, Ledger> _ledgers = [];
     private readonly Dictionary<(Address Node, long Interval), PartialWindow> _witnessed = [];
     private readonly ShareJournal _journal;
     private readonly ReadingLedger? _ledger;
+    private readonly ClusterClock _clock;
     private readonly Dictionary<long, PartialWindow> _journaled = [];
     private readonly Dictionary<long, PartialWindow> _carried = [];
     private readonly List<IActorRef> _drainWaiters = [];
@@ -36,12 +40,15 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     private long _unsettled;
     private long _newestIncarnation;
     private long _lastEmitted = -1;
+    private long _clockReported;
     private bool _journalFailing;
 
     /// <param name="aggregator">The singleton, through its proxy.</param>
+    /// <param name="clock">Told the singleton's clock by every incarnation check.</param>
     /// <param name="ledger">Told the readings of every share before the share leaves; none when the node keeps no ledger.</param>
-    public WindowReporter(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan resendInterval, ReadingLedger? ledger)
+    public WindowReporter(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan resendInterval, ClusterClock clock, ReadingLedger? ledger)
     {
+        _clock = clock;
         _aggregator = aggregator;
         _node = node;
         _journal = journal;
@@ -69,8 +76,8 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan? resendInterval = null, ReadingLedger? ledger = null) =>
-        Akka.Actor.Props.Create(() => new WindowReporter(aggregator, node, journal, resendInterval ?? DefaultResendInterval, ledger));
+    public static Props Props(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan? resendInterval = null, ClusterClock? clock = null, ReadingLedger? ledger = null) =>
+        Akka.Actor.Props.Create(() => new WindowReporter(aggregator, node, journal, resendInterval ?? DefaultResendInterval, clock ?? new ClusterClock(), ledger));
 
     protected override void PreStart()
     {
@@ -186,6 +193,16 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
         {
             Sender.Tell(new IncarnationSuperseded(_newestIncarnation));
             return;
+        }
+
+        _clock.Observe(confirm.Incarnation, confirm.SentAt);
+        if (_clockReported < confirm.Incarnation && _clock.Settled && _clock.Offset.Duration() >= ClockWarning)
+        {
+            _clockReported = confirm.Incarnation;
+            _log.Warning(
+                "The singleton's clock is {0:0.0} s {1} this node's: the node cuts its windows by the singleton's clock, but fix the clocks (NTP): reading timestamps and logs disagree.",
+                _clock.Offset.Duration().TotalSeconds,
+                _clock.Offset > TimeSpan.Zero ? "ahead of" : "behind");
         }
 
         Sender.Tell(new IncarnationConfirmed(confirm.Incarnation, confirm.Round, _lastEmitted));

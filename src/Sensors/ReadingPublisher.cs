@@ -60,7 +60,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         _buffer.Complete();
         var counts = Counts();
         // Adds up: every reading offered was accepted, dropped or rejected (a message the consumer refused).
-        _log.Info("Publisher stopped: {0} readings offered, {1} accepted by the router, {2} dropped, {3} rejected", counts.Offered, counts.Accepted, counts.Dropped, Link.Rejected);
+        _log.Info("Publisher stopped: {0} readings offered, {1} accepted by the router, {2} dropped, {3} rejected", counts.Offered, counts.Accepted, counts.Dropped, counts.Rejected);
     }
 
     private void Publishing()
@@ -108,7 +108,7 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         _stream.Completion.PipeTo(Sender, success: _ => Done.Instance, failure: e => new Status.Failure(e));
 
     private ReadingPublisherProtocol.Counts Counts() =>
-        new(_buffer.Offered, _buffer.Dropped + _abandoned, _buffer.Buffered, Link.Sent, Link.Accepted, Link.Pending, Link.Unsettled, Link.State.ToString(), _stall.Cause.Kebab(), _stall.Explanation);
+        new(_buffer.Offered, _buffer.Dropped + _abandoned, _buffer.Buffered, Link.Sent, Link.Accepted, Link.Rejected, Link.Pending, Link.Unsettled, Link.State.ToString(), _stall.Cause.Kebab(), _stall.Explanation);
 
     private void Report()
     {

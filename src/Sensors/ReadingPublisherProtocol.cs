@@ -22,10 +22,10 @@ public static class ReadingPublisherProtocol
         public static readonly GetCounts Instance = new();
     }
 
-    /// <param name="Sent">Readings sent on the AMQP link (resends included); <paramref name="Accepted"/> by the peer.</param>
+    /// <param name="Sent">Readings sent on the AMQP link (resends included); <paramref name="Accepted"/> by the peer, or <paramref name="Rejected"/> (not readings to it).</param>
     /// <param name="Pending">Taken by the sink and not yet sent (no credit or no link).</param>
     /// <param name="Unsettled">Sent, with no outcome yet.</param>
     /// <param name="Stall">Why readings wait, if they do (<see cref="StallCause"/>, kebab-case); <paramref name="StallReason"/> says what lifts it.</param>
     public sealed record Counts(
-        long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Pending, long Unsettled, string Link, string Stall, string StallReason) : ISensorMessage;
+        long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Rejected, long Pending, long Unsettled, string Link, string Stall, string StallReason) : ISensorMessage;
 }

@@ -85,11 +85,11 @@ public sealed class SensorInspection : IInspectionModule
             var counts = system.ActorSelection($"{node}/user/{SensorHosting.PublisherName}")
                 .Ask<ReadingPublisherProtocol.Counts>(ReadingPublisherProtocol.GetCounts.Instance, AskTimeout);
             var (f, c) = (await fleet, await counts);
-            return new SensorNodeReport(node.ToString(), f.Count, f.Target, c.Offered, c.Dropped, c.Buffered, c.Sent, c.Accepted, c.Pending, c.Unsettled, c.Link, c.Stall, c.StallReason, null);
+            return new SensorNodeReport(node.ToString(), f.Count, f.Target, c.Offered, c.Dropped, c.Buffered, c.Sent, c.Accepted, c.Rejected, c.Pending, c.Unsettled, c.Link, c.Stall, c.StallReason, null);
         }
         catch (Exception e) when (e is AskTimeoutException or ActorNotFoundException)
         {
-            return new SensorNodeReport(node.ToString(), 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", "", $"no answer within {AskTimeout.TotalSeconds:0} s");
+            return new SensorNodeReport(node.ToString(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", "", $"no answer within {AskTimeout.TotalSeconds:0} s");
         }
     }
 
@@ -97,5 +97,5 @@ public sealed class SensorInspection : IInspectionModule
     public sealed record FleetTotals(DateTimeOffset At, int Nodes, long Offered, long Sent, long Dropped);
 
     private sealed record SensorNodeReport(
-        string Node, int Sensors, int Target, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Pending, long Unsettled, string Link, string Stall, string StallReason, string? Error);
+        string Node, int Sensors, int Target, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Rejected, long Pending, long Unsettled, string Link, string Stall, string StallReason, string? Error);
 }

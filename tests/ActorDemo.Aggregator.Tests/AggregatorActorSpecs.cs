@@ -306,7 +306,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         Assert.Equal((a, 4L, false), (acknowledged.Node, acknowledged.Seq, acknowledged.Emitted));
         // The copy is b's: a later incarnation asking b's reporter is sent it.
         var successor = CreateTestProbe(b);
-        b.ActorSelection("/user/" + AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(long.MaxValue, 1), successor);
+        b.ActorSelection("/user/" + AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(long.MaxValue, 1, DateTimeOffset.UnixEpoch), successor);
         Assert.Equal(share, successor.FishForMessage<PartialWindow>(_ => true));
     }
 
@@ -345,7 +345,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     {
         Self();
         var seen = DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeMilliseconds();
-        Sys.ActorSelection("/user/" + AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(seen, 1), CreateTestProbe());
+        Sys.ActorSelection("/user/" + AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(seen, 1, DateTimeOffset.UnixEpoch), CreateTestProbe());
 
         var (aggregator, _) = Start(history: 10);
 
@@ -367,7 +367,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         // A newer singleton somewhere asked b's reporter: from then on b refuses to confirm this one.
         EventFilter.Warning(contains: "was superseded").ExpectOne(
             TimeSpan.FromSeconds(5),
-            () => Sys.ActorSelection(new RootActorPath(b) / "user" / AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(incarnation + 1, 1), CreateTestProbe()));
+            () => Sys.ActorSelection(new RootActorPath(b) / "user" / AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(incarnation + 1, 1, DateTimeOffset.UnixEpoch), CreateTestProbe()));
         aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
         aggregator.Tell(Partial(b, First, 22, "sensor-b-0001", 10), reporterB);
 

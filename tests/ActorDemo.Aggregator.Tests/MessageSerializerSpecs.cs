@@ -34,7 +34,7 @@ public sealed class MessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Confi
     {
         Partial,
         new PartialAcknowledged(Node, 354_071_401, 17, 1_764_056_405_123, Emitted: false),
-        new ConfirmIncarnation(1_764_056_405_123, 9),
+        new ConfirmIncarnation(1_764_056_405_123, 9, new DateTimeOffset(2026, 12, 3, 7, 0, 0, 125, TimeSpan.Zero)),
         new IncarnationConfirmed(1_764_056_405_123, 9, 354_071_400),
         new IncarnationSuperseded(1_764_056_405_124),
         new WitnessPartial(Partial with { Closed = false }, 1_764_056_405_123),
@@ -52,7 +52,7 @@ public sealed class MessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Confi
         new SensorFleetProtocol.Fleet(2, "sensor-a-0000", "sensor-a-0001", 5),
         new SensorFleetProtocol.Fleet(0, null, null, 0),
         ReadingPublisherProtocol.GetCounts.Instance,
-        new ReadingPublisherProtocol.Counts(100, 2, 3, 98, 95, 1, 3, "Attached", "no-receiver", "'temperature' is anycast, so no reading can leave while no receiver is attached; start an aggregator."),
+        new ReadingPublisherProtocol.Counts(100, 2, 3, 98, 95, 1, 1, 3, "Attached", "no-receiver", "'temperature' is anycast, so no reading can leave while no receiver is attached; start an aggregator."),
     };
 
     [Theory]

@@ -64,13 +64,13 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
         var (_, deliveries) = await ReadingsThroughTheRouter(1);
         var singleton = CreateTestProbe();
         var reporter = Sys.ActorOf(WindowReporter.Props(singleton, Node, _journal));
-        reporter.Tell(new ConfirmIncarnation(10, 1), singleton);
+        reporter.Tell(new ConfirmIncarnation(10, 1, DateTimeOffset.UnixEpoch), singleton);
         singleton.ExpectMsg<IncarnationConfirmed>();
         reporter.Tell(Share(deliveries, count: 1, closed: false));
         var partial = singleton.ExpectMsg<PartialWindow>();
 
         reporter.Tell(new PartialAcknowledged(Node, Interval.Index, partial.Seq, 9, Emitted: false), singleton);
-        reporter.Tell(new ConfirmIncarnation(9, 1), singleton);
+        reporter.Tell(new ConfirmIncarnation(9, 1, DateTimeOffset.UnixEpoch), singleton);
 
         Assert.Equal(10, singleton.ExpectMsg<IncarnationSuperseded>().Newest);
         Assert.False(deliveries[0].IsSettled);
@@ -86,7 +86,7 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
         var partial = singleton.ExpectMsg<PartialWindow>();
         reporter.Tell(new PartialAcknowledged(Node, Interval.Index, partial.Seq, 5, Emitted: false), singleton);
 
-        reporter.Tell(new ConfirmIncarnation(6, 1), successor);
+        reporter.Tell(new ConfirmIncarnation(6, 1, DateTimeOffset.UnixEpoch), successor);
 
         Assert.Equal(partial, successor.ExpectMsg<PartialWindow>());
         Assert.Equal(new IncarnationConfirmed(6, 1, -1), successor.ExpectMsg<IncarnationConfirmed>());
@@ -101,12 +101,12 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
 
         reporter.Tell(new WitnessPartial(held, 5), singleton);
         Assert.Equal(new PartialWitnessed(Other, Interval.Index, 3, 5), singleton.ExpectMsg<PartialWitnessed>());
-        reporter.Tell(new ConfirmIncarnation(6, 1), successor);
+        reporter.Tell(new ConfirmIncarnation(6, 1, DateTimeOffset.UnixEpoch), successor);
         Assert.Equal(held, successor.ExpectMsg<PartialWindow>());
         successor.ExpectMsg<IncarnationConfirmed>();
 
         reporter.Tell(new WindowEmitted(Interval.Index, 6), successor);
-        reporter.Tell(new ConfirmIncarnation(7, 1), next);
+        reporter.Tell(new ConfirmIncarnation(7, 1, DateTimeOffset.UnixEpoch), next);
 
         Assert.Equal(Interval.Index, next.ExpectMsg<IncarnationConfirmed>().LastEmitted);
         next.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -199,7 +199,7 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
         var singleton = CreateTestProbe();
         var reporter = Sys.ActorOf(WindowReporter.Props(singleton, Node, _journal));
 
-        reporter.Tell(new ConfirmIncarnation(5, 1), singleton);
+        reporter.Tell(new ConfirmIncarnation(5, 1, DateTimeOffset.UnixEpoch), singleton);
 
         Assert.Equal(kept with { Closed = true }, singleton.ExpectMsg<PartialWindow>());
     }

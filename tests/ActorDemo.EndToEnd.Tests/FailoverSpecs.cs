@@ -33,7 +33,7 @@ public sealed class FailoverSpecs(ITestOutputHelper output) : QpidDispatchSpec(o
         await KillAndTimeNextWindow(oldest, "the singleton's host", maxima);
         await third.WaitForLineAsync(l => l.Contains("Singleton manager started singleton actor"), Formation);
 
-        var accepted = await Nodes.StopSensorsAndCountAcceptedAsync(thirdInspection);
+        var accepted = (await Nodes.StopSensorsAsync(thirdInspection)).Accepted;
         await EveryAcceptedReadingStandsAsync(maxima, accepted);
         Assert.Equal(maxima.Windows.Count, maxima.Windows.Select(w => w.WindowStart).Distinct().Count());
         Output.WriteLine($"nodes per window: {string.Join(' ', maxima.Windows.Select(w => w.Nodes))}");
@@ -54,7 +54,7 @@ public sealed class FailoverSpecs(ITestOutputHelper output) : QpidDispatchSpec(o
         // SIGTERM, as Kubernetes stops a pod: the node stops taking readings, settles what it counted, leaves.
         second.Terminate();
         Assert.Equal(0, await second.WaitForExitAsync(Formation));
-        var accepted = await Nodes.StopSensorsAndCountAcceptedAsync(Nodes.Inspection);
+        var accepted = (await Nodes.StopSensorsAsync(Nodes.Inspection)).Accepted;
 
         await EveryAcceptedReadingStandsAsync(maxima, accepted);
     }

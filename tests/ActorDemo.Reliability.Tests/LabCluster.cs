@@ -51,8 +51,9 @@ internal sealed class LabCluster : IAsyncDisposable
     /// <summary>The lab, the router, both aggregators and 40 steady sensors at 5 Hz, once windows merge both aggregators' shares.</summary>
     /// <param name="report">Told, when the cluster stops, every warning its nodes logged.</param>
     /// <param name="firstClockLag">How far the first aggregator's clock (the singleton's host) is set back (libfaketime); none: the machine's clock.</param>
+    /// <param name="secondClockLag">The same for the second aggregator.</param>
     public static async Task<(LabCluster Cluster, ExternalProcess First, ExternalProcess Second, ExternalProcess Sensors)> StartAsync(
-        IMaterializer materializer, Action<string> report, TimeSpan? firstClockLag = null)
+        IMaterializer materializer, Action<string> report, TimeSpan? firstClockLag = null, TimeSpan? secondClockLag = null)
     {
         var lab = await NetworkLab.CreateAsync();
         try
@@ -62,7 +63,7 @@ internal sealed class LabCluster : IAsyncDisposable
             cluster.Maxima = WindowMaxima.Read(cluster.Router.ReachableUrl, materializer);
             var a = cluster.StartAggregator(first, firstClockLag);
             await a.WaitForLineAsync(l => l.Contains("Cluster member up:"), Formation);
-            var b = cluster.StartAggregator(second);
+            var b = cluster.StartAggregator(second, secondClockLag);
             var s = cluster.StartSensors("lab");
             await cluster.MembersUpAsync(second, 3);
             await Eventually.Assert(() => Xunit.Assert.Contains(cluster.Maxima.Windows, w => w.Nodes == 2), Formation);

@@ -86,13 +86,13 @@ public sealed class Nodes : IAsyncDisposable
     /// <summary>
     /// Stops the sensors of the cluster's only sensor node through <c>cmd sensors scale 0</c> against
     /// <paramref name="inspection"/>, waits until nothing is left buffered or unsettled, and returns
-    /// what the aggregators accepted.
+    /// what its publisher counted.
     /// </summary>
-    public static Task<long> StopSensorsAndCountAcceptedAsync(string inspection) =>
-        StopSensorsAndCountAcceptedAsync(command => CmdAt(inspection, command));
+    public static Task<SensorTotals> StopSensorsAsync(string inspection) =>
+        StopSensorsAsync(command => CmdAt(inspection, command));
 
     /// <summary>The same, with <paramref name="cmd"/> running each <c>cmd</c> command (inside a lab host, say).</summary>
-    public static async Task<long> StopSensorsAndCountAcceptedAsync(Func<string[], Task<(int Status, IReadOnlyList<string> Lines)>> cmd)
+    public static async Task<SensorTotals> StopSensorsAsync(Func<string[], Task<(int Status, IReadOnlyList<string> Lines)>> cmd)
     {
         async Task<JsonElement> SensorNode()
         {
@@ -103,7 +103,7 @@ public sealed class Nodes : IAsyncDisposable
         var node = (await SensorNode()).GetProperty("node").GetString()!;
         var (status, output) = await cmd(["sensors", "scale", "0", "--node", node]);
         Xunit.Assert.True(status == 0, string.Join('\n', output));
-        long accepted = 0;
+        SensorTotals totals = null!;
         await Eventually.Assert(async () =>
         {
             var report = await SensorNode();
@@ -113,9 +113,10 @@ public sealed class Nodes : IAsyncDisposable
             Xunit.Assert.Equal(0, report.GetProperty("buffered").GetInt32());
             Xunit.Assert.Equal(0, report.GetProperty("pending").GetInt64());
             Xunit.Assert.Equal(0, report.GetProperty("unsettled").GetInt64());
-            accepted = report.GetProperty("accepted").GetInt64();
+            totals = new SensorTotals(
+                report.GetProperty("offered").GetInt64(), report.GetProperty("accepted").GetInt64(), report.GetProperty("dropped").GetInt64(), report.GetProperty("rejected").GetInt64());
         }, TimeSpan.FromSeconds(60));
-        return accepted;
+        return totals;
     }
 
     public ExternalProcess StartSensors(params string[] extra) => StartSensorsOn(RouterUrl, extra);
@@ -148,4 +149,13 @@ public sealed class Nodes : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>What a sensor node's publisher counted once nothing was left to send.</summary>
+public sealed record SensorTotals(long Offered, long Accepted, long Dropped, long Rejected)
+{
+    /// <summary>Every reading offered was accepted: none dropped, none rejected.</summary>
+    public bool AllAccepted => Dropped == 0 && Rejected == 0 && Accepted == Offered;
+
+    public override string ToString() => $"{Offered} offered, {Accepted} accepted, {Dropped} dropped, {Rejected} rejected";
 }

@@ -65,6 +65,12 @@ public static class NodeHosting
             })
             // Partitions are resolved by the aggregator nodes: see PartitionDecision.
             .AddHocon(AggregatorDowningProvider.Hocon, HoconAddMode.Prepend)
+            // Each node writes to another on a connection of its own, never on the one the other opened
+            // to it. With the inbound connection reused (Akka's default), a node restarted on its old
+            // address within seconds was heard at first, then not at all once the survivor's own
+            // connection to it came up (the two swap readers): both sides marked each other
+            // unreachable and one downed the other. Every node reaches every other here (pods, hosts).
+            .AddHocon("akka.remote.use-passive-connections = off", HoconAddMode.Prepend)
             // A first seed that restarts asks the other seeds before it would form a cluster alone.
             // Their answer can be held up for remoting's 5 s gate on an address that just failed
             // (its previous run), so it waits longer than Akka's 5 s.

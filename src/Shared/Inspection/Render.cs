@@ -54,10 +54,10 @@ internal static class Render
 
     public static string Sensors(JsonElement body) =>
         Table(
-            ["NODE", "SENSORS", "OFFERED", "DROPPED", "BUFFERED", "SENT", "ACCEPTED", "PENDING", "UNSETTLED", "LINK", "WAITING ON"],
+            ["NODE", "SENSORS", "OFFERED", "DROPPED", "BUFFERED", "SENT", "ACCEPTED", "REJECTED", "PENDING", "UNSETTLED", "LINK", "WAITING ON"],
             body.GetProperty("nodes").EnumerateArray().Select(n => Text(n, "error") is { Length: > 0 } error
-                ? new[] { Text(n, "node"), "-", "-", "-", "-", "-", "-", "-", "-", "-", error }
-                : [Text(n, "node"), FleetSize(n), Number(n, "offered"), Number(n, "dropped"), Number(n, "buffered"), Number(n, "sent"), Number(n, "accepted"), Number(n, "pending"), Number(n, "unsettled"), Text(n, "link"), Text(n, "stall")]))
+                ? new[] { Text(n, "node"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", error }
+                : [Text(n, "node"), FleetSize(n), Number(n, "offered"), Number(n, "dropped"), Number(n, "buffered"), Number(n, "sent"), Number(n, "accepted"), Number(n, "rejected"), Number(n, "pending"), Number(n, "unsettled"), Text(n, "link"), Text(n, "stall")]))
             + string.Concat(body.GetProperty("nodes").EnumerateArray()
                 .Where(n => Text(n, "stallReason") is { Length: > 0 })
                 .Select(n => $"\n{Text(n, "node")}: {Text(n, "stallReason")}"));

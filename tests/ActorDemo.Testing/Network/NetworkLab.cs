@@ -14,6 +14,10 @@ public sealed partial class NetworkLab : IAsyncDisposable
     private const string Ip = "/usr/sbin/ip";
     private const string NamespacePrefix = "actordemo-lab-";
 
+    // Each lab's id with the test process that made it, written before its bridge: another test run
+    // cleaning up must not take a bridge for an orphan in the moment before its first host exists.
+    private const string Claims = "/run/actordemo-labs";
+
     private readonly List<LabHost> _hosts = [];
     private readonly string _id;
     private readonly string _subnet;
@@ -49,6 +53,10 @@ public sealed partial class NetworkLab : IAsyncDisposable
         var lab = new NetworkLab(id, $"10.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 250)}");
         try
         {
+            Directory.CreateDirectory(Claims);
+            // Written whole, then named: a claim is never read half-written.
+            await File.WriteAllTextAsync(Path.Combine(Claims, $"{id}.new"), Environment.ProcessId.ToString());
+            File.Move(Path.Combine(Claims, $"{id}.new"), Path.Combine(Claims, id));
             await RunAsync("link", "add", lab.Bridge, "type", "bridge");
             await RunAsync("addr", "add", $"{lab.Workstation}/24", "dev", lab.Bridge);
             await RunAsync("link", "set", lab.Bridge, "up");
@@ -114,6 +122,7 @@ public sealed partial class NetworkLab : IAsyncDisposable
         }
 
         await RunAsync(allowFailure: true, "link", "delete", Bridge);
+        File.Delete(Path.Combine(Claims, _id));
     }
 
     /// <summary>Namespaces (and their bridges) of labs whose test process is gone.</summary>
@@ -134,6 +143,18 @@ public sealed partial class NetworkLab : IAsyncDisposable
         var (_, links) = await RunAsync(allowFailure: true, "-br", "link", "show");
         var live = listed.Split('\n').Select(l => l.Split(' ')[0]).Where(n => n.StartsWith(NamespacePrefix, StringComparison.Ordinal))
             .Select(n => n[NamespacePrefix.Length..].Split('-')).Where(p => p.Length >= 2 && int.TryParse(p[0], out var pid) && IsRunning(pid)).Select(p => p[1]).ToHashSet();
+        foreach (var claim in (Directory.Exists(Claims) ? Directory.GetFiles(Claims) : []).Where(c => Path.GetFileName(c).Length == 4))
+        {
+            if (int.TryParse(File.ReadAllText(claim), out var pid) && IsRunning(pid))
+            {
+                live.Add(Path.GetFileName(claim));
+            }
+            else
+            {
+                File.Delete(claim);
+            }
+        }
+
         foreach (var link in links.Split('\n').Select(l => l.Split(' ', '@')[0]).Where(l => LabLink().IsMatch(l) && !live.Contains(l[2..6])))
         {
             await RunAsync(allowFailure: true, "link", "delete", link);
