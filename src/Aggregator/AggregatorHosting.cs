@@ -66,11 +66,14 @@ public static class AggregatorHosting
         var links = services.GetRequiredService<AmqpLinks>();
         var amqp = options.Amqp;
         Sink<WindowMaximum, NotUsed>? maxima = null;
+        MaximaDeliveries? deliveries = null;
         if (amqp.SendsMaxima)
         {
             // Only the singleton sends to 'max', one cluster-wide maximum per window; it opens the link where it runs.
+            // At-least-once, the consumer's outcome tells the singleton the window is safely out.
             var endpoint = amqp.Endpoint();
-            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery })
+            deliveries = amqp.Delivery == DeliveryMode.AtLeastOnce ? new MaximaDeliveries() : null;
+            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery, OnAccepted = deliveries is null ? null : deliveries.Accepted })
                 .MapMaterializedValue(sink => links.Register(MaximaLink, amqp.MaxAddress, sink.Metrics)));
         }
 
@@ -80,7 +83,7 @@ public static class AggregatorHosting
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithSingleton<AggregatorActor>(
                 SingletonName,
-                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>()),
+                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>(), deliveries: deliveries),
                 new ClusterSingletonOptions { Role = RoleName },
                 createProxyToo: true)
             .WithActors((system, registry) =>
