@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine it first installs what the tests talk to (as root,
-# with apt: Qpid Proton's Python and C clients, gcc, kubectl, chromium, promtool, iproute2, faketime; then npm's Kubernetes schemas and
+# with apt: Qpid Proton's Python and C clients, gcc, kubectl, chromium, promtool, iproute2, faketime, RabbitMQ; then npm's Kubernetes schemas and
 # the Qpid Dispatch Router build), then runs every test. Arguments go to `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -21,6 +21,8 @@ command -v promtool >/dev/null || need+=(prometheus)
 [ -x /usr/sbin/ip ] || need+=(iproute2)
 # ... and sets one node's clock back with libfaketime.
 command -v faketime >/dev/null || need+=(faketime)
+# The queue specs run Debian's RabbitMQ (its AMQP 1.0 plugin ships with it), started by the tests themselves.
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing Debian packages: ${need[*]}" >&2
