@@ -17,8 +17,16 @@ public sealed class ShareJournal(string directory)
 
     public string Path { get; } = System.IO.Path.Combine(directory, FileName);
 
-    /// <summary>The folder a node uses when none is given: one per remoting port under the temp folder.</summary>
-    public static string DefaultDirectory(int port) => System.IO.Path.Combine(System.IO.Path.GetTempPath(), "actordemo", $"aggregator-{port}");
+    /// <summary>
+    /// The folder a node uses when none is given: one per remoting port under the temp folder, so that
+    /// a node restarted on its port finds what it kept. A node on a port picked at random (<c>--port 0</c>)
+    /// is never restarted on it: it gets a folder of its own run, or it would count as its own the
+    /// shares of whatever process had that port before.
+    /// </summary>
+    /// <param name="configuredPort">The port option as given.</param>
+    /// <param name="boundPort">The port remoting bound.</param>
+    public static string DefaultDirectory(int configuredPort, int boundPort) => System.IO.Path.Combine(
+        System.IO.Path.GetTempPath(), "actordemo", configuredPort == 0 ? $"aggregator-{boundPort}-{Guid.NewGuid():N}" : $"aggregator-{boundPort}");
 
     /// <summary>The shares kept by a previous run of this node, as shares of <paramref name="node"/>.</summary>
     /// <exception cref="IOException">The file is there but cannot be read.</exception>

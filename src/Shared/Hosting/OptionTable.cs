@@ -129,7 +129,7 @@ public static class OptionTable
         Option("--max-batch", o => o.Aggregator.MaxBatch, "most readings in one group GroupedWithin cuts", Executables.Aggregator),
         Option("--grace", o => o.Aggregator.Grace, "how long past a window's end the merge waits for an aggregator node's share (2s)", Executables.Aggregator),
         Option("--history", o => o.Aggregator.History, "window maxima the aggregator keeps", Executables.Aggregator),
-        Option("--state-dir", o => o.Aggregator.StateDirectory, "folder where a lone aggregator keeps the shares it settled until their window goes out; a restart with the same folder counts them", Executables.Aggregator, "(<temp>/actordemo/aggregator-PORT)"),
+        Option("--state-dir", o => o.Aggregator.StateDirectory, "folder where a lone aggregator keeps the shares it settled until their window goes out; a restart with the same folder counts them", Executables.Aggregator, "(<temp>/actordemo/aggregator-PORT; with --port 0 a folder of this run's own)"),
         Option("--with-sensors", o => o.Aggregator.WithSensors, "also run a sensor fleet in this process", Executables.Aggregator),
         Option("--inspection-hostname", o => o.Inspection.Hostname, "interface of the inspection endpoint (the cmd commands)"),
         Option("--inspection-port", o => o.Inspection.Port, "port of the inspection endpoint; 0 picks a free one"),
