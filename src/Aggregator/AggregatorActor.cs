@@ -25,12 +25,6 @@ public sealed record AggregatorSettings(int HistoryLimit, TimeSpan GracePeriod)
     /// </summary>
     public static readonly TimeSpan ConfirmLease = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// How long an emitted window waits for the consumer of <c>max</c> to accept it before the nodes are
-    /// told it went out all the same (nobody reads <c>max</c>, say): until then they keep its shares.
-    /// </summary>
-    public static readonly TimeSpan DeliveryWait = TimeSpan.FromSeconds(10);
-
     /// <summary>How often open windows are checked against the grace period.</summary>
     public TimeSpan CheckInterval => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Math.Min(GracePeriod.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks)));
 }
@@ -62,8 +56,6 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private readonly Func<DateTimeOffset> _clock;
     private readonly WindowMetrics? _metrics;
     private readonly ReadingLedger? _ledger;
-    private readonly MaximaDeliveries? _deliveries;
-    private readonly Dictionary<DateTimeOffset, Emission> _undelivered = [];
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly Stopwatch _monotonic = Stopwatch.StartNew();
     private readonly SortedDictionary<long, Dictionary<Address, (PartialWindow Partial, IActorRef Reporter)>> _open = [];
@@ -92,11 +84,9 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     /// <param name="clock">The singleton's clock, against which the grace period runs.</param>
     /// <param name="metrics">Told every window recorded; none where nothing is exported (specs).</param>
     /// <param name="ledger">Told every window emitted, before it goes to <c>max</c>; none when the node keeps no ledger.</param>
-    /// <param name="deliveries">Where <paramref name="maxima"/> says which windows its consumer accepted; none when it cannot (at-most-once), and the nodes are told at once.</param>
-    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock, WindowMetrics? metrics, ReadingLedger? ledger, MaximaDeliveries? deliveries)
+    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock, WindowMetrics? metrics, ReadingLedger? ledger)
     {
         _ledger = ledger;
-        _deliveries = deliveries;
         _settings = settings;
         _maxima = maxima;
         _clock = clock;
@@ -116,9 +106,8 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(
-        AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null, ReadingLedger? ledger = null, MaximaDeliveries? deliveries = null) =>
-        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow), metrics, ledger, deliveries));
+    public static Props Props(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null, ReadingLedger? ledger = null) =>
+        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow), metrics, ledger));
 
     private bool Confirmed => _monotonic.Elapsed < _leaseUntil;
 
@@ -135,7 +124,6 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.IMemberEvent),
             typeof(ClusterEvent.IReachabilityEvent));
-        _deliveries?.Attach(Self);
         if (_maxima is not null)
         {
             _maximaQueue = Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead).To(_maxima).Run(Context.Materializer().WithNamePrefix(AggregatorHosting.MaximaLink));
@@ -204,19 +192,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
             return false;
         });
-        Receive<Check>(_ =>
-        {
-            AnnounceOverdue();
-            return false;
-        });
         Receive<Confirm>(_ => StartRound());
-        Receive<MaximumDelivered>(delivered =>
-        {
-            if (_undelivered.Remove(delivered.WindowStart, out var emission))
-            {
-                Announce(emission);
-            }
-        });
         Receive<IncarnationConfirmed>(OnConfirmed);
         Receive<IncarnationSuperseded>(OnSuperseded);
         Receive<ClusterEvent.MemberUp>(up => MemberUp(up.Member, _clock()));
@@ -503,40 +479,17 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             _metrics?.OnRecorded(recorded, _clock());
             _log.Info(WindowMaximum.LogTemplate, window.LogValues());
             _ledger?.Emitted(interval, window, partials.Select(p => (p.Node.ToString(), p.Count)));
-            if (_maximaQueue is not null)
-            {
-                _maximaQueue.OfferAsync(window);
-                if (_deliveries is not null)
-                {
-                    _undelivered[window.WindowStart] = new Emission(interval, reports, _monotonic.Elapsed);
-                    return;
-                }
-            }
+            _maximaQueue?.OfferAsync(window);
         }
 
-        Announce(new Emission(interval, reports, _monotonic.Elapsed));
-    }
-
-    /// <summary>Tells the nodes the window went out: they stop holding its shares and copies.</summary>
-    private void Announce(Emission emission)
-    {
-        foreach (var (partial, reporter) in emission.Reports)
+        foreach (var (partial, reporter) in reports)
         {
-            reporter.Tell(new PartialAcknowledged(partial.Node, emission.Interval, partial.Seq, _incarnation, Emitted: true));
+            reporter.Tell(new PartialAcknowledged(partial.Node, interval, partial.Seq, _incarnation, Emitted: true));
         }
 
         foreach (var node in Reachable(AggregatorMembers()))
         {
-            ReporterOf(node).Tell(new WindowEmitted(emission.Interval, _incarnation));
-        }
-    }
-
-    private void AnnounceOverdue()
-    {
-        foreach (var (start, emission) in _undelivered.Where(u => _monotonic.Elapsed - u.Value.EmittedAt >= AggregatorSettings.DeliveryWait).ToList())
-        {
-            _undelivered.Remove(start);
-            Announce(emission);
+            ReporterOf(node).Tell(new WindowEmitted(interval, _incarnation));
         }
     }
 
@@ -611,9 +564,6 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     }
 
     /// <summary>One check of the incarnation: when it was asked, how many confirmations make a majority, how many nodes were asked.</summary>
-    /// <summary>A window emitted, with the shares it merged and who sent them, until the nodes are told.</summary>
-    private sealed record Emission(long Interval, IReadOnlyList<(PartialWindow Partial, IActorRef Reporter)> Reports, TimeSpan EmittedAt);
-
     private sealed record Round(TimeSpan StartedAt, int Quorum, int Reachable)
     {
         public HashSet<IActorRef> Confirmations { get; } = [];

@@ -66,14 +66,11 @@ public static class AggregatorHosting
         var links = services.GetRequiredService<AmqpLinks>();
         var amqp = options.Amqp;
         Sink<WindowMaximum, NotUsed>? maxima = null;
-        MaximaDeliveries? deliveries = null;
         if (amqp.SendsMaxima)
         {
             // Only the singleton sends to 'max', one cluster-wide maximum per window; it opens the link where it runs.
-            // At-least-once, the consumer's outcome tells the singleton the window is safely out.
             var endpoint = amqp.Endpoint();
-            deliveries = amqp.Delivery == DeliveryMode.AtLeastOnce ? new MaximaDeliveries() : null;
-            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery, OnAccepted = deliveries is null ? null : deliveries.Accepted })
+            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery })
                 .MapMaterializedValue(sink => links.Register(MaximaLink, amqp.MaxAddress, sink.Metrics)));
         }
 
@@ -83,7 +80,7 @@ public static class AggregatorHosting
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithSingleton<AggregatorActor>(
                 SingletonName,
-                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>(), deliveries: deliveries),
+                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>()),
                 new ClusterSingletonOptions { Role = RoleName },
                 createProxyToo: true)
             .WithActors((system, registry) =>

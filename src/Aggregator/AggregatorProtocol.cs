@@ -66,13 +66,6 @@ public static class AggregatorProtocol
 
     public sealed record PartialWitnessed(Address Node, long Interval, long Seq, long Incarnation) : IAggregatorMessage;
 
-    /// <summary>
-    /// The consumer of <c>max</c> accepted the window that starts at <paramref name="WindowStart"/>:
-    /// only now are the nodes told it went out, so that a singleton that dies in between leaves its
-    /// shares with them, for its successor to emit again. Told by the <c>max</c> link of the singleton's own node.
-    /// </summary>
-    public sealed record MaximumDelivered(DateTimeOffset WindowStart);
-
     /// <summary>Told every aggregator node: the window went out; copies held for it can go.</summary>
     public sealed record WindowEmitted(long Interval, long Incarnation) : IAggregatorMessage;
 

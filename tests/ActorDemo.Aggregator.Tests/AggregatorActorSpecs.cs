@@ -273,38 +273,6 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     }
 
     [Fact]
-    public void The_nodes_are_told_a_window_went_out_only_once_the_consumer_of_max_accepted_it()
-    {
-        var (_, b) = (Self(), Join());
-        var (aggregator, deliveries) = StartDelivering(Sink.Ignore<WindowMaximum>().MapMaterializedValue(_ => Akka.NotUsed.Instance));
-        var (reporterB, subscriber) = (CreateTestProbe(), CreateTestProbe());
-        aggregator.Tell(new SubscribeWindows(subscriber));
-        aggregator.Tell(Partial(b, First, 22, "sensor-b-0001", 10), reporterB);
-        _now = First.End + Grace + Grace;
-
-        Assert.False(reporterB.ExpectMsg<PartialAcknowledged>().Emitted);
-        subscriber.ExpectMsg<WindowRecorded>();
-        reporterB.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
-
-        deliveries.Accepted(ReadingCodec.EncodeWindow(new WindowMaximum(First.Start, First.End, 22, "sensor-b-0001", 10, 1, 1)));
-        Assert.Equal(First.Index, EmittedAcknowledgement(reporterB).Interval);
-    }
-
-    [Fact]
-    public void A_window_the_consumer_of_max_never_accepts_is_let_go_after_the_delivery_wait()
-    {
-        var (_, b) = (Self(), Join());
-        var (aggregator, _) = StartDelivering(Sink.Ignore<WindowMaximum>().MapMaterializedValue(_ => Akka.NotUsed.Instance));
-        var reporterB = CreateTestProbe();
-        aggregator.Tell(Partial(b, First, 22, "sensor-b-0001", 10), reporterB);
-        _now = First.End + Grace + Grace;
-
-        Assert.False(reporterB.ExpectMsg<PartialAcknowledged>().Emitted);
-        var emitted = reporterB.FishForMessage<PartialAcknowledged>(a => a.Emitted, AggregatorSettings.DeliveryWait + TimeSpan.FromSeconds(5));
-        Assert.Equal(First.Index, emitted.Interval);
-    }
-
-    [Fact]
     public void The_log_line_reads_like_the_one_operators_know() =>
         Assert.Matches(
             @"^\d\d:\d\d:05-\d\d:\d\d:10  max 24\.9 °C \(sensor-a-0003\)  1,000 readings from 2 nodes$",
@@ -424,12 +392,6 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
             Assert.True(incarnation > 0);
         });
         return incarnation;
-    }
-
-    private (IActorRef Aggregator, MaximaDeliveries Deliveries) StartDelivering(Sink<WindowMaximum, Akka.NotUsed> maxima)
-    {
-        var deliveries = new MaximaDeliveries();
-        return (Sys.ActorOf(AggregatorActor.Props(new AggregatorSettings(10, Grace), maxima, () => _now, deliveries: deliveries)), deliveries);
     }
 
     private (IActorRef Aggregator, TestProbe Subscriber) Start(int history)

@@ -35,7 +35,7 @@ public sealed class FailoverSpecs(ITestOutputHelper output) : QpidDispatchSpec(o
 
         var accepted = (await Nodes.StopSensorsAsync(thirdInspection)).Accepted;
         await EveryAcceptedReadingStandsAsync(maxima, accepted);
-        Assert.Empty(maxima.WindowsWithTwoValues());
+        Assert.Equal(maxima.Windows.Count, maxima.Windows.Select(w => w.WindowStart).Distinct().Count());
         Output.WriteLine($"nodes per window: {string.Join(' ', maxima.Windows.Select(w => w.Nodes))}");
     }
 

@@ -40,13 +40,6 @@ public sealed class WindowMaxima
         }
     }
 
-    /// <summary>
-    /// Windows that came with two different values: what fencing forbids. A window that came twice
-    /// with the same value is a resend (a singleton died before the consumer's outcome reached it).
-    /// </summary>
-    public IReadOnlyList<DateTimeOffset> WindowsWithTwoValues() =>
-        Windows.GroupBy(w => w.WindowStart).Where(g => g.Select(w => (w.Max, w.DeviceId, w.Count)).Distinct().Count() > 1).Select(g => g.Key).ToList();
-
     /// <summary>Readings counted in all windows read so far.</summary>
     public long Counted => Windows.Sum(w => (long)w.Count);
 

@@ -63,19 +63,13 @@ public static class ReadingCodec
         };
     }
 
-    /// <summary>
-    /// A window maximum for the address <c>max</c>: a <c>Data</c> body of JSON, as docs/design.md
-    /// writes it, and the window's start (Unix milliseconds) as message-id, the same each time the
-    /// window is sent, so that a consumer can tell a window sent again after a hand-over.
-    /// </summary>
+    /// <summary>A window maximum for the address <c>max</c>: a <c>Data</c> body of JSON, as docs/design.md writes it.</summary>
     public static Message EncodeWindow(WindowMaximum window)
     {
         var wire = new WireWindow(window.WindowStart.UtcDateTime, window.WindowEnd.UtcDateTime, window.Max, window.DeviceId, window.Count, window.Nodes, window.Incarnation);
-        var properties = new Properties { ContentType = ContentType };
-        properties.SetMessageId((ulong)window.WindowStart.ToUnixTimeMilliseconds());
         return new Message
         {
-            Properties = properties,
+            Properties = new Properties { ContentType = ContentType },
             BodySection = new Data { Binary = JsonSerializer.SerializeToUtf8Bytes(wire, WireJson.Options) },
         };
     }

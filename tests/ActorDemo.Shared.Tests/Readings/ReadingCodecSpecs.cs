@@ -171,14 +171,4 @@ public sealed class ReadingCodecSpecs
         Assert.DoesNotContain("ReadingCodec", error);
         Assert.DoesNotContain("ActorDemo", error);
     }
-
-    [Fact]
-    public void A_window_carries_its_start_as_message_id_so_that_a_window_sent_again_is_recognised()
-    {
-        var start = new DateTimeOffset(2026, 12, 3, 7, 40, 5, TimeSpan.Zero);
-
-        var message = ReadingCodec.EncodeWindow(new WindowMaximum(start, start.AddSeconds(5), 24, "sensor-a-0001", 10, 1, 7));
-
-        Assert.Equal((ulong)start.ToUnixTimeMilliseconds(), message.Properties.GetMessageId());
-    }
 }
