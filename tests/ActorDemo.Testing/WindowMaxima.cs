@@ -43,11 +43,10 @@ public sealed class WindowMaxima
     /// <summary>Readings counted in all windows read so far.</summary>
     public long Counted => Windows.Sum(w => (long)w.Count);
 
-    /// <param name="address">Where the aggregators send the maxima (<c>--max-address</c>).</param>
-    public static WindowMaxima Read(string routerUrl, IMaterializer materializer, string address = "max")
+    public static WindowMaxima Read(string routerUrl, IMaterializer materializer)
     {
         var maxima = new WindowMaxima();
-        AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(routerUrl), address))
+        AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(routerUrl), "max"))
             .RunForeach(
                 message =>
                 {
