@@ -86,7 +86,9 @@ public static class AggregatorHosting
             .WithActors((system, registry) =>
             {
                 var cluster = Akka.Cluster.Cluster.Get(system);
-                var journal = new ShareJournal(options.Aggregator.StateDirectory ?? ShareJournal.DefaultDirectory(options.Node.Port, cluster.SelfAddress.Port ?? 0));
+                var journal = new ShareJournal(
+                    options.Aggregator.StateDirectory ?? ShareJournal.DefaultDirectory(options.Node.Port, cluster.SelfAddress.Port ?? 0),
+                    $"{amqp.Endpoint()}/{amqp.Address}");
                 var clock = new ClusterClock();
                 var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), cluster.SelfAddress, journal, clock: clock, ledger: services.GetService<ReadingLedger>()), ReporterName);
                 ReadingsStream? readings = null;

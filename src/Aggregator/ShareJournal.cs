@@ -10,8 +10,13 @@ namespace ActorDemo.Aggregator;
 /// folder (a restarted process, a restarted container of the same pod) still counts them. Written
 /// whole on every change (a few windows at most) to a new file moved over the old, so a kill never
 /// leaves half of it; flushed to the disk, so a machine that stops does not lose it either.
+/// The journal names the source its readings were settled at: a folder shared by mistake with a
+/// node of another pipeline (another router, another address) must not add that pipeline's readings
+/// to this one's windows.
 /// </summary>
-public sealed class ShareJournal(string directory)
+/// <param name="directory">The node's state folder.</param>
+/// <param name="source">Where this node reads, as <c>amqp://host:port/address</c>.</param>
+public sealed class ShareJournal(string directory, string source)
 {
     public const string FileName = "acknowledged-shares.json";
 
@@ -28,18 +33,30 @@ public sealed class ShareJournal(string directory)
     public static string DefaultDirectory(int configuredPort, int boundPort) => System.IO.Path.Combine(
         System.IO.Path.GetTempPath(), "actordemo", configuredPort == 0 ? $"aggregator-{boundPort}-{Guid.NewGuid():N}" : $"aggregator-{boundPort}");
 
-    /// <summary>The shares kept by a previous run of this node, as shares of <paramref name="node"/>.</summary>
-    /// <exception cref="IOException">The file is there but cannot be read.</exception>
+    public string Source { get; } = source;
+
+    /// <summary>
+    /// The shares kept by a previous run of this node, as shares of <paramref name="node"/>. A journal
+    /// of another source is moved aside, not loaded.
+    /// </summary>
+    /// <exception cref="IOException">The file is there but cannot be read or moved.</exception>
     /// <exception cref="JsonException">The file is not a journal.</exception>
-    public IReadOnlyList<PartialWindow> Load(Address node)
+    public Kept Load(Address node)
     {
         if (!File.Exists(Path))
         {
-            return [];
+            return new Kept([], null);
         }
 
-        var entries = JsonSerializer.Deserialize<List<Entry>>(File.ReadAllBytes(Path)) ?? [];
-        return entries.Select(e => new PartialWindow(node, e.Interval, e.WindowStart, e.WindowEnd, e.Max, e.DeviceId, e.Count, e.Duplicates, e.ClosedAt, e.Seq, e.Closed)).ToList();
+        var journal = JsonSerializer.Deserialize<Contents>(File.ReadAllBytes(Path)) ?? throw new JsonException("the file holds null");
+        if (journal.Source != Source)
+        {
+            var aside = $"{Path}.{DateTimeOffset.UtcNow:yyyyMMddTHHmmss}.other-source";
+            File.Move(Path, aside);
+            return new Kept([], new ForeignJournal(journal.Source, aside));
+        }
+
+        return new Kept(journal.Shares.Select(e => new PartialWindow(node, e.Interval, e.WindowStart, e.WindowEnd, e.Max, e.DeviceId, e.Count, e.Duplicates, e.ClosedAt, e.Seq, e.Closed)).ToList(), null);
     }
 
     /// <summary>Replaces what the journal holds; an empty journal is no file.</summary>
@@ -56,12 +73,20 @@ public sealed class ShareJournal(string directory)
         var next = Path + ".next";
         using (var file = new FileStream(next, FileMode.Create, FileAccess.Write))
         {
-            JsonSerializer.Serialize(file, entries);
+            JsonSerializer.Serialize(file, new Contents(Source, entries));
             file.Flush(flushToDisk: true);
         }
 
         File.Move(next, Path, overwrite: true);
     }
+
+    /// <summary>What a previous run kept: its shares, or none and the journal of another source it found.</summary>
+    public sealed record Kept(IReadOnlyList<PartialWindow> Shares, ForeignJournal? Foreign);
+
+    /// <summary>A journal written by a node that read <paramref name="Source"/>, now at <paramref name="MovedTo"/>.</summary>
+    public sealed record ForeignJournal(string Source, string MovedTo);
+
+    private sealed record Contents(string Source, List<Entry> Shares);
 
     private sealed record Entry(
         long Interval, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double? Max, string? DeviceId, int Count, int Duplicates, DateTimeOffset ClosedAt, long Seq, bool Closed);

@@ -82,10 +82,10 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _ledger?.Node(_node.ToString());
-        IReadOnlyList<PartialWindow> kept;
+        ShareJournal.Kept journal;
         try
         {
-            kept = _journal.Load(_node);
+            journal = _journal.Load(_node);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -93,6 +93,12 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
             return;
         }
 
+        if (journal.Foreign is { } foreign)
+        {
+            _log.Warning("The share journal in {0} was written by a node reading {1}, not {2} as this one does; its readings are not counted here. It is moved to {3}; give each pipeline's aggregator a --state-dir of its own.", _journal.Path, foreign.Source, _journal.Source, foreign.MovedTo);
+        }
+
+        var kept = journal.Shares;
         var now = DateTimeOffset.UtcNow;
         foreach (var share in kept)
         {

@@ -322,7 +322,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
 
         var acknowledged = reporterA.ExpectMsg<PartialAcknowledged>();
         Assert.Equal((1L, false), (acknowledged.Seq, acknowledged.Emitted));
-        Assert.Equal([share], _journals[Sys].Load(a));
+        Assert.Equal([share], _journals[Sys].Load(a).Shares);
         subscriber.ExpectNoMsg(TimeSpan.Zero);
     }
 
@@ -431,7 +431,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     /// <summary>The node's reporter, with a journal in a folder of its own; the partials of these specs come from probes, so it sends none itself.</summary>
     private void StartReporter(ActorSystem node)
     {
-        var journal = _journals[node] = new ShareJournal(Directory.CreateTempSubdirectory("actordemo-spec-").FullName);
+        var journal = _journals[node] = new ShareJournal(Directory.CreateTempSubdirectory("actordemo-spec-").FullName, "amqp://127.0.0.1:5672/temperature");
         node.ActorOf(WindowReporter.Props(ActorRefs.Nobody, Cluster.Get(node).SelfAddress, journal), AggregatorHosting.ReporterName);
     }
 }

@@ -12,7 +12,8 @@ namespace ActorDemo.Aggregator.Tests;
 /// <summary>The reporter with real deliveries: readings sent through a real router, held unsettled by the reporter.</summary>
 public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
-    private readonly ShareJournal _journal = new(Directory.CreateTempSubdirectory("actordemo-spec-").FullName);
+    private const string Source = "amqp://127.0.0.1:5672/temperature";
+    private readonly ShareJournal _journal = new(Directory.CreateTempSubdirectory("actordemo-spec-").FullName, Source);
 
     public override async Task DisposeAsync()
     {
@@ -161,7 +162,7 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
         reporter.Tell(new WitnessPartial(own, 5), singleton);
 
         Assert.Equal(new PartialWitnessed(Node, Interval.Index, 3, 5), singleton.ExpectMsg<PartialWitnessed>());
-        Assert.Equal([own], _journal.Load(Node));
+        Assert.Equal([own], _journal.Load(Node).Shares);
     }
 
     [Fact]
@@ -202,6 +203,20 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
         reporter.Tell(new ConfirmIncarnation(5, 1, DateTimeOffset.UnixEpoch), singleton);
 
         Assert.Equal(kept with { Closed = true }, singleton.ExpectMsg<PartialWindow>());
+    }
+
+    [Fact]
+    public void What_a_node_reading_another_source_kept_is_not_counted_and_is_moved_aside()
+    {
+        new ShareJournal(Path.GetDirectoryName(_journal.Path)!, "amqp://127.0.0.1:5673/temperature").Save([Kept(seq: 40, count: 5, closed: false)]);
+        var singleton = CreateTestProbe();
+        var reporter = Sys.ActorOf(WindowReporter.Props(singleton, Node, _journal));
+
+        reporter.Tell(Share([], count: 2, closed: true));
+
+        Assert.Equal(2, singleton.ExpectMsg<PartialWindow>().Count);
+        Assert.False(File.Exists(_journal.Path));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(_journal.Path)!, "*.other-source"));
     }
 
     /// <summary>A share of this node's, as the singleton asks its node to keep it.</summary>

@@ -10,6 +10,10 @@ namespace ActorDemo.Testing;
 public sealed class Nodes : IAsyncDisposable
 {
     private readonly List<ExternalProcess> _processes = [];
+
+    // The seed aggregator's state folder, by its port: a restart on the port finds what it kept, and
+    // nothing an earlier test run left in the temp folder under the same port number.
+    private readonly string _state = Directory.CreateTempSubdirectory("actordemo-nodes-").FullName;
     private readonly string? _externalRouter;
     private readonly Action<string>? _report;
     private ExternalProcess? _aggregator;
@@ -51,7 +55,8 @@ public sealed class Nodes : IAsyncDisposable
         _aggregator = Start(Aggregator, [
             .. _externalRouter is null ? ["--router-port", RouterPort.ToString()] : new[] { "--amqp-url", _externalRouter },
             "--port", SeedPort.ToString(), "--seeds", Seed, "--window", "1s",
-            "--inspection-port", InspectionPort.ToString(), "--management-port", ManagementPort.ToString(), .. extra]);
+            "--inspection-port", InspectionPort.ToString(), "--management-port", ManagementPort.ToString(),
+            .. extra.Contains("--state-dir") ? [] : new[] { "--state-dir", Path.Combine(_state, SeedPort.ToString()) }, .. extra]);
 
     /// <summary>One more aggregator node, joining the first; <paramref name="inspectionPort"/> is where its <c>cmd</c> is served.</summary>
     public ExternalProcess StartAnotherAggregator(int inspectionPort, params string[] extra) =>
@@ -141,6 +146,7 @@ public sealed class Nodes : IAsyncDisposable
             await process.DisposeAsync();
         }
 
+        Directory.Delete(_state, recursive: true);
         foreach (var (name, lines) in _report is null ? [] : logged)
         {
             foreach (var line in lines.Where(ExternalProcess.IsWarning))
