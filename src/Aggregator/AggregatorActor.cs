@@ -66,6 +66,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private readonly HashSet<long> _emitted = [];
     private readonly Queue<long> _emittedOrder = new();
     private readonly Dictionary<long, Round> _rounds = [];
+    private readonly SortedDictionary<long, Decision> _deciding = [];
     private readonly NodeClockLags _lags = new();
     private readonly ThrottledReport<string> _lateReport;
     private ISourceQueueWithComplete<WindowMaximum>? _maximaQueue;
@@ -148,6 +149,8 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         Common();
         Receive<PartialWindow>(_ => Stash.Stash());
         Receive<PartialWitnessed>(_ => Stash.Stash());
+        Receive<DecisionWitnessed>(_ => Stash.Stash());
+        Receive<HeldDecision>(_ => Stash.Stash());
         Receive<Check>(_ => NoteTimerGap());
         Receive<CaughtUp>(_ => _catchingUp = false);
     }
@@ -157,10 +160,18 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         Common();
         Receive<PartialWindow>(partial => WhileConfirmed(() => OnPartial(partial), keepMessage: true));
         Receive<PartialWitnessed>(witnessed => WhileConfirmed(() => OnWitnessed(witnessed), keepMessage: true));
+        Receive<DecisionWitnessed>(witnessed => WhileConfirmed(() => OnDecisionWitnessed(witnessed), keepMessage: true));
+        Receive<HeldDecision>(held => WhileConfirmed(() => Adopt(held), keepMessage: true));
         Receive<Check>(_ =>
         {
             NoteTimerGap();
-            WhileConfirmed(EmitDue, keepMessage: false);
+            WhileConfirmed(
+                () =>
+                {
+                    AskWitnessesAgain();
+                    EmitDue();
+                },
+                keepMessage: false);
         });
         Receive<CaughtUp>(_ =>
         {
@@ -175,6 +186,8 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         Common();
         Receive<PartialWindow>(_ => { });
         Receive<PartialWitnessed>(_ => { });
+        Receive<DecisionWitnessed>(_ => { });
+        Receive<HeldDecision>(_ => { });
         Receive<Check>(_ => { });
         Receive<CaughtUp>(_ => { });
     }
@@ -413,11 +426,17 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     /// </summary>
     private void Witness(PartialWindow partial)
     {
-        var others = Reachable(AggregatorMembers()).Where(node => node != _cluster.SelfAddress).ToList();
-        foreach (var node in others.Count > 0 ? others : [_cluster.SelfAddress])
+        foreach (var node in Witnesses())
         {
             ReporterOf(node).Tell(new WitnessPartial(partial, _incarnation));
         }
+    }
+
+    /// <summary>The nodes that hold copies of what this singleton alone knows: the other reachable aggregator nodes, or its own node's journal.</summary>
+    private List<Address> Witnesses()
+    {
+        var others = Reachable(AggregatorMembers()).Where(node => node != _cluster.SelfAddress).ToList();
+        return others.Count > 0 ? others : [_cluster.SelfAddress];
     }
 
     private void OnWitnessed(PartialWitnessed witnessed)
@@ -462,7 +481,83 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
     }
 
+    /// <summary>
+    /// Decides the window from the shares it holds; it goes out once another process holds the
+    /// decision (<see cref="OnDecisionWitnessed"/>). A window with no reading has nothing to send.
+    /// </summary>
     private void Emit(long interval, IReadOnlyList<(PartialWindow Partial, IActorRef Reporter)> reports)
+    {
+        MarkEmitted(interval);
+        var partials = reports.Select(r => r.Partial).OrderBy(p => p.Node.ToString(), StringComparer.Ordinal).ToList();
+        if (Merge(partials) is not { } window)
+        {
+            Release(interval, reports);
+            return;
+        }
+
+        var decision = _deciding[interval] = new Decision(new RecordedWindow(window, partials, 0), reports);
+        AskWitnesses(interval, decision);
+    }
+
+    private void AskWitnesses(long interval, Decision decision)
+    {
+        decision.AskedAt = _monotonic.Elapsed;
+        foreach (var node in Witnesses())
+        {
+            ReporterOf(node).Tell(new WitnessDecision(interval, decision.Recorded, _incarnation));
+        }
+    }
+
+    /// <summary>A decision no node confirmed (its witness died or was cut off meanwhile) is asked of the witnesses of now.</summary>
+    private void AskWitnessesAgain()
+    {
+        foreach (var (interval, decision) in _deciding.Where(d => !d.Value.Witnessed && _monotonic.Elapsed - d.Value.AskedAt >= AggregatorSettings.ConfirmLease))
+        {
+            AskWitnesses(interval, decision);
+        }
+    }
+
+    /// <summary>Windows go out in order: a decision held by another process waits for the older ones.</summary>
+    private void OnDecisionWitnessed(DecisionWitnessed witnessed)
+    {
+        if (witnessed.Incarnation != _incarnation || !_deciding.TryGetValue(witnessed.Interval, out var decision))
+        {
+            return;
+        }
+
+        decision.Witnessed = true;
+        while (_deciding.Count > 0 && _deciding.First() is { Value.Witnessed: true } oldest)
+        {
+            _deciding.Remove(oldest.Key);
+            Publish(oldest.Key, oldest.Value.Recorded);
+            Release(oldest.Key, oldest.Value.Reports);
+        }
+    }
+
+    /// <summary>
+    /// A window a predecessor decided and a node still holds: it goes out as it was decided (with the
+    /// predecessor's incarnation), even if the predecessor sent it already, so that no window is
+    /// missing and none has two values. Shares of it that came meanwhile are late.
+    /// </summary>
+    private void Adopt(HeldDecision held)
+    {
+        if (_emitted.Contains(held.Interval))
+        {
+            return;
+        }
+
+        MarkEmitted(held.Interval);
+        Publish(held.Interval, held.Decision);
+        var reports = _open.Remove(held.Interval, out var partials) ? partials.Values.ToList() : [];
+        foreach (var (partial, _) in reports)
+        {
+            RecordLate(partial);
+        }
+
+        Release(held.Interval, reports);
+    }
+
+    private void MarkEmitted(long interval)
     {
         _emitted.Add(interval);
         _emittedOrder.Enqueue(interval);
@@ -470,18 +565,22 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         {
             _emitted.Remove(_emittedOrder.Dequeue());
         }
+    }
 
-        var partials = reports.Select(r => r.Partial).OrderBy(p => p.Node.ToString(), StringComparer.Ordinal).ToList();
-        if (Merge(partials) is { } window)
-        {
-            var recorded = new RecordedWindow(window, partials, 0);
-            Record(recorded);
-            _metrics?.OnRecorded(recorded, _clock());
-            _log.Info(WindowMaximum.LogTemplate, window.LogValues());
-            _ledger?.Emitted(interval, window, partials.Select(p => (p.Node.ToString(), p.Count)));
-            _maximaQueue?.OfferAsync(window);
-        }
+    /// <summary>Records the window, logs it and sends it to <c>max</c>.</summary>
+    private void Publish(long interval, RecordedWindow recorded)
+    {
+        var window = recorded.Window;
+        Record(recorded);
+        _metrics?.OnRecorded(recorded, _clock());
+        _log.Info(WindowMaximum.LogTemplate, window.LogValues());
+        _ledger?.Emitted(interval, window, recorded.Partials.Select(p => (p.Node.ToString(), p.Count)));
+        _maximaQueue?.OfferAsync(window);
+    }
 
+    /// <summary>Tells the nodes the window went out: the shares and copies they hold for it can go.</summary>
+    private void Release(long interval, IReadOnlyList<(PartialWindow Partial, IActorRef Reporter)> reports)
+    {
         foreach (var (partial, reporter) in reports)
         {
             reporter.Tell(new PartialAcknowledged(partial.Node, interval, partial.Seq, _incarnation, Emitted: true));
@@ -567,6 +666,14 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private sealed record Round(TimeSpan StartedAt, int Quorum, int Reachable)
     {
         public HashSet<IActorRef> Confirmations { get; } = [];
+    }
+
+    /// <summary>A window decided and waiting for another process to hold the decision, with the shares it merged and their reporters.</summary>
+    private sealed record Decision(RecordedWindow Recorded, IReadOnlyList<(PartialWindow Partial, IActorRef Reporter)> Reports)
+    {
+        public TimeSpan AskedAt { get; set; }
+
+        public bool Witnessed { get; set; }
     }
 
     /// <summary>Sent to itself behind the shares it took from its stash.</summary>

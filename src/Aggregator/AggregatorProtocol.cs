@@ -66,7 +66,20 @@ public static class AggregatorProtocol
 
     public sealed record PartialWitnessed(Address Node, long Interval, long Seq, long Incarnation) : IAggregatorMessage;
 
-    /// <summary>Told every aggregator node: the window went out; copies held for it can go.</summary>
+    /// <summary>
+    /// A window as the singleton decided it, for another aggregator node to hold (a lone singleton's
+    /// own node keeps it in its journal) before it goes to <c>max</c>: should the singleton's node die
+    /// before every node heard it went out, the next singleton sends this very window, never a recount
+    /// of the shares, so that a window never has two values.
+    /// </summary>
+    public sealed record WitnessDecision(long Interval, RecordedWindow Decision, long Incarnation) : IAggregatorMessage;
+
+    public sealed record DecisionWitnessed(long Interval, long Incarnation) : IAggregatorMessage;
+
+    /// <summary>A decision a node holds, sent to a new singleton incarnation, which sends it to <c>max</c> as it stands.</summary>
+    public sealed record HeldDecision(long Interval, RecordedWindow Decision) : IAggregatorMessage;
+
+    /// <summary>Told every aggregator node: the window went out; copies and decisions held for it can go.</summary>
     public sealed record WindowEmitted(long Interval, long Incarnation) : IAggregatorMessage;
 
     /// <summary>A cluster-wide window as the singleton recorded it, with the partials it merged.</summary>

@@ -1,12 +1,14 @@
 using System.Text.Json;
+using ActorDemo.Shared.Serialization;
 using Akka.Actor;
 using static ActorDemo.Aggregator.AggregatorProtocol;
 
 namespace ActorDemo.Aggregator;
 
 /// <summary>
-/// A lone aggregator's second copy of its acknowledged shares: no other node can hold them, so they
-/// are kept in a file of the node's state folder, and a node killed and restarted with the same
+/// A lone aggregator's second copy of its acknowledged shares and of the windows its singleton
+/// decided and has not yet seen go out: no other node can hold them, so they are kept in a file of
+/// the node's state folder, and a node killed and restarted with the same
 /// folder (a restarted process, a restarted container of the same pod) still counts them. Written
 /// whole on every change (a few windows at most) to a new file moved over the old, so a kill never
 /// leaves half of it; flushed to the disk, so a machine that stops does not lose it either.
@@ -36,8 +38,8 @@ public sealed class ShareJournal(string directory, string source)
     public string Source { get; } = source;
 
     /// <summary>
-    /// The shares kept by a previous run of this node, as shares of <paramref name="node"/>. A journal
-    /// of another source is moved aside, not loaded.
+    /// What a previous run of this node kept, its shares as shares of <paramref name="node"/>. A
+    /// journal of another source is moved aside, not loaded.
     /// </summary>
     /// <exception cref="IOException">The file is there but cannot be read or moved.</exception>
     /// <exception cref="JsonException">The file is not a journal.</exception>
@@ -45,25 +47,27 @@ public sealed class ShareJournal(string directory, string source)
     {
         if (!File.Exists(Path))
         {
-            return new Kept([], null);
+            return new Kept([], [], null);
         }
 
-        var journal = JsonSerializer.Deserialize<Contents>(File.ReadAllBytes(Path)) ?? throw new JsonException("the file holds null");
+        var journal = JsonSerializer.Deserialize<Contents>(File.ReadAllBytes(Path), Json) ?? throw new JsonException("the file holds null");
         if (journal.Source != Source)
         {
             var aside = $"{Path}.{DateTimeOffset.UtcNow:yyyyMMddTHHmmss}.other-source";
             File.Move(Path, aside);
-            return new Kept([], new ForeignJournal(journal.Source, aside));
+            return new Kept([], [], new ForeignJournal(journal.Source, aside));
         }
 
-        return new Kept(journal.Shares.Select(e => new PartialWindow(node, e.Interval, e.WindowStart, e.WindowEnd, e.Max, e.DeviceId, e.Count, e.Duplicates, e.ClosedAt, e.Seq, e.Closed)).ToList(), null);
+        var shares = journal.Shares.Select(e => new PartialWindow(node, e.Interval, e.WindowStart, e.WindowEnd, e.Max, e.DeviceId, e.Count, e.Duplicates, e.ClosedAt, e.Seq, e.Closed)).ToList();
+        return new Kept(shares, journal.Decisions ?? [], null);
     }
 
     /// <summary>Replaces what the journal holds; an empty journal is no file.</summary>
-    public void Save(IEnumerable<PartialWindow> shares)
+    public void Save(IEnumerable<PartialWindow> shares, IEnumerable<HeldDecision> decisions)
     {
         var entries = shares.Select(p => new Entry(p.Interval, p.WindowStart, p.WindowEnd, p.Max, p.DeviceId, p.Count, p.Duplicates, p.ClosedAt, p.Seq, p.Closed)).ToList();
-        if (entries.Count == 0)
+        var decided = decisions.ToList();
+        if (entries.Count == 0 && decided.Count == 0)
         {
             File.Delete(Path);
             return;
@@ -73,20 +77,22 @@ public sealed class ShareJournal(string directory, string source)
         var next = Path + ".next";
         using (var file = new FileStream(next, FileMode.Create, FileAccess.Write))
         {
-            JsonSerializer.Serialize(file, new Contents(Source, entries));
+            JsonSerializer.Serialize(file, new Contents(Source, entries, decided), Json);
             file.Flush(flushToDisk: true);
         }
 
         File.Move(next, Path, overwrite: true);
     }
 
-    /// <summary>What a previous run kept: its shares, or none and the journal of another source it found.</summary>
-    public sealed record Kept(IReadOnlyList<PartialWindow> Shares, ForeignJournal? Foreign);
+    /// <summary>What a previous run kept: its shares and decided windows, or none and the journal of another source it found.</summary>
+    public sealed record Kept(IReadOnlyList<PartialWindow> Shares, IReadOnlyList<HeldDecision> Decisions, ForeignJournal? Foreign);
 
     /// <summary>A journal written by a node that read <paramref name="Source"/>, now at <paramref name="MovedTo"/>.</summary>
     public sealed record ForeignJournal(string Source, string MovedTo);
 
-    private sealed record Contents(string Source, List<Entry> Shares);
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonMessageSerializer.AddressConverter() } };
+
+    private sealed record Contents(string Source, List<Entry> Shares, List<HeldDecision>? Decisions);
 
     private sealed record Entry(
         long Interval, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double? Max, string? DeviceId, int Count, int Duplicates, DateTimeOffset ClosedAt, long Seq, bool Closed);

@@ -13,10 +13,11 @@ namespace ActorDemo.Aggregator;
 /// the singleton acknowledged a snapshot that covers it, a fraction of a second after it arrived.
 /// The reporter keeps each window's latest snapshot until the window went out, and sends them all
 /// again to a new singleton incarnation, so a hand-over loses no acknowledged share. It also answers
-/// the singleton's incarnation checks and holds copies of the singleton's own node's shares: in
-/// memory for another node, in its <see cref="ShareJournal"/> for its own when the singleton is
-/// alone. What the journal kept from a previous run of the node is counted again, added to the
-/// shares of the same windows.
+/// the singleton's incarnation checks and holds copies of the singleton's own node's shares and of
+/// the windows it decided, until they went out: in memory for another node, in its
+/// <see cref="ShareJournal"/> for its own when the singleton is alone. What the journal kept from a
+/// previous run of the node is counted again, added to the shares of the same windows, and its
+/// decided windows go to the next singleton as they stand.
 /// </summary>
 public sealed class WindowReporter : ReceiveActor, IWithTimers
 {
@@ -34,6 +35,8 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     private readonly ClusterClock _clock;
     private readonly Dictionary<long, PartialWindow> _journaled = [];
     private readonly Dictionary<long, PartialWindow> _carried = [];
+    private readonly SortedDictionary<long, HeldDecision> _decisions = [];
+    private readonly Dictionary<long, HeldDecision> _journaledDecisions = [];
     private readonly List<IActorRef> _drainWaiters = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _seq;
@@ -58,6 +61,7 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
         Receive<PartialAcknowledged>(OnAcknowledged);
         Receive<ConfirmIncarnation>(OnConfirm);
         Receive<WitnessPartial>(OnWitness);
+        Receive<WitnessDecision>(OnWitnessDecision);
         Receive<WindowEmitted>(OnEmitted);
         Receive<Resend>(_ =>
         {
@@ -96,6 +100,17 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
         if (journal.Foreign is { } foreign)
         {
             _log.Warning("The share journal in {0} was written by a node reading {1}, not {2} as this one does; its readings are not counted here. It is moved to {3}; give each pipeline's aggregator a --state-dir of its own.", _journal.Path, foreign.Source, _journal.Source, foreign.MovedTo);
+        }
+
+        foreach (var decision in journal.Decisions)
+        {
+            _decisions[decision.Interval] = decision;
+            _journaledDecisions[decision.Interval] = decision;
+        }
+
+        if (journal.Decisions.Count > 0)
+        {
+            _log.Warning("{0} windows that a previous run of this node decided but may not have sent to 'max' go to the singleton again from {1}, as they were decided.", journal.Decisions.Count, _journal.Path);
         }
 
         var kept = journal.Shares;
@@ -238,6 +253,31 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
         Sender.Tell(new PartialWitnessed(partial.Node, partial.Interval, _witnessed[key].Seq, witness.Incarnation));
     }
 
+    /// <summary>
+    /// Holds a window the singleton decided until it went out; the singleton's own node (a lone
+    /// singleton's) keeps it on disk first. Confirmed even when the disk fails: the readings of a lone
+    /// aggregator whose journal fails are settled only once their window went out (see
+    /// <see cref="SaveJournal"/>), so none is lost, and a window would otherwise never go out.
+    /// </summary>
+    private void OnWitnessDecision(WitnessDecision witness)
+    {
+        if (!Observe(witness.Incarnation))
+        {
+            Sender.Tell(new IncarnationSuperseded(_newestIncarnation));
+            return;
+        }
+
+        var decision = new HeldDecision(witness.Interval, witness.Decision);
+        _decisions[witness.Interval] = decision;
+        if (Sender.Path.Address.HasLocalScope)
+        {
+            _journaledDecisions[witness.Interval] = decision;
+            SaveJournal();
+        }
+
+        Sender.Tell(new DecisionWitnessed(witness.Interval, witness.Incarnation));
+    }
+
     private void OnEmitted(WindowEmitted emitted)
     {
         if (!Observe(emitted.Incarnation))
@@ -251,7 +291,8 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
             _witnessed.Remove(key);
         }
 
-        if (_journaled.Remove(emitted.Interval))
+        _decisions.Remove(emitted.Interval);
+        if (_journaled.Remove(emitted.Interval) | _journaledDecisions.Remove(emitted.Interval))
         {
             SaveJournal();
         }
@@ -278,7 +319,7 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     {
         try
         {
-            _journal.Save(_journaled.Values);
+            _journal.Save(_journaled.Values, _journaledDecisions.Values);
             if (_journalFailing)
             {
                 _journalFailing = false;
@@ -331,6 +372,11 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
             foreach (var held in _witnessed.Values)
             {
                 Sender.Tell(held);
+            }
+
+            foreach (var decision in _decisions.Values)
+            {
+                Sender.Tell(decision);
             }
         }
 

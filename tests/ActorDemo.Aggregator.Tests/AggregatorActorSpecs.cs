@@ -375,6 +375,47 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         subscriber.ExpectNoMsg(TimeSpan.Zero);
     }
 
+    [Fact]
+    public void A_window_goes_out_only_once_another_aggregator_node_holds_its_decision()
+    {
+        var a = Self();
+        var witness = CreateTestProbe();
+        var b = JoinWitness(witness);
+        var (aggregator, subscriber) = Start(history: 10);
+        aggregator.Tell(Partial(a, First, 22, "sensor-a-0001", 10), ActorRefs.Nobody);
+        aggregator.Tell(Partial(b, First, 23, "sensor-b-0001", 5), ActorRefs.Nobody);
+
+        var asked = witness.FishForMessage<WitnessDecision>(_ => true);
+        aggregator.Tell(new GetHistory(10));
+        Assert.Empty(ExpectMsg<History>().Windows);
+        Assert.Equal((23.0, 15), (asked.Decision.Window.Max, asked.Decision.Window.Count));
+        witness.Reply(new DecisionWitnessed(asked.Interval, asked.Incarnation));
+
+        Assert.Equal(asked.Decision.Window, subscriber.ExpectMsg<WindowRecorded>().Window.Window);
+    }
+
+    [Fact]
+    public void A_window_a_predecessor_decided_goes_out_as_it_was_decided_not_as_the_shares_now_add_up()
+    {
+        var (a, b) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10);
+        ConfirmedIncarnation(aggregator);
+        var decided = new RecordedWindow(new WindowMaximum(First.Start, First.End, 22, "sensor-a-0001", 15, 2, Incarnation: 7), [Partial(a, First, 22, "sensor-a-0001", 10), Partial(b, First, 21, "sensor-b-0001", 5)], 0);
+
+        aggregator.Tell(Partial(a, First, 22, "sensor-a-0001", 10), ActorRefs.Nobody);
+        aggregator.Tell(new HeldDecision(First.Index, decided), ActorRefs.Nobody);
+        aggregator.Tell(Partial(b, First, 21, "sensor-b-0001", 9, seq: 2), ActorRefs.Nobody);
+
+        Assert.Equal(decided.Window, subscriber.ExpectMsg<WindowRecorded>().Window.Window);
+        // b's later share is late: in the history, not on 'max' again.
+        AwaitAssert(() =>
+        {
+            aggregator.Tell(new GetHistory(10));
+            var recorded = Assert.Single(ExpectMsg<History>().Windows);
+            Assert.Equal((1, 19, 7L), (recorded.Late, recorded.Window.Count, recorded.Window.Incarnation));
+        });
+    }
+
     private static PartialWindow Partial(Address node, WindowInterval interval, double? max, string? device, int count, long seq = 1, bool closed = true) =>
         new(node, interval.Index, interval.Start, interval.End, max, device, count, 0, interval.End, seq, closed);
 
@@ -414,18 +455,34 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
 
     private Address Join() => Cluster.Get(JoinSystem()).SelfAddress;
 
-    /// <summary>Another aggregator node, joined and seen Up by this test's node.</summary>
-    private ActorSystem JoinSystem()
+    /// <summary>Another aggregator node, joined and seen Up by this test's node, with a reporter of its own unless <paramref name="reporter"/> starts another.</summary>
+    private ActorSystem JoinSystem(Action<ActorSystem>? reporter = null)
     {
         var other = ActorSystem.Create(Sys.Name, NodeConfig);
         _others.Add(other);
-        StartReporter(other);
+        (reporter ?? StartReporter)(other);
         Cluster.Get(other).Join(Cluster.Get(Sys).SelfAddress);
         var address = Cluster.Get(other).SelfAddress;
         AwaitAssert(
             () => Assert.Contains(Cluster.Get(Sys).State.Members, m => m.Address == address && m.Status == MemberStatus.Up),
             TimeSpan.FromSeconds(20));
         return other;
+    }
+
+    /// <summary>
+    /// Another aggregator node whose reporter confirms every incarnation and passes all else to
+    /// <paramref name="witness"/>, which answers for it (or not).
+    /// </summary>
+    private Address JoinWitness(TestProbe witness) =>
+        Cluster.Get(JoinSystem(node => node.ActorOf(Props.Create(() => new ConfirmingWitness(witness)), AggregatorHosting.ReporterName))).SelfAddress;
+
+    private sealed class ConfirmingWitness : ReceiveActor
+    {
+        public ConfirmingWitness(IActorRef witness)
+        {
+            Receive<ConfirmIncarnation>(confirm => Sender.Tell(new IncarnationConfirmed(confirm.Incarnation, confirm.Round, -1)));
+            ReceiveAny(message => witness.Forward(message));
+        }
     }
 
     /// <summary>The node's reporter, with a journal in a folder of its own; the partials of these specs come from probes, so it sends none itself.</summary>

@@ -181,7 +181,7 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
     [Fact]
     public void What_a_previous_run_kept_is_counted_again_and_added_to_this_runs_share_of_the_same_window()
     {
-        _journal.Save([Kept(seq: 40, count: 5, closed: false) with { Max = 30, DeviceId = "sensor-a-0009" }]);
+        _journal.Save([Kept(seq: 40, count: 5, closed: false) with { Max = 30, DeviceId = "sensor-a-0009" }], []);
         var singleton = CreateTestProbe();
         var reporter = Sys.ActorOf(WindowReporter.Props(singleton, Node, _journal));
 
@@ -196,7 +196,7 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
     public void A_window_a_previous_run_kept_goes_to_the_singleton_as_this_nodes_closed_share()
     {
         var kept = Kept(seq: 40, count: 5, closed: false);
-        _journal.Save([kept]);
+        _journal.Save([kept], []);
         var singleton = CreateTestProbe();
         var reporter = Sys.ActorOf(WindowReporter.Props(singleton, Node, _journal));
 
@@ -208,7 +208,7 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
     [Fact]
     public void What_a_node_reading_another_source_kept_is_not_counted_and_is_moved_aside()
     {
-        new ShareJournal(Path.GetDirectoryName(_journal.Path)!, "amqp://127.0.0.1:5673/temperature").Save([Kept(seq: 40, count: 5, closed: false)]);
+        new ShareJournal(Path.GetDirectoryName(_journal.Path)!, "amqp://127.0.0.1:5673/temperature").Save([Kept(seq: 40, count: 5, closed: false)], []);
         var singleton = CreateTestProbe();
         var reporter = Sys.ActorOf(WindowReporter.Props(singleton, Node, _journal));
 
@@ -218,6 +218,46 @@ public sealed class WindowReporterSpecs(ITestOutputHelper output) : RouterSpec(o
         Assert.False(File.Exists(_journal.Path));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(_journal.Path)!, "*.other-source"));
     }
+
+    [Fact]
+    public void A_lone_singletons_decision_is_on_disk_before_it_is_confirmed_and_leaves_it_once_the_window_went_out()
+    {
+        var singleton = CreateTestProbe();
+        var reporter = Sys.ActorOf(WindowReporter.Props(singleton, Node, _journal));
+        var decision = Decision();
+
+        reporter.Tell(new WitnessDecision(Interval.Index, decision, 5), singleton);
+
+        Assert.Equal(new DecisionWitnessed(Interval.Index, 5), singleton.ExpectMsg<DecisionWitnessed>());
+        AssertSameDecision(decision, Assert.Single(_journal.Load(Node).Decisions).Decision);
+        reporter.Tell(new WindowEmitted(Interval.Index, 5), singleton);
+        AwaitAssert(() => Assert.False(File.Exists(_journal.Path)));
+    }
+
+    [Fact]
+    public void A_decision_a_previous_run_kept_goes_to_the_next_singleton_as_it_stands()
+    {
+        var decision = Decision();
+        _journal.Save([], [new HeldDecision(Interval.Index, decision)]);
+        var singleton = CreateTestProbe();
+        var reporter = Sys.ActorOf(WindowReporter.Props(singleton, Node, _journal));
+
+        reporter.Tell(new ConfirmIncarnation(5, 1, DateTimeOffset.UnixEpoch), singleton);
+
+        var held = singleton.FishForMessage<HeldDecision>(_ => true);
+        Assert.Equal(Interval.Index, held.Interval);
+        AssertSameDecision(decision, held.Decision);
+    }
+
+    private static void AssertSameDecision(RecordedWindow expected, RecordedWindow actual)
+    {
+        Assert.Equal(expected.Window, actual.Window);
+        Assert.Equal(expected.Partials, actual.Partials);
+    }
+
+    /// <summary>A window as a singleton decided it from this node's share alone.</summary>
+    private static RecordedWindow Decision() =>
+        new(new WindowMaximum(Interval.Start, Interval.End, 24, "sensor-a-0001", 7, 1, 4), [Kept(seq: 3, count: 7, closed: true)], 0);
 
     /// <summary>A share of this node's, as the singleton asks its node to keep it.</summary>
     private static PartialWindow Kept(long seq, int count, bool closed) =>

@@ -7,11 +7,16 @@ using Amqp.Framing;
 
 namespace ActorDemo.Testing;
 
-/// <summary>The window maxima the aggregators send to the address <c>max</c>, read as any consumer of it would.</summary>
+/// <summary>
+/// The window maxima the aggregators send to the address <c>max</c>, read as any consumer of it would:
+/// a window sent again as it was (by the next singleton, when the previous one's node died in the
+/// instant after sending it) is kept once and counted in <see cref="Repeated"/>.
+/// </summary>
 public sealed class WindowMaxima
 {
     private readonly List<WindowOnWire> _windows = [];
     private readonly List<DateTimeOffset> _arrivals = [];
+    private int _repeated;
 
     private WindowMaxima()
     {
@@ -40,6 +45,9 @@ public sealed class WindowMaxima
         }
     }
 
+    /// <summary>Windows that came again, identical to one read before.</summary>
+    public int Repeated => Volatile.Read(ref _repeated);
+
     /// <summary>Readings counted in all windows read so far.</summary>
     public long Counted => Windows.Sum(w => (long)w.Count);
 
@@ -54,6 +62,12 @@ public sealed class WindowMaxima
                     message.Accept();
                     lock (maxima._windows)
                     {
+                        if (maxima._windows.Contains(window))
+                        {
+                            maxima._repeated++;
+                            return;
+                        }
+
                         maxima._windows.Add(window);
                         maxima._arrivals.Add(DateTimeOffset.UtcNow);
                     }

@@ -38,7 +38,8 @@ public abstract class JsonMessageSerializer : SerializerWithStringManifest
             ? JsonSerializer.Deserialize(bytes, type, _options) ?? throw new SerializationException($"A '{manifest}' message was empty.")
             : throw new SerializationException($"{GetType().Name} knows no message '{manifest}'; is the other node a different version?");
 
-    private sealed class AddressConverter : JsonConverter<Address>
+    /// <summary>An Akka address as its string form; also what files that name nodes use.</summary>
+    public sealed class AddressConverter : JsonConverter<Address>
     {
         public override Address Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             Address.Parse(reader.GetString() ?? throw new JsonException("An address is missing."));
