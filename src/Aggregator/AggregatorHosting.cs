@@ -70,7 +70,7 @@ public static class AggregatorHosting
         {
             // Only the singleton sends to 'max', one cluster-wide maximum per window; it opens the link where it runs.
             var endpoint = amqp.Endpoint();
-            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery })
+            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery, Durable = amqp.Durable, Capabilities = amqp.CapabilityList() })
                 .MapMaterializedValue(sink => links.Register(MaximaLink, amqp.MaxAddress, sink.Metrics)));
         }
 
@@ -137,7 +137,7 @@ public static class AggregatorHosting
         var endpoint = amqp.Endpoint($"actordemo-aggregator-{self.Host}-{self.Port}");
         var log = Logging.GetLogger(system, "readings");
 
-        var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit })
+        var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit, Durable = amqp.Durable, Capabilities = amqp.CapabilityList() })
             .MapMaterializedValue(metrics => links.Register(ReadingsLink, amqp.Address, metrics))
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
             .Via(WindowStream.Readings(rejected, clock.Now, windowMetrics))

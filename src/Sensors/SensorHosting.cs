@@ -60,7 +60,7 @@ public static class SensorHosting
                 stall.Observe(services.GetRequiredService<NodeMeter>().Meter);
                 var links = services.GetRequiredService<AmqpLinks>();
                 var ledger = services.GetService<ReadingLedger>();
-                var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery, OnAccepted = ledger is null ? null : ledger.Accepted })
+                var sink = AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery, Durable = amqp.Durable, Capabilities = amqp.CapabilityList(), OnAccepted = ledger is null ? null : ledger.Accepted })
                     .MapMaterializedValue(handle =>
                     {
                         links.Register(ReadingsLink, amqp.Address, handle.Metrics);

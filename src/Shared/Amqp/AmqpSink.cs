@@ -131,7 +131,12 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
             var attach = new Attach
             {
                 Source = new global::Amqp.Framing.Source(),
-                Target = new Target { Address = settings.Address },
+                Target = new Target
+                {
+                    Address = settings.Address,
+                    Capabilities = LinkSettingsValidation.Symbols(settings.Capabilities),
+                    Durable = LinkSettingsValidation.TerminusDurability(settings.Durable),
+                },
                 SndSettleMode = AtLeastOnce ? SenderSettleMode.Unsettled : SenderSettleMode.Mixed,
             };
             _link = new SenderLink(session, name, attach, onAttached);
@@ -193,6 +198,12 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
         private void Send(SenderLink link, Message message)
         {
             var sequence = _nextSequence++;
+            if (_stage.Settings.Durable)
+            {
+                message.Header ??= new Header();
+                message.Header.Durable = true;
+            }
+
             if (AtLeastOnce)
             {
                 link.Send(message, _outcomeCallback, null);

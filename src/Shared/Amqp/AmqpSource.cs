@@ -108,7 +108,12 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings)
             var generation = Generation;
             var settings = _stage.Settings;
             var name = settings.LinkName ?? $"{settings.Address}-receiver-{Guid.NewGuid():N}";
-            _link = new ReceiverLink(session, name, new global::Amqp.Framing.Source { Address = settings.Address }, onAttached);
+            _link = new ReceiverLink(session, name, new global::Amqp.Framing.Source
+            {
+                Address = settings.Address,
+                Capabilities = LinkSettingsValidation.Symbols(settings.Capabilities),
+                Durable = LinkSettingsValidation.TerminusDurability(settings.Durable),
+            }, onAttached);
             _link.AddClosedCallback(LostCallback(generation));
             var link = _link;
             var unsettled = _unsettled = new StrongBox<long>();

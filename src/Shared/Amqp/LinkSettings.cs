@@ -54,6 +54,16 @@ public sealed record AmqpSourceSettings(AmqpEndpoint Endpoint, string Address)
 
     public string? LinkName { get; init; }
 
+    /// <summary>Capabilities the link asks of its source node (a broker may need "queue" to know the address is one).</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>
+    /// Asks for a durable source (terminus durability "configuration"): a broker that creates the
+    /// queue on attach (RabbitMQ) makes it one that outlives its restart. The first link to a queue
+    /// that does not exist yet decides, so senders and receivers of one queue should agree.
+    /// </summary>
+    public bool Durable { get; init; }
+
     public ReconnectSettings Reconnect { get; init; } = ReconnectSettings.Default;
 
     /// <summary>
@@ -65,6 +75,7 @@ public sealed record AmqpSourceSettings(AmqpEndpoint Endpoint, string Address)
     internal void Validate()
     {
         LinkSettingsValidation.Address(Address);
+        LinkSettingsValidation.Capabilities(Capabilities);
         if (SettleTimeout < TimeSpan.Zero)
         {
             throw new AmqpSettingsException(nameof(SettleTimeout), $"{SettleTimeout} is negative.");
@@ -91,6 +102,16 @@ public sealed record AmqpSinkSettings(AmqpEndpoint Endpoint, string Address)
 
     public string? LinkName { get; init; }
 
+    /// <summary>Capabilities the link asks of its target node (a broker may need "queue" to know the address is one).</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>
+    /// Marks every message durable (its header) and asks for a durable target (terminus durability
+    /// "configuration"): a broker keeps the queue and the messages on disk, so that its restart does
+    /// not lose what it holds (RabbitMQ needs both). Routers pass the marks on and store nothing.
+    /// </summary>
+    public bool Durable { get; init; }
+
     public ReconnectSettings Reconnect { get; init; } = ReconnectSettings.Default;
 
     /// <summary>
@@ -102,6 +123,7 @@ public sealed record AmqpSinkSettings(AmqpEndpoint Endpoint, string Address)
     internal void Validate()
     {
         LinkSettingsValidation.Address(Address);
+        LinkSettingsValidation.Capabilities(Capabilities);
         if (MaxInFlight < 1)
         {
             throw new AmqpSettingsException(nameof(MaxInFlight), $"{MaxInFlight} is not positive (default {DefaultMaxInFlight}).");
@@ -113,6 +135,20 @@ public sealed record AmqpSinkSettings(AmqpEndpoint Endpoint, string Address)
 
 internal static class LinkSettingsValidation
 {
+    // Terminus durability "configuration": the node (a broker's queue) outlives the link and a restart.
+    public static uint TerminusDurability(bool durable) => durable ? 1u : 0u;
+
+    public static global::Amqp.Types.Symbol[]? Symbols(IReadOnlyList<string> capabilities) =>
+        capabilities.Count == 0 ? null : capabilities.Select(c => new global::Amqp.Types.Symbol(c)).ToArray();
+
+    public static void Capabilities(IReadOnlyList<string> capabilities)
+    {
+        if (capabilities.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new AmqpSettingsException(nameof(Capabilities), "a capability is empty; name each one, such as 'queue'.");
+        }
+    }
+
     public static void Address(string address)
     {
         if (string.IsNullOrWhiteSpace(address))

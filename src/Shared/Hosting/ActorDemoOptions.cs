@@ -155,6 +155,16 @@ public sealed class AmqpOptions
 
     public DeliveryMode Delivery { get; set; } = DeliveryMode.AtLeastOnce;
 
+    /// <summary>Whether senders mark messages durable, so that a broker keeps them on disk across its restart.</summary>
+    public bool Durable { get; set; }
+
+    /// <summary>Comma-separated capabilities every link asks of the address (a broker's, such as "queue"); none by default.</summary>
+    public string? Capabilities { get; set; }
+
+    /// <summary><see cref="Capabilities"/> as a list.</summary>
+    public IReadOnlyList<string> CapabilityList() =>
+        string.IsNullOrWhiteSpace(Capabilities) ? [] : Capabilities.Split(',', StringSplitOptions.TrimEntries);
+
     /// <summary>A PEM file of the CA that signed the router's certificate, for <c>amqps</c> to a router with a private CA.</summary>
     public string? CaFile { get; set; }
 

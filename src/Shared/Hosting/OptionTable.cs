@@ -112,6 +112,8 @@ public static class OptionTable
         Option("--credit", o => o.Amqp.Credit, "credit window of the aggregator's receiver; a reading holds one until the singleton acknowledged the share that counts it (a few hundred ms)", Executables.Aggregator),
         Option("--max-in-flight", o => o.Amqp.MaxInFlight, "unsettled sends a sender keeps in flight; a reading stays in flight until an aggregator settled it (a few hundred ms)"),
         Option("--delivery", o => o.Amqp.Delivery, "at-least-once or at-most-once"),
+        Option("--durable", o => o.Amqp.Durable, "ask for durable addresses and mark readings and maxima durable: a broker's queue (RabbitMQ, Artemis) keeps them on disk through its restart; give every node the same flag (the first link to a new queue decides its durability); routers store nothing either way"),
+        Option("--capabilities", o => o.Amqp.Capabilities, "comma-separated capabilities the links ask of the addresses ('queue' for Artemis and EnMasse's brokered queues; RabbitMQ needs none)", unset: "(none)"),
         Option("--hostname", o => o.Node.Hostname, "interface remoting binds"),
         Option("--public-hostname", o => o.Node.PublicHostname, "host other nodes reach this one at", unset: "(the hostname)"),
         Option("--port", o => o.Node.Port, "remoting port; 0 picks a free one"),

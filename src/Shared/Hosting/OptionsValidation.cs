@@ -52,7 +52,7 @@ public static class OptionsValidation
         AmqpEndpoint? amqpEndpoint = null;
         if (!routerProblem && CheckAmqp(problems, () => amqpEndpoint = amqp.Endpoint()))
         {
-            CheckAmqp(problems, () => new AmqpSourceSettings(amqpEndpoint!, amqp.Address) { Credit = amqp.Credit }.Validate());
+            CheckAmqp(problems, () => new AmqpSourceSettings(amqpEndpoint!, amqp.Address) { Credit = amqp.Credit, Capabilities = amqp.CapabilityList() }.Validate());
             CheckAmqp(problems, () => new AmqpSinkSettings(amqpEndpoint!, amqp.Address) { MaxInFlight = amqp.MaxInFlight, Delivery = amqp.Delivery }.Validate());
         }
 

@@ -30,6 +30,9 @@ public abstract class QueueConformanceSpecs(ITestOutputHelper output) : Akka.Tes
     /// <summary>Whether deliveries a consumer left unsettled are given to the next one (a broker that takes readings needs it).</summary>
     protected abstract bool RedeliversUnsettled { get; }
 
+    /// <summary>Whether messages marked durable are on disk, so that the broker's restart keeps them.</summary>
+    protected abstract bool KeepsDurableMessages { get; }
+
     public async Task InitializeAsync() => _broker = await StartBrokerAsync();
 
     public async Task DisposeAsync()
@@ -95,6 +98,30 @@ public abstract class QueueConformanceSpecs(ITestOutputHelper output) : Akka.Tes
         Assert.Equal(["reading 0", "reading 1", "reading 2"], again.Order());
     }
 
+    /// <summary>The Proton example broker keeps its queues in memory only: a restart empties them.</summary>
+    [Fact]
+    public async Task Messages_our_sink_marks_durable_outlive_a_restart_of_the_broker_except_on_the_proton_example_broker()
+    {
+        var sent = Source.From(Enumerable.Range(0, 20)).Select(i => new Message($"reading {i}"))
+            .RunWith(AmqpSink.Create(new AmqpSinkSettings(Broker.Endpoint, QueueAddress(_queue)) { Durable = true }), Sys.Materializer());
+        await sent.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(20, sent.Metrics.Accepted);
+
+        await Broker.RestartAsync();
+
+        var received = AmqpSource.Create(new AmqpSourceSettings(Broker.Endpoint, QueueAddress(_queue)) { Durable = true })
+            .Select(message =>
+            {
+                message.Accept();
+                return (string)message.Message.Body;
+            })
+            .TakeWithin(KeepsDurableMessages ? Wait : TimeSpan.FromSeconds(1))
+            .Take(20)
+            .RunWith(Sink.Seq<string>(), Sys.Materializer());
+
+        Assert.Equal(KeepsDurableMessages ? Enumerable.Range(0, 20).Select(i => $"reading {i}") : [], await received.WaitAsync(Wait + Wait));
+    }
+
     [Fact]
     public async Task Our_sink_sends_to_a_queue_no_one_reads_and_our_source_takes_every_message_afterwards()
     {
@@ -124,6 +151,8 @@ public sealed class RabbitMqQueueSpecs(ITestOutputHelper output) : QueueConforma
 
     protected override bool RedeliversUnsettled => true;
 
+    protected override bool KeepsDurableMessages => true;
+
     protected override async Task<TestRouter> StartBrokerAsync() => await RabbitMqFixture.StartAsync();
 }
 
@@ -132,6 +161,8 @@ public sealed class ProtonBrokerQueueSpecs(ITestOutputHelper output) : QueueConf
     protected override string QueueAddress(string name) => name;
 
     protected override bool RedeliversUnsettled => false;
+
+    protected override bool KeepsDurableMessages => false;
 
     protected override async Task<TestRouter> StartBrokerAsync() => await ProtonBrokerFixture.StartAsync();
 }
