@@ -25,6 +25,13 @@ public sealed record AggregatorSettings(int HistoryLimit, TimeSpan GracePeriod)
     /// </summary>
     public static readonly TimeSpan ConfirmLease = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the nodes hold a window's decision after it was handed to the <c>max</c> link, at
+    /// most, when no acceptance comes (nobody reads <c>max</c>, or the router is down): the bound on
+    /// what they keep.
+    /// </summary>
+    public static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(30);
+
     /// <summary>How often open windows are checked against the grace period.</summary>
     public TimeSpan CheckInterval => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Math.Min(GracePeriod.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks)));
 }
@@ -67,6 +74,9 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private readonly Queue<long> _emittedOrder = new();
     private readonly Dictionary<long, Round> _rounds = [];
     private readonly SortedDictionary<long, Decision> _deciding = [];
+    private readonly Dictionary<DateTimeOffset, Sent> _sent = [];
+    private readonly MaximaAcceptance? _acceptance;
+    private bool _acceptanceWarned;
     private readonly NodeClockLags _lags = new();
     private readonly ThrottledReport<string> _lateReport;
     private ISourceQueueWithComplete<WindowMaximum>? _maximaQueue;
@@ -85,8 +95,10 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     /// <param name="clock">The singleton's clock, against which the grace period runs.</param>
     /// <param name="metrics">Told every window recorded; none where nothing is exported (specs).</param>
     /// <param name="ledger">Told every window emitted, before it goes to <c>max</c>; none when the node keeps no ledger.</param>
-    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock, WindowMetrics? metrics, ReadingLedger? ledger)
+    /// <param name="acceptance">Says which windows <c>max</c> accepted; none when <c>max</c> gives no outcome (at-most-once), and a window is let go of when sent.</param>
+    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock, WindowMetrics? metrics, ReadingLedger? ledger, MaximaAcceptance? acceptance)
     {
+        _acceptance = acceptance;
         _ledger = ledger;
         _settings = settings;
         _maxima = maxima;
@@ -107,8 +119,9 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null, ReadingLedger? ledger = null) =>
-        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow), metrics, ledger));
+    public static Props Props(
+        AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null, ReadingLedger? ledger = null, MaximaAcceptance? acceptance = null) =>
+        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow), metrics, ledger, acceptance));
 
     private bool Confirmed => _monotonic.Elapsed < _leaseUntil;
 
@@ -128,6 +141,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         if (_maxima is not null)
         {
             _maximaQueue = Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead).To(_maxima).Run(Context.Materializer().WithNamePrefix(AggregatorHosting.MaximaLink));
+            _acceptance?.Attach(Self);
         }
 
         _lastCheck = _monotonic.Elapsed;
@@ -140,6 +154,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     {
         _lateReport.Dispose();
         _cluster.Unsubscribe(Self);
+        _acceptance?.Detach(Self);
         _maximaQueue?.Complete();
     }
 
@@ -169,6 +184,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
                 () =>
                 {
                     AskWitnessesAgain();
+                    StopWaitingForAcceptance();
                     EmitDue();
                 },
                 keepMessage: false);
@@ -206,6 +222,13 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return false;
         });
         Receive<Confirm>(_ => StartRound());
+        Receive<MaximumAccepted>(accepted =>
+        {
+            if (_sent.Remove(accepted.WindowStart, out var sent))
+            {
+                Release(sent.Interval, sent.Reports);
+            }
+        });
         Receive<IncarnationConfirmed>(OnConfirmed);
         Receive<IncarnationSuperseded>(OnSuperseded);
         Receive<ClusterEvent.MemberUp>(up => MemberUp(up.Member, _clock()));
@@ -529,8 +552,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         while (_deciding.Count > 0 && _deciding.First() is { Value.Witnessed: true } oldest)
         {
             _deciding.Remove(oldest.Key);
-            Publish(oldest.Key, oldest.Value.Recorded);
-            Release(oldest.Key, oldest.Value.Reports);
+            Publish(oldest.Key, oldest.Value.Recorded, oldest.Value.Reports);
         }
     }
 
@@ -547,14 +569,12 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
 
         MarkEmitted(held.Interval);
-        Publish(held.Interval, held.Decision);
         var reports = _open.Remove(held.Interval, out var partials) ? partials.Values.ToList() : [];
+        Publish(held.Interval, held.Decision, reports);
         foreach (var (partial, _) in reports)
         {
             RecordLate(partial);
         }
-
-        Release(held.Interval, reports);
     }
 
     private void MarkEmitted(long interval)
@@ -567,15 +587,46 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
     }
 
-    /// <summary>Records the window, logs it and sends it to <c>max</c>.</summary>
-    private void Publish(long interval, RecordedWindow recorded)
+    /// <summary>
+    /// Records the window, logs it and sends it to <c>max</c>; the nodes let go of it once <c>max</c>
+    /// accepted it (or at once where no outcome comes).
+    /// </summary>
+    private void Publish(long interval, RecordedWindow recorded, IReadOnlyList<(PartialWindow Partial, IActorRef Reporter)> reports)
     {
         var window = recorded.Window;
         Record(recorded);
         _metrics?.OnRecorded(recorded, _clock());
         _log.Info(WindowMaximum.LogTemplate, window.LogValues());
         _ledger?.Emitted(interval, window, recorded.Partials.Select(p => (p.Node.ToString(), p.Count)));
-        _maximaQueue?.OfferAsync(window);
+        if (_maximaQueue is null || _acceptance is null)
+        {
+            _maximaQueue?.OfferAsync(window);
+            Release(interval, reports);
+            return;
+        }
+
+        _sent[window.WindowStart] = new Sent(interval, reports, _monotonic.Elapsed);
+        _maximaQueue.OfferAsync(window);
+    }
+
+    /// <summary>Windows <c>max</c> has not accepted within <see cref="AggregatorSettings.AcceptanceWait"/> are let go of, so that what the nodes hold stays bounded.</summary>
+    private void StopWaitingForAcceptance()
+    {
+        var overdue = _sent.Where(s => _monotonic.Elapsed - s.Value.At >= AggregatorSettings.AcceptanceWait).ToList();
+        if (overdue.Count > 0 && !_acceptanceWarned)
+        {
+            _acceptanceWarned = true;
+            _log.Warning(
+                "'max' has not accepted the window of {0:HH:mm:ss} within {1:0} s (no consumer attached, or the router is down): the nodes let go of windows once they are sent, so one sent in the instant before this node dies may be missing from 'max'. Said once.",
+                overdue[0].Key.ToLocalTime(),
+                AggregatorSettings.AcceptanceWait.TotalSeconds);
+        }
+
+        foreach (var (start, sent) in overdue)
+        {
+            _sent.Remove(start);
+            Release(sent.Interval, sent.Reports);
+        }
     }
 
     /// <summary>Tells the nodes the window went out: the shares and copies they hold for it can go.</summary>
@@ -675,6 +726,9 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
         public bool Witnessed { get; set; }
     }
+
+    /// <summary>A window sent to <c>max</c>, waiting for its acceptance before the nodes let go of it.</summary>
+    private sealed record Sent(long Interval, IReadOnlyList<(PartialWindow Partial, IActorRef Reporter)> Reports, TimeSpan At);
 
     /// <summary>Sent to itself behind the shares it took from its stash.</summary>
     private sealed class CaughtUp

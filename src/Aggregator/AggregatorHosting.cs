@@ -66,11 +66,17 @@ public static class AggregatorHosting
         var links = services.GetRequiredService<AmqpLinks>();
         var amqp = options.Amqp;
         Sink<WindowMaximum, NotUsed>? maxima = null;
+        MaximaAcceptance? acceptance = null;
         if (amqp.SendsMaxima)
         {
             // Only the singleton sends to 'max', one cluster-wide maximum per window; it opens the link where it runs.
             var endpoint = amqp.Endpoint();
-            maxima = WindowStream.MaxPublisher(AmqpSink.Create(new AmqpSinkSettings(endpoint, amqp.MaxAddress) { Delivery = amqp.Delivery, Durable = amqp.Durable, Capabilities = amqp.CapabilityList() })
+            acceptance = amqp.Delivery == DeliveryMode.AtLeastOnce ? new MaximaAcceptance() : null;
+            var settings = new AmqpSinkSettings(endpoint, amqp.MaxAddress)
+            {
+                Delivery = amqp.Delivery, Durable = amqp.Durable, Capabilities = amqp.CapabilityList(), OnAccepted = acceptance is null ? null : acceptance.OnAccepted,
+            };
+            maxima = WindowStream.MaxPublisher(AmqpSink.Create(settings)
                 .MapMaterializedValue(sink => links.Register(MaximaLink, amqp.MaxAddress, sink.Metrics)));
         }
 
@@ -80,7 +86,7 @@ public static class AggregatorHosting
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithSingleton<AggregatorActor>(
                 SingletonName,
-                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>()),
+                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>(), acceptance: acceptance),
                 new ClusterSingletonOptions { Role = RoleName },
                 createProxyToo: true)
             .WithActors((system, registry) =>

@@ -79,6 +79,9 @@ public static class AggregatorProtocol
     /// <summary>A decision a node holds, sent to a new singleton incarnation, which sends it to <c>max</c> as it stands.</summary>
     public sealed record HeldDecision(long Interval, RecordedWindow Decision) : IAggregatorMessage;
 
+    /// <summary>The peer of <c>max</c> accepted the window that starts at <paramref name="WindowStart"/> (on this node only).</summary>
+    public sealed record MaximumAccepted(DateTimeOffset WindowStart);
+
     /// <summary>Told every aggregator node: the window went out; copies and decisions held for it can go.</summary>
     public sealed record WindowEmitted(long Interval, long Incarnation) : IAggregatorMessage;
 

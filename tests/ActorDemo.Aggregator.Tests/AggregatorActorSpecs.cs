@@ -1,4 +1,5 @@
 using ActorDemo.Shared.Readings;
+using Akka;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Streams.Dsl;
@@ -395,6 +396,26 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     }
 
     [Fact]
+    public void The_nodes_hold_a_windows_decision_until_max_accepted_it()
+    {
+        var a = Self();
+        var witness = CreateTestProbe();
+        var b = JoinWitness(witness);
+        var acceptance = new MaximaAcceptance();
+        var (aggregator, subscriber) = Start(history: 10, acceptance);
+        aggregator.Tell(Partial(a, First, 22, "sensor-a-0001", 10), ActorRefs.Nobody);
+        aggregator.Tell(Partial(b, First, 23, "sensor-b-0001", 5), ActorRefs.Nobody);
+        var asked = witness.FishForMessage<WitnessDecision>(_ => true);
+        witness.Reply(new DecisionWitnessed(asked.Interval, asked.Incarnation));
+        var window = subscriber.ExpectMsg<WindowRecorded>().Window.Window;
+
+        witness.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        acceptance.OnAccepted(ReadingCodec.EncodeWindow(window));
+
+        Assert.Equal(new WindowEmitted(First.Index, asked.Incarnation), witness.FishForMessage<WindowEmitted>(_ => true));
+    }
+
+    [Fact]
     public void A_window_a_predecessor_decided_goes_out_as_it_was_decided_not_as_the_shares_now_add_up()
     {
         var (a, b) = (Self(), Join());
@@ -435,9 +456,11 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         return incarnation;
     }
 
-    private (IActorRef Aggregator, TestProbe Subscriber) Start(int history)
+    /// <param name="acceptance">Where <c>max</c>'s acceptances come from; none: no <c>max</c> at all.</param>
+    private (IActorRef Aggregator, TestProbe Subscriber) Start(int history, MaximaAcceptance? acceptance = null)
     {
-        var aggregator = Sys.ActorOf(AggregatorActor.Props(new AggregatorSettings(history, Grace), clock: () => _now));
+        var maxima = acceptance is null ? null : Sink.Ignore<WindowMaximum>().MapMaterializedValue(_ => NotUsed.Instance);
+        var aggregator = Sys.ActorOf(AggregatorActor.Props(new AggregatorSettings(history, Grace), maxima, () => _now, acceptance: acceptance));
         var subscriber = CreateTestProbe();
         aggregator.Tell(new SubscribeWindows(subscriber));
         return (aggregator, subscriber);

@@ -63,16 +63,28 @@ public static class ReadingCodec
         };
     }
 
-    /// <summary>A window maximum for the address <c>max</c>: a <c>Data</c> body of JSON, as docs/design.md writes it.</summary>
+    /// <summary>
+    /// A window maximum for the address <c>max</c>: a <c>Data</c> body of JSON, as docs/design.md
+    /// writes it, with a message id of its start and incarnation, the same when it is sent again.
+    /// </summary>
     public static Message EncodeWindow(WindowMaximum window)
     {
         var wire = new WireWindow(window.WindowStart.UtcDateTime, window.WindowEnd.UtcDateTime, window.Max, window.DeviceId, window.Count, window.Nodes, window.Incarnation);
         return new Message
         {
-            Properties = new Properties { ContentType = ContentType },
+            Properties = new Properties { ContentType = ContentType, MessageId = WindowMessageId(window.WindowStart, window.Incarnation) },
             BodySection = new Data { Binary = JsonSerializer.SerializeToUtf8Bytes(wire, WireJson.Options) },
         };
     }
+
+    public static string WindowMessageId(DateTimeOffset windowStart, long incarnation) =>
+        string.Create(CultureInfo.InvariantCulture, $"window-{windowStart.ToUnixTimeMilliseconds()}-{incarnation}");
+
+    /// <summary>The start of the window a message of <see cref="EncodeWindow"/> carries, by its message id.</summary>
+    public static DateTimeOffset? WindowStartOf(Message message) =>
+        message.Properties?.MessageId is string id && id.Split('-') is ["window", var start, _] && long.TryParse(start, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
 
     /// <param name="receivedAt">The timestamp of a reading that carries none.</param>
     public static DecodedReading Decode(Message message, DateTimeOffset receivedAt) => message.BodySection switch

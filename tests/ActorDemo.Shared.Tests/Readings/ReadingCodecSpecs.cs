@@ -171,4 +171,18 @@ public sealed class ReadingCodecSpecs
         Assert.DoesNotContain("ReadingCodec", error);
         Assert.DoesNotContain("ActorDemo", error);
     }
+
+    [Fact]
+    public void A_window_message_is_identified_by_its_start_and_incarnation_and_names_its_start()
+    {
+        var start = new DateTimeOffset(2026, 11, 25, 7, 40, 5, TimeSpan.Zero);
+        var message = ReadingCodec.EncodeWindow(new WindowMaximum(start, start.AddSeconds(5), 24, "sensor-a-0001", 7, 1, 42));
+
+        Assert.Equal($"window-{start.ToUnixTimeMilliseconds()}-42", message.Properties.MessageId);
+        Assert.Equal(start, ReadingCodec.WindowStartOf(message));
+    }
+
+    [Fact]
+    public void A_message_without_a_window_id_names_no_window_start() =>
+        Assert.Null(ReadingCodec.WindowStartOf(ReadingCodec.Encode(new TemperatureReading("sensor-a-0001", 22, DateTimeOffset.UnixEpoch, 1))));
 }
