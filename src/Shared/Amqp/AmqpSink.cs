@@ -99,16 +99,22 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
             _markerInterval = Math.Max(1, stage.Settings.MaxInFlight / 8);
             _settlements = new StageInbox<Settlement>(OnSettled, GetAsyncCallback);
             _onFlushed = GetAsyncCallback<Task>(OnFlushed);
-            _outcomeCallback = (link, message, outcome, _) =>
-            {
-                // A link that dies settles its deliveries locally; those were not seen by the peer.
-                var lost = link.IsClosed || ((Link)link).Error is not null;
-                _settlements.Post(new Settlement(link, message, outcome, lost));
-            };
+            _outcomeCallback = (link, message, outcome, _) => _settlements.Post(new Settlement(link, message, outcome, SettledByLoss(link, outcome)));
             SetHandler(stage._in, onPush: OnPush, onUpstreamFinish: CompleteIfDone, onUpstreamFailure: Fail);
         }
 
         private bool AtLeastOnce => _stage.Settings.Delivery == DeliveryMode.AtLeastOnce;
+
+        /// <summary>
+        /// A link that dies settles its deliveries itself, as rejected with the error it dies of, before
+        /// it reads as closed: those the peer never judged. A peer rejects a message for what the
+        /// message is, never with a connection's, a session's or a forced detach's condition.
+        /// </summary>
+        private static bool SettledByLoss(ILink link, Outcome? outcome) =>
+            link.IsClosed || ((Link)link).Error is not null
+            || (outcome is Rejected { Error.Condition: var condition } && LossConditions.Any(loss => condition.ToString().StartsWith(loss, StringComparison.Ordinal)));
+
+        private static readonly string[] LossConditions = ["amqp:connection:", "amqp:session:", "amqp:link:detach-forced"];
 
         private int InFlight => _unsettled.Count + _pending.Count + _released.Count + _presettledInFlight;
 

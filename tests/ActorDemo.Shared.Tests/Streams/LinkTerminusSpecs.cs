@@ -1,12 +1,11 @@
 using ActorDemo.Shared.Amqp;
-using ActorDemo.Testing;
+using ActorDemo.Testing.Routers;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Amqp;
 using Amqp.Framing;
 using TerminusSource = Amqp.Framing.Source;
 using Source = Akka.Streams.Dsl.Source;
-using Amqp.Listener;
 using Amqp.Types;
 using Xunit;
 using Xunit.Abstractions;
@@ -15,7 +14,7 @@ namespace ActorDemo.Shared.Tests.Streams;
 
 /// <summary>
 /// What our links ask of an address on attach, as a peer sees it: AMQPNetLite's own listener on
-/// loopback records each attach (and refuses the link, which is all these specs need of it).
+/// loopback records the attach.
 /// </summary>
 public sealed class LinkTerminusSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit("akka.loglevel = INFO", output), IDisposable
 {
@@ -60,32 +59,23 @@ public sealed class LinkTerminusSpecs(ITestOutputHelper output) : Akka.TestKit.X
         base.Dispose();
     }
 
-    private sealed class AttachRecorder : ILinkProcessor, IDisposable
+    /// <summary>Records the first attach and refuses every link, which is all these specs need of a peer.</summary>
+    private sealed class AttachRecorder : IDisposable
     {
-        private readonly ContainerHost _host;
         private readonly TaskCompletionSource<Attach> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ListenerPeer _peer;
 
-        public AttachRecorder()
-        {
-            var port = Loopback.FreePort();
-            Endpoint = AmqpEndpoint.Create($"amqp://127.0.0.1:{port}");
-            _host = new ContainerHost(new Address($"amqp://127.0.0.1:{port}"));
-            // Our links open SASL ANONYMOUS when no user is given.
-            _host.Listeners[0].SASL.EnableAnonymousMechanism = true;
-            _host.RegisterLinkProcessor(this);
-            _host.Open();
-        }
+        public AttachRecorder() =>
+            _peer = new ListenerPeer(context =>
+            {
+                _first.TrySetResult(context.Attach);
+                context.Complete(new Error(ErrorCode.NotImplemented) { Description = "this peer only records attaches" });
+            });
 
-        public AmqpEndpoint Endpoint { get; }
+        public AmqpEndpoint Endpoint => _peer.Endpoint;
 
         public Task<Attach> FirstAttach => _first.Task;
 
-        public void Process(AttachContext attachContext)
-        {
-            _first.TrySetResult(attachContext.Attach);
-            attachContext.Complete(new Error(ErrorCode.NotImplemented) { Description = "this peer only records attaches" });
-        }
-
-        public void Dispose() => _host.Close();
+        public void Dispose() => _peer.Dispose();
     }
 }
