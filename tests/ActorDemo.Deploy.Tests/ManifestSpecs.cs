@@ -8,9 +8,9 @@ namespace ActorDemo.Deploy.Tests;
 
 public sealed partial class ManifestSpecs
 {
-    public static TheoryData<string> Overlays => new() { "base", "enmasse", "router", "router-mesh", "spark" };
+    public static TheoryData<string> Overlays => new() { "base", "enmasse", "enmasse-queue", "router", "router-mesh", "spark" };
 
-    public static TheoryData<string> ActorDemoOverlays => new() { "enmasse", "router", "router-mesh" };
+    public static TheoryData<string> ActorDemoOverlays => new() { "enmasse", "enmasse-queue", "router", "router-mesh" };
 
     [Theory]
     [MemberData(nameof(Overlays))]
@@ -230,6 +230,22 @@ public sealed partial class ManifestSpecs
         Assert.Equal(secret.StringData["user"], user.Spec.Username);
         Assert.Equal(secret.StringData["password"], System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(user.Spec.Authentication.Password)));
         Assert.Equal(["max", "temperature"], user.Spec.Authorization.SelectMany(a => a.Addresses).Order());
+    }
+
+    [Fact]
+    public void The_enmasse_queue_overlay_puts_the_addresses_on_brokered_queues_and_marks_readings_durable()
+    {
+        var objects = Manifests.Load("enmasse-queue");
+        var space = objects.OfType<AddressSpace>().Single();
+        Assert.Equal(("brokered", "brokered-single-broker"), (space.Spec.Type, space.Spec.Plan));
+        var addresses = objects.OfType<EnmasseAddress>().ToDictionary(a => a.Spec.Address);
+        Assert.Equal(["max", "temperature"], addresses.Keys.Order());
+        Assert.All(addresses.Values, a => Assert.Equal(("queue", "brokered-queue"), (a.Spec.Type, a.Spec.Plan)));
+
+        var config = objects.Single<V1ConfigMap>("actordemo").Data;
+        Assert.Equal("true", config["ActorDemo__Amqp__Durable"]);
+        Assert.Equal("temperature", config["ActorDemo__Amqp__Address"]);
+        Assert.Equal(Manifests.Load("enmasse").Single<V1ConfigMap>("actordemo").Data["ActorDemo__Amqp__Url"], config["ActorDemo__Amqp__Url"]);
     }
 
     [Fact]

@@ -176,7 +176,7 @@ public sealed class NetworkFaultSpecs(ITestOutputHelper output) : Akka.TestKit.X
         var windows = maxima.Windows;
         var twice = windows.GroupBy(w => w.WindowStart).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Output!.WriteLine(
-            $"reconciled: {reconciled}; windows: {windows.Count}; " +
+            $"reconciled: {reconciled}; windows: {windows.Count} (sent again identical: {maxima.Repeated}); " +
             $"longest silence on 'max' since the fault: {cluster.LongestSilenceSince(faultStarted).TotalSeconds:0.0} s");
         Assert.Empty(twice);
     }

@@ -85,8 +85,9 @@ public sealed class Nodes : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="node"/> has its readings link attached.</summary>
-    public static Task AttachedAsync(ExternalProcess node) =>
-        node.WaitForLineAsync(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached"), TimeSpan.FromSeconds(60));
+    /// <param name="address">The readings address (<c>--address</c>).</param>
+    public static Task AttachedAsync(ExternalProcess node, string address = "temperature") =>
+        node.WaitForLineAsync(l => l.Contains($"AMQP link to '{address}'") && l.Contains("attached"), TimeSpan.FromSeconds(60));
 
     /// <summary>
     /// Stops the sensors of the cluster's only sensor node through <c>cmd sensors scale 0</c> against

@@ -17,6 +17,9 @@ public sealed class ReadingLedgers : IAsyncDisposable
     /// <summary>The flag that gives a node a ledger of its own in this folder.</summary>
     public string[] Flag(string role) => ["--ledger", Path.Combine(_directory, $"{role}-{Interlocked.Increment(ref _files)}.ledger")];
 
+    /// <summary>Readings the sensor nodes have recorded as accepted so far.</summary>
+    public long Accepted => Directory.GetFiles(_directory, "sensors-*.ledger").Sum(path => LedgerFile.Read(path).Accepted.Count);
+
     /// <summary>
     /// Waits until every reading the sensors saw accepted (as many as <paramref name="accepted"/>,
     /// what they reported, so that an empty ledger cannot pass) stands in a window on <c>max</c>, and

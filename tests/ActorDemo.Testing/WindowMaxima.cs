@@ -51,10 +51,11 @@ public sealed class WindowMaxima
     /// <summary>Readings counted in all windows read so far.</summary>
     public long Counted => Windows.Sum(w => (long)w.Count);
 
-    public static WindowMaxima Read(string routerUrl, IMaterializer materializer)
+    /// <param name="address">Where the aggregators send the maxima (<c>--max-address</c>).</param>
+    public static WindowMaxima Read(string routerUrl, IMaterializer materializer, string address = "max")
     {
         var maxima = new WindowMaxima();
-        AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(routerUrl), "max"))
+        AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(routerUrl), address))
             .RunForeach(
                 message =>
                 {
