@@ -2,9 +2,9 @@ namespace ActorDemo.Bench.Transport;
 
 /// <summary>
 /// <c>[--messages N] [--warmup N] [--only CLIENT]</c> for a whole run; the roles a run starts this
-/// program in are <c>--role router --port P</c>, <c>--role send|receive --client C --url U</c>.
+/// program in are <c>--role router --port P</c>, <c>--role send|receive --client C --url U --address A</c>.
 /// </summary>
-internal sealed record Arguments(string? Role, string Client, string Url, int Port, int Messages, int Warmup, string? Only)
+internal sealed record Arguments(string? Role, string Client, string Url, string Address, int Port, int Messages, int Warmup, string? Only)
 {
     public static Arguments Parse(string[] args)
     {
@@ -20,6 +20,7 @@ internal sealed record Arguments(string? Role, string Client, string Url, int Po
             Value("--role"),
             Value("--client") ?? "",
             Value("--url") ?? "",
+            Value("--address") ?? DotnetClients.Address,
             Number("--port", 0),
             Number("--messages", 200_000),
             Number("--warmup", 300_000),

@@ -28,17 +28,17 @@ internal static class DotnetClients
     private static readonly byte[] Payload = Encoding.UTF8.GetBytes(
         """{"device-id":"sensor-node1-0007","temperature":22.4,"timestamp":"2026-11-25T07:40:05.123Z","seq":42}""");
 
-    public static async Task<int> SendAsync(string client, string url, int messages)
+    public static async Task<int> SendAsync(string client, string url, string address, int messages)
     {
         if (client == Runs.PlainAmqpNetLite)
         {
-            await SendPlainAsync(url, messages);
+            await SendPlainAsync(url, address, messages);
             Console.WriteLine($"sent {messages} presettled 0");
             return 0;
         }
 
         using var system = ActorSystem.Create("bench-sender", "akka.loglevel = WARNING");
-        var settings = new AmqpSinkSettings(AmqpEndpoint.Create(url), Address) { MaxInFlight = Window, Delivery = Delivery(client) };
+        var settings = new AmqpSinkSettings(AmqpEndpoint.Create(url), address) { MaxInFlight = Window, Delivery = Delivery(client) };
         var (completion, metrics) = Source.Repeat(0).Take(messages).Select(_ => Reading())
             .RunWith(AmqpSink.Create(settings), system.Materializer());
         await completion;
@@ -47,17 +47,17 @@ internal static class DotnetClients
         return 0;
     }
 
-    public static async Task<int> ReceiveAsync(string client, string url, int messages, int warmup)
+    public static async Task<int> ReceiveAsync(string client, string url, string address, int messages, int warmup)
     {
         var clock = new ArrivalClock(warmup);
         if (client == Runs.PlainAmqpNetLite)
         {
-            await ReceivePlainAsync(url, messages, clock);
+            await ReceivePlainAsync(url, address, messages, clock);
         }
         else
         {
             using var system = ActorSystem.Create("bench-receiver", "akka.loglevel = WARNING");
-            var metrics = AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(url), Address) { Credit = Window })
+            var metrics = AmqpSource.Create(new AmqpSourceSettings(AmqpEndpoint.Create(url), address) { Credit = Window })
                 .ToMaterialized(
                     Sink.ForEach<ReceivedMessage>(m =>
                     {
@@ -101,10 +101,10 @@ internal static class DotnetClients
     }
 
     /// <summary>A window of unsettled sends, each outcome freeing a place: AMQPNetLite at its plainest.</summary>
-    private static async Task SendPlainAsync(string url, int messages)
+    private static async Task SendPlainAsync(string url, string address, int messages)
     {
         var connection = await ConnectAsync(url);
-        var sender = new SenderLink(new Session(connection), "bench-sender", Address);
+        var sender = new SenderLink(new Session(connection), "bench-sender", address);
         using var window = new SemaphoreSlim(Window);
         var settled = 0;
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -126,11 +126,11 @@ internal static class DotnetClients
         await connection.CloseAsync();
     }
 
-    private static async Task ReceivePlainAsync(string url, int messages, ArrivalClock clock)
+    private static async Task ReceivePlainAsync(string url, string address, int messages, ArrivalClock clock)
     {
         var connection = await ConnectAsync(url);
         var attached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var receiver = new ReceiverLink(new Session(connection), "bench-receiver", new Amqp.Framing.Source { Address = Address }, (_, _) => attached.TrySetResult());
+        var receiver = new ReceiverLink(new Session(connection), "bench-receiver", new Amqp.Framing.Source { Address = address }, (_, _) => attached.TrySetResult());
         await attached.Task;
         receiver.Start(Window, (link, message) =>
         {
