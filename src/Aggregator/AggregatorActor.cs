@@ -598,15 +598,14 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         _metrics?.OnRecorded(recorded, _clock());
         _log.Info(WindowMaximum.LogTemplate, window.LogValues());
         _ledger?.Emitted(interval, window, recorded.Partials.Select(p => (p.Node.ToString(), p.Count)));
+        _maximaQueue?.OfferAsync(window);
         if (_maximaQueue is null || _acceptance is null)
         {
-            _maximaQueue?.OfferAsync(window);
             Release(interval, reports);
             return;
         }
 
         _sent[window.WindowStart] = new Sent(interval, reports, _monotonic.Elapsed);
-        _maximaQueue.OfferAsync(window);
     }
 
     /// <summary>Windows <c>max</c> has not accepted within <see cref="AggregatorSettings.AcceptanceWait"/> are let go of, so that what the nodes hold stays bounded.</summary>
