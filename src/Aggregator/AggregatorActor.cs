@@ -12,8 +12,9 @@ using static ActorDemo.Aggregator.AggregatorProtocol;
 namespace ActorDemo.Aggregator;
 
 /// <summary>How the singleton merges the nodes' partial windows.</summary>
-/// <param name="GracePeriod">How long past a window's end it waits for an aggregator that has not reported.</param>
-public sealed record AggregatorSettings(int HistoryLimit, TimeSpan GracePeriod)
+/// <param name="GracePeriod">How long past a window's end it waits for an aggregator that has not reported (by event time: past the watermark's passing it).</param>
+/// <param name="EventTime">Windows by the readings' timestamps, closed by the watermark; none: by arrival, closed by the clock.</param>
+public sealed record AggregatorSettings(int HistoryLimit, TimeSpan GracePeriod, EventTimeSettings? EventTime = null)
 {
     /// <summary>How often the singleton asks the aggregator nodes to confirm its incarnation.</summary>
     public static readonly TimeSpan ConfirmInterval = TimeSpan.FromMilliseconds(200);
@@ -42,7 +43,10 @@ public sealed record AggregatorSettings(int HistoryLimit, TimeSpan GracePeriod)
 /// (so the node settles those readings), emits one maximum per window once every aggregator that was
 /// Up during it sent its closed share, or the grace period passed, keeps a bounded history, logs one
 /// line per window, sends it to <c>max</c> and tells subscribers. A share that comes after its window
-/// was emitted is counted as late and added to the history.
+/// was emitted is counted as late and added to the history. By event time, a window goes out once
+/// the cluster's watermark (<see cref="EventTimeWatermark"/>, told the nodes with every incarnation
+/// check) passed its end and every node sharing it closed its share, or the grace period passed
+/// since; windows go out in order, so a share of a window older than one already sent is late.
 /// </summary>
 /// <remarks>
 /// Fencing: each singleton has an incarnation, a number that only grows, chosen above every one the
@@ -79,6 +83,9 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private bool _acceptanceWarned;
     private readonly NodeClockLags _lags = new();
     private readonly ThrottledReport<string> _lateReport;
+    private readonly EventTimeWatermark? _watermark;
+    private readonly Dictionary<long, TimeSpan> _dueSince = [];
+    private long _newestEmitted = -1;
     private ISourceQueueWithComplete<WindowMaximum>? _maximaQueue;
     private IActorRef? _ownReporter;
     private long _incarnation;
@@ -105,6 +112,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         _clock = clock;
         _metrics = metrics;
         _incarnation = Math.Max(1, _clock().ToUnixTimeMilliseconds());
+        _watermark = settings.EventTime is { } eventTime ? new EventTimeWatermark(eventTime, clock, () => _monotonic.Elapsed) : null;
         // A node whose shares all come late (its clock far behind) would otherwise write a line per share.
         _lateReport = new ThrottledReport<string>(TimeSpan.FromSeconds(10), (count, latest) => _log.Warning(
             count == 1
@@ -292,7 +300,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         _rounds[++_round] = new Round(now, (aggregators.Count / 2) + 1, reachable.Count);
         foreach (var node in reachable)
         {
-            ReporterOf(node).Tell(new ConfirmIncarnation(_incarnation, _round, _clock()));
+            ReporterOf(node).Tell(new ConfirmIncarnation(_incarnation, _round, _clock(), _watermark?.Current()));
         }
     }
 
@@ -395,9 +403,14 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private void OnPartial(PartialWindow partial)
     {
+        _watermark?.Observe(partial.Newest);
+
         // Late if it was emitted, by this singleton or (at or before the newest window the nodes heard
-        // emitted) by its predecessor; older windows the predecessor never emitted still go out.
-        if (_emitted.Contains(partial.Interval) || partial.Interval <= _predecessorEmitted)
+        // emitted) by its predecessor; older windows the predecessor never emitted still go out, but
+        // for windows by event time, which go out in order only.
+        if (_emitted.Contains(partial.Interval)
+            || partial.Interval <= _predecessorEmitted
+            || (_watermark is not null && partial.Interval < _newestEmitted && !_open.ContainsKey(partial.Interval)))
         {
             RecordLate(partial);
             Sender.Tell(new PartialAcknowledged(partial.Node, partial.Interval, partial.Seq, _incarnation, Emitted: true));
@@ -412,6 +425,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         // Snapshots are cumulative: the newest stands, a resent or stale copy changes nothing.
         if (!partials.TryGetValue(partial.Node, out var held) || held.Partial.Seq < partial.Seq)
         {
+            _metrics?.OnLate(partial.Node.ToString(), partial.Late - (held.Partial?.Late ?? 0));
             partials[partial.Node] = held = (partial, Sender);
         }
 
@@ -481,6 +495,12 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return;
         }
 
+        if (_watermark is not null)
+        {
+            EmitDueByWatermark();
+            return;
+        }
+
         var now = _clock();
         var reachable = Reachable(AggregatorMembers()).ToHashSet();
         while (_open.Count > 0)
@@ -500,6 +520,39 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             }
 
             _open.Remove(interval);
+            Emit(interval, partials.Values.ToList());
+        }
+    }
+
+    /// <summary>
+    /// Windows by event time: the oldest open window goes out once the watermark passed its end and
+    /// every reachable node sharing it closed its share, or the grace period passed since the watermark did.
+    /// </summary>
+    private void EmitDueByWatermark()
+    {
+        var watermark = _watermark!.Current();
+        var reachable = Reachable(AggregatorMembers()).ToHashSet();
+        while (_open.Count > 0 && watermark is { } closedBefore)
+        {
+            var (interval, partials) = _open.First();
+            if (partials.Values.First().Partial.WindowEnd > closedBefore)
+            {
+                return;
+            }
+
+            if (!_dueSince.TryGetValue(interval, out var dueSince))
+            {
+                _dueSince[interval] = dueSince = _monotonic.Elapsed;
+            }
+
+            var waiting = partials.Any(p => !p.Value.Partial.Closed && reachable.Contains(p.Key));
+            if (waiting && _monotonic.Elapsed < dueSince + _settings.GracePeriod)
+            {
+                return;
+            }
+
+            _open.Remove(interval);
+            _dueSince.Remove(interval);
             Emit(interval, partials.Values.ToList());
         }
     }
@@ -569,6 +622,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
 
         MarkEmitted(held.Interval);
+        _dueSince.Remove(held.Interval);
         var reports = _open.Remove(held.Interval, out var partials) ? partials.Values.ToList() : [];
         Publish(held.Interval, held.Decision, reports);
         foreach (var (partial, _) in reports)
@@ -579,6 +633,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private void MarkEmitted(long interval)
     {
+        _newestEmitted = Math.Max(_newestEmitted, interval);
         _emitted.Add(interval);
         _emittedOrder.Enqueue(interval);
         while (_emittedOrder.Count > Math.Max(_settings.HistoryLimit, 1000))
@@ -597,6 +652,17 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         Record(recorded);
         _metrics?.OnRecorded(recorded, _clock());
         _log.Info(WindowMaximum.LogTemplate, window.LogValues());
+        if (recorded.Partials.Any(p => p.Late > 0))
+        {
+            _log.Info(
+                "{0} readings of {1:HH:mm:ss}-{2:HH:mm:ss} came after their window had closed on their node (allowed lateness {3:0.#} s) and are counted in it: {4}",
+                recorded.Partials.Sum(p => p.Late),
+                window.WindowStart.ToLocalTime(),
+                window.WindowEnd.ToLocalTime(),
+                _settings.EventTime?.AllowedLateness.TotalSeconds ?? 0,
+                string.Join(", ", recorded.Partials.Where(p => p.Late > 0).Select(p => $"{p.Node} {p.Late}")));
+        }
+
         _ledger?.Emitted(interval, window, recorded.Partials.Select(p => (p.Node.ToString(), p.Count)));
         _maximaQueue?.OfferAsync(window);
         if (_maximaQueue is null || _acceptance is null)
@@ -688,6 +754,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
 
         _late++;
+        _metrics?.OnLate(partial.Node.ToString(), partial.Late - (merged?.Late ?? 0));
         if (entry?.Value is { } recorded && added > 0)
         {
             var partials = recorded.Partials.Where(p => p.Node != partial.Node).Append(partial).OrderBy(p => p.Node.ToString(), StringComparer.Ordinal).ToList();

@@ -86,7 +86,7 @@ public static class AggregatorHosting
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithSingleton<AggregatorActor>(
                 SingletonName,
-                AggregatorActor.Props(new AggregatorSettings(options.Aggregator.History, options.Aggregator.Grace), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>(), acceptance: acceptance),
+                AggregatorActor.Props(Settings(options.Aggregator), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>(), acceptance: acceptance),
                 new ClusterSingletonOptions { Role = RoleName },
                 createProxyToo: true)
             .WithActors((system, registry) =>
@@ -96,7 +96,10 @@ public static class AggregatorHosting
                     options.Aggregator.StateDirectory ?? ShareJournal.DefaultDirectory(options.Node.Port, cluster.SelfAddress.Port ?? 0),
                     $"{amqp.Endpoint()}/{amqp.Address}");
                 var clock = new ClusterClock();
-                var reporter = system.ActorOf(WindowReporter.Props(registry.Get<AggregatorActor>(), cluster.SelfAddress, journal, clock: clock, ledger: services.GetService<ReadingLedger>()), ReporterName);
+                var watermark = new ClusterWatermark();
+                var reporter = system.ActorOf(
+                    WindowReporter.Props(registry.Get<AggregatorActor>(), cluster.SelfAddress, journal, clock: clock, ledger: services.GetService<ReadingLedger>(), watermark: watermark),
+                    ReporterName);
                 ReadingsStream? readings = null;
 
                 // Readings are taken only once this node is Up (before, the singleton does not wait for
@@ -112,7 +115,7 @@ public static class AggregatorHosting
 
                         if (CoordinatedShutdown.Get(system).ShutdownReason is null)
                         {
-                            Volatile.Write(ref readings, RunWindows(system, options, links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter, clock));
+                            Volatile.Write(ref readings, RunWindows(system, options, links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter, clock, watermark));
                         }
                     },
                     TaskScheduler.Default));
@@ -135,9 +138,14 @@ public static class AggregatorHosting
     /// <summary>This node's readings stream, running: the switch that stops it taking readings, and its end.</summary>
     private sealed record ReadingsStream(UniqueKillSwitch Switch, Task<Done> Completion);
 
+    /// <summary>How the singleton merges: by event time, the watermark trails the newest timestamp by the allowed lateness and follows the clock once readings stop for a window and that lateness.</summary>
+    private static AggregatorSettings Settings(AggregatorOptions aggregator) =>
+        new(aggregator.History, aggregator.Grace, aggregator.WindowTime == WindowTime.Event ? new EventTimeSettings(aggregator.AllowedLateness, aggregator.Window + aggregator.AllowedLateness) : null);
+
     private static ReadingsStream RunWindows(
-        ActorSystem system, ActorDemoOptions options, AmqpLinks links, RejectedReadings rejected, WindowMetrics windowMetrics, IActorRef reporter, ClusterClock clock)
+        ActorSystem system, ActorDemoOptions options, AmqpLinks links, RejectedReadings rejected, WindowMetrics windowMetrics, IActorRef reporter, ClusterClock clock, ClusterWatermark watermark)
     {
+        var eventTime = options.Aggregator.WindowTime == WindowTime.Event;
         var amqp = options.Amqp;
         var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
         var endpoint = amqp.Endpoint($"actordemo-aggregator-{self.Host}-{self.Port}");
@@ -146,8 +154,8 @@ public static class AggregatorHosting
         var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit, Durable = amqp.Durable, Capabilities = amqp.CapabilityList() })
             .MapMaterializedValue(metrics => links.Register(ReadingsLink, amqp.Address, metrics))
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
-            .Via(WindowStream.Readings(rejected, clock.Now, windowMetrics))
-            .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, clock.Now))
+            .Via(WindowStream.Readings(rejected, clock.Now, windowMetrics, eventTime ? options.Aggregator.FutureLimit : null))
+            .Via(WindowStream.Windows(options.Aggregator.Window, options.Aggregator.MaxBatch, clock.Now, eventTime ? () => watermark.Current : null))
             .ToMaterialized(Sink.ForEach<WindowShare>(window => reporter.Tell(window)), Keep.Both)
             // Its actor named for its link, as cmd actor hierarchy shows it.
             .Run(system.Materializer().WithNamePrefix(ReadingsLink));

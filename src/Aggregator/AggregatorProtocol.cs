@@ -18,6 +18,8 @@ public static class AggregatorProtocol
     /// <param name="Seq">Grows with every snapshot the node sends, across windows.</param>
     /// <param name="Closed">The node's last share of the window.</param>
     /// <param name="ClosedAt">When the node cut this snapshot, by its own clock (for a closed share, when it closed).</param>
+    /// <param name="Late">Of <paramref name="Count"/>, readings that came after the window had closed on the node (event time).</param>
+    /// <param name="Newest">The newest timestamp among the readings counted: what moves the event-time watermark.</param>
     public sealed record PartialWindow(
         Address Node,
         long Interval,
@@ -29,7 +31,9 @@ public static class AggregatorProtocol
         int Duplicates,
         DateTimeOffset ClosedAt,
         long Seq,
-        bool Closed)
+        bool Closed,
+        int Late = 0,
+        DateTimeOffset? Newest = null)
         : IAggregatorMessage
     {
         /// <summary>The share's highest reading with its device; none when it counted none. A method, so that it is no part of the wire form.</summary>
@@ -50,7 +54,8 @@ public static class AggregatorProtocol
     /// <see cref="IncarnationConfirmed"/> lately, so a paused or cut-off one falls silent.
     /// </summary>
     /// <param name="SentAt">By the singleton's clock, which the nodes cut their windows by (<see cref="ClusterClock"/>).</param>
-    public sealed record ConfirmIncarnation(long Incarnation, long Round, DateTimeOffset SentAt) : IAggregatorMessage;
+    /// <param name="Watermark">With windows by event time, the cluster's watermark: windows ending at or before it close (<see cref="ClusterWatermark"/>); none before the first reading.</param>
+    public sealed record ConfirmIncarnation(long Incarnation, long Round, DateTimeOffset SentAt, DateTimeOffset? Watermark = null) : IAggregatorMessage;
 
     /// <param name="LastEmitted">The newest window this node heard emitted, by any incarnation; -1 for none.</param>
     public sealed record IncarnationConfirmed(long Incarnation, long Round, long LastEmitted) : IAggregatorMessage;

@@ -20,65 +20,57 @@ public sealed record ArrivedReading(TemperatureReading Reading, DateTimeOffset A
 /// <param name="NewReadings">The readings this share counts beyond the window's previous one, in the order counted.</param>
 /// <param name="Closed">The last share of the window: no reading will be added to it.</param>
 /// <param name="At">When this node cut the share, by its clock; for a closed share, where the window's way to the singleton starts.</param>
+/// <param name="Late">Of <paramref name="Count"/>, the readings that came after the window had closed on this node (event time only).</param>
+/// <param name="Newest">The newest timestamp among the readings counted; none when it counted none.</param>
 public sealed record WindowShare(
-    WindowInterval Interval, ReadingMaximum? Highest, int Count, int Duplicates, IReadOnlyList<ReceivedMessage> NewDeliveries, IReadOnlyList<TemperatureReading> NewReadings, bool Closed, DateTimeOffset At);
+    WindowInterval Interval,
+    ReadingMaximum? Highest,
+    int Count,
+    int Duplicates,
+    IReadOnlyList<ReceivedMessage> NewDeliveries,
+    IReadOnlyList<TemperatureReading> NewReadings,
+    bool Closed,
+    DateTimeOffset At,
+    int Late = 0,
+    DateTimeOffset? Newest = null);
 
 /// <summary>
 /// Folds the groups that <c>GroupedWithin</c> cuts into windows aligned to the clock, by arrival
-/// time: a group spanning a boundary is split there. After every group the open window's share so
+/// time (<see cref="EventTimeWindows"/> cuts them by the readings' timestamps): a group spanning a boundary is split there. After every group the open window's share so
 /// far goes out (so its readings can be settled long before the window closes). Window k closes when
 /// a reading of a later window arrives, or once the clock has passed its end by
 /// <paramref name="closeDelay"/> (how long the grouping may hold a reading), so that a node with no
 /// readings still reports every interval.
 /// </summary>
-public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<DateTimeOffset> clock)
-    : GraphStage<FlowShape<IEnumerable<ArrivedReading>, WindowShare>>
+public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<DateTimeOffset> clock) : WindowStage("aligned-windows")
 {
-    private readonly Inlet<IEnumerable<ArrivedReading>> _in = new("aligned-windows.in");
-    private readonly Outlet<WindowShare> _out = new("aligned-windows.out");
-
-    public override FlowShape<IEnumerable<ArrivedReading>, WindowShare> Shape => new(_in, _out);
-
-    protected override Attributes InitialAttributes => Attributes.CreateName("aligned-windows");
-
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private sealed class Logic : TimerGraphStageLogic
+    private sealed class Logic : WindowStageLogic
     {
         private const string CloseTimer = "close";
 
         private readonly AlignedWindows _stage;
-        private readonly Queue<WindowShare> _shares = new();
         private readonly RecentReadings _recent = new();
-        private readonly List<ReceivedMessage> _deliveries = [];
-        private readonly List<TemperatureReading> _readings = [];
-        private WindowInterval _open;
-        private ReadingMaximum? _highest;
-        private int _count;
-        private int _duplicates;
-
-        // Whether the open window changed since its last share went out.
-        private bool _changed;
+        private WindowTally _open = null!;
 
         public Logic(AlignedWindows stage)
             : base(stage.Shape)
         {
             _stage = stage;
-            SetHandler(stage._in, onPush: OnGroup, onUpstreamFinish: OnFinish);
-            SetHandler(stage._out, onPull: PushShares);
         }
 
         public override void PreStart()
         {
-            _open = WindowInterval.Containing(_stage._clock(), _stage._length);
+            _open = new WindowTally(WindowInterval.Containing(_stage._clock(), _stage._length));
             ScheduleClose();
-            Pull(_stage._in);
+            PullReadings();
         }
 
         protected override void OnTimer(object timerKey)
         {
             // Every window whose end the clock passed (by the grouping's delay) is complete, readings or not.
-            while (_open.End + _stage._closeDelay <= _stage._clock())
+            while (_open.Interval.End + _stage._closeDelay <= _stage._clock())
             {
                 Close();
             }
@@ -87,81 +79,35 @@ public sealed class AlignedWindows(TimeSpan length, TimeSpan closeDelay, Func<Da
             PushShares();
         }
 
-        private void OnGroup()
+        protected override void OnReadings(IEnumerable<ArrivedReading> group)
         {
-            foreach (var arrived in Grab(_stage._in))
+            foreach (var arrived in group)
             {
                 // A reading held back longer than the close delay belongs to a window already closed: the open one counts it.
-                while (arrived.ArrivedAt >= _open.End)
+                while (arrived.ArrivedAt >= _open.Interval.End)
                 {
                     Close();
                 }
 
-                if (arrived.Delivery is { } delivery)
-                {
-                    _deliveries.Add(delivery);
-                }
-
-                _changed = true;
-                if (!_recent.IsNew(arrived.Reading))
-                {
-                    _duplicates++;
-                    continue;
-                }
-
-                _count++;
-                _readings.Add(arrived.Reading);
-                _highest = ReadingMaximum.Higher(_highest, new ReadingMaximum(arrived.Reading.Temperature, arrived.Reading.DeviceId));
+                _open.Add(arrived, _recent.IsNew(arrived.Reading), late: false);
             }
 
-            if (_changed)
+            if (_open.Changed)
             {
-                Share(closed: false);
+                Enqueue(_open.Share(closed: false, _stage._clock()));
             }
-
-            PushShares();
-            Pull(_stage._in);
         }
 
-        private void OnFinish()
-        {
-            // Stopping: the open window is reported as it is, so that its readings can still be settled.
-            Close();
-            PushShares();
-        }
+        protected override void CloseAll() => Close();
 
         private void Close()
         {
-            Share(closed: true);
-            _open = _open.Next;
-            _highest = null;
-            _count = 0;
-            _duplicates = 0;
-        }
-
-        private void Share(bool closed)
-        {
-            _shares.Enqueue(new WindowShare(_open, _highest, _count, _duplicates, [.. _deliveries], [.. _readings], closed, _stage._clock()));
-            _deliveries.Clear();
-            _readings.Clear();
-            _changed = false;
-        }
-
-        private void PushShares()
-        {
-            if (_shares.Count > 0 && IsAvailable(_stage._out))
-            {
-                Push(_stage._out, _shares.Dequeue());
-            }
-
-            if (_shares.Count == 0 && IsClosed(_stage._in))
-            {
-                CompleteStage();
-            }
+            Enqueue(_open.Share(closed: true, _stage._clock()));
+            _open = new WindowTally(_open.Interval.Next);
         }
 
         private void ScheduleClose() =>
-            ScheduleOnce(CloseTimer, Max(TimeSpan.Zero, _open.End + _stage._closeDelay - _stage._clock()));
+            ScheduleOnce(CloseTimer, Max(TimeSpan.Zero, _open.Interval.End + _stage._closeDelay - _stage._clock()));
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     }

@@ -56,12 +56,13 @@ public sealed class WindowInspection : IInspectionModule
             window.Nodes,
             window.Incarnation,
             recorded.Late,
-            recorded.Partials.Select(p => new PartialReport(p.Node.ToString(), p.Count, p.Max, p.DeviceId, p.Duplicates)).ToList());
+            recorded.Partials.Select(p => new PartialReport(p.Node.ToString(), p.Count, p.Max, p.DeviceId, p.Duplicates, p.Late)).ToList());
     }
 
     internal sealed record WindowReport(
         DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Max, string DeviceId, int Count, int Nodes, long Incarnation, int Late, IReadOnlyList<PartialReport> Partials);
 
     /// <summary>One node's share of a window.</summary>
-    internal sealed record PartialReport(string Node, int Count, double? Max, string? DeviceId, int Duplicates);
+    /// <param name="Late">Of its count, readings that came after the window had closed on the node (event time).</param>
+    internal sealed record PartialReport(string Node, int Count, double? Max, string? DeviceId, int Duplicates, int Late);
 }

@@ -17,6 +17,7 @@ public sealed class WindowMetrics
 
     private readonly Histogram<double> _readingDelay;
     private readonly Histogram<double> _recordLatency;
+    private readonly Counter<long> _late;
     private volatile RecordedWindow? _latest;
 
     public WindowMetrics(NodeMeter meter, RejectedReadings rejections)
@@ -26,6 +27,8 @@ public sealed class WindowMetrics
             "actordemo.reading.delay", "ms", "From a reading's timestamp at its sensor to its arrival at an aggregator node");
         _recordLatency = m.CreateHistogram<double>(
             "actordemo.window.record.latency", "ms", "From the close of a window's last share on its node to the singleton recording the window");
+        _late = m.CreateCounter<long>(
+            "actordemo.readings.late", "{reading}", "Readings that came after their window had closed on their aggregator node (windows by event time), by node; counted in the window all the same");
         m.CreateObservableCounter(
             "actordemo.readings.rejected",
             () => Reasons.Select(reason => new Measurement<long>(rejections.CountOf(reason), new KeyValuePair<string, object?>("reason", reason.Kebab()))),
@@ -38,6 +41,15 @@ public sealed class WindowMetrics
 
     public void OnArrived(TemperatureReading reading, DateTimeOffset arrivedAt) =>
         _readingDelay.Record((arrivedAt - reading.Timestamp).TotalMilliseconds);
+
+    /// <summary>Readings of <paramref name="node"/> counted after their window had closed there.</summary>
+    public void OnLate(string node, int readings)
+    {
+        if (readings > 0)
+        {
+            _late.Add(readings, new KeyValuePair<string, object?>("node", node));
+        }
+    }
 
     public void OnRecorded(RecordedWindow recorded, DateTimeOffset now)
     {

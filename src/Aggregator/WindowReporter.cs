@@ -33,6 +33,7 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     private readonly ShareJournal _journal;
     private readonly ReadingLedger? _ledger;
     private readonly ClusterClock _clock;
+    private readonly ClusterWatermark _watermark;
     private readonly Dictionary<long, PartialWindow> _journaled = [];
     private readonly Dictionary<long, PartialWindow> _carried = [];
     private readonly SortedDictionary<long, HeldDecision> _decisions = [];
@@ -49,9 +50,11 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     /// <param name="aggregator">The singleton, through its proxy.</param>
     /// <param name="clock">Told the singleton's clock by every incarnation check.</param>
     /// <param name="ledger">Told the readings of every share before the share leaves; none when the node keeps no ledger.</param>
-    public WindowReporter(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan resendInterval, ClusterClock clock, ReadingLedger? ledger)
+    /// <param name="watermark">Told the event-time watermark by every incarnation check.</param>
+    public WindowReporter(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan resendInterval, ClusterClock clock, ReadingLedger? ledger, ClusterWatermark watermark)
     {
         _clock = clock;
+        _watermark = watermark;
         _aggregator = aggregator;
         _node = node;
         _journal = journal;
@@ -80,8 +83,9 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef aggregator, Address node, ShareJournal journal, TimeSpan? resendInterval = null, ClusterClock? clock = null, ReadingLedger? ledger = null) =>
-        Akka.Actor.Props.Create(() => new WindowReporter(aggregator, node, journal, resendInterval ?? DefaultResendInterval, clock ?? new ClusterClock(), ledger));
+    public static Props Props(
+        IActorRef aggregator, Address node, ShareJournal journal, TimeSpan? resendInterval = null, ClusterClock? clock = null, ReadingLedger? ledger = null, ClusterWatermark? watermark = null) =>
+        Akka.Actor.Props.Create(() => new WindowReporter(aggregator, node, journal, resendInterval ?? DefaultResendInterval, clock ?? new ClusterClock(), ledger, watermark ?? new ClusterWatermark()));
 
     protected override void PreStart()
     {
@@ -135,11 +139,12 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
     private void OnShare(WindowShare share)
     {
         _ledger?.Counted(share.Interval.Index, share.NewReadings);
-        var (highest, count, duplicates) = (share.Highest, share.Count, share.Duplicates);
+        var (highest, count, duplicates, late, newest) = (share.Highest, share.Count, share.Duplicates, share.Late, share.Newest);
         if (_carried.TryGetValue(share.Interval.Index, out var carried))
         {
             highest = ReadingMaximum.Higher(carried.Highest(), highest);
-            (count, duplicates) = (count + carried.Count, duplicates + carried.Duplicates);
+            (count, duplicates, late) = (count + carried.Count, duplicates + carried.Duplicates, late + carried.Late);
+            newest = carried.Newest is { } before && (newest is null || before > newest) ? before : newest;
         }
 
         var partial = new PartialWindow(
@@ -153,7 +158,9 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
             duplicates,
             share.At,
             ++_seq,
-            share.Closed);
+            share.Closed,
+            late,
+            newest);
         if (share.Closed && share.Duplicates > 0)
         {
             _log.Info("{0} readings of {1:HH:mm:ss}-{2:HH:mm:ss} arrived again and were counted once", share.Duplicates, partial.WindowStart.ToLocalTime(), partial.WindowEnd.ToLocalTime());
@@ -217,6 +224,7 @@ public sealed class WindowReporter : ReceiveActor, IWithTimers
         }
 
         _clock.Observe(confirm.Incarnation, confirm.SentAt);
+        _watermark.Advance(confirm.Watermark);
         if (_clockReported < confirm.Incarnation && _clock.Settled && _clock.Offset.Duration() >= ClockWarning)
         {
             _clockReported = confirm.Incarnation;

@@ -22,12 +22,13 @@ public static class WindowStream
     /// stream goes on. A valid reading stays unsettled: it is accepted once the singleton acknowledged
     /// a share that counts it, so that a node that dies first has it redelivered to another.
     /// </summary>
-    public static Flow<ReceivedMessage, ArrivedReading, NotUsed> Readings(RejectedReadings rejected, Func<DateTimeOffset> clock, WindowMetrics? metrics = null) =>
+    /// <param name="futureLimit">With windows by event time: a reading stamped further ahead of the clock is rejected, so that a sensor clock that is wrong cannot hold a window open.</param>
+    public static Flow<ReceivedMessage, ArrivedReading, NotUsed> Readings(RejectedReadings rejected, Func<DateTimeOffset> clock, WindowMetrics? metrics = null, TimeSpan? futureLimit = null) =>
         Flow.Create<ReceivedMessage>()
             .Select(message =>
             {
                 var arrived = clock();
-                return (Message: message, Arrived: arrived, Decoded: ReadingCodec.Decode(message.Message, arrived));
+                return (Message: message, Arrived: arrived, Decoded: NotAhead(ReadingCodec.Decode(message.Message, arrived), arrived, futureLimit));
             }).Named("decode-reading")
             .Where(candidate =>
             {
@@ -46,18 +47,27 @@ public static class WindowStream
                 return new ArrivedReading(valid.Decoded.Reading!, valid.Arrived, valid.Message);
             }).Named("arrived-reading");
 
+    private static DecodedReading NotAhead(DecodedReading decoded, DateTimeOffset arrived, TimeSpan? futureLimit) =>
+        decoded.Reading is { } reading && futureLimit is { } limit && reading.Timestamp - arrived > limit
+            ? DecodedReading.Invalid(
+                RejectReason.Future,
+                $"the timestamp {reading.Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} of {reading.DeviceId} is {(reading.Timestamp - arrived).TotalSeconds:0.0} s ahead of the cluster's clock, more than --future-limit ({limit.TotalSeconds:0.#} s); set the sensor's clock right (NTP)")
+            : decoded;
+
     /// <summary>
     /// Cuts the readings with <c>GroupedWithin</c> (at most <paramref name="maxBatch"/> readings or
     /// <see cref="GroupingInterval"/> a group) and folds the groups into windows of
     /// <paramref name="length"/> aligned to the clock: this node's share of each, its maximum and
-    /// count so far, after every group and once more when the window closes.
+    /// count so far, after every group and once more when the window closes. By arrival time unless
+    /// <paramref name="eventTimeWatermark"/> is given: then by each reading's timestamp, closed by the watermark.
     /// </summary>
-    public static Flow<ArrivedReading, WindowShare, NotUsed> Windows(TimeSpan length, int maxBatch, Func<DateTimeOffset> clock)
+    public static Flow<ArrivedReading, WindowShare, NotUsed> Windows(TimeSpan length, int maxBatch, Func<DateTimeOffset> clock, Func<DateTimeOffset?>? eventTimeWatermark = null)
     {
         var grouping = GroupingInterval(length);
-        return Flow.Create<ArrivedReading>()
-            .GroupedWithin(maxBatch, grouping).Named("window")
-            .Via(new AlignedWindows(length, grouping + grouping, clock));
+        var groups = Flow.Create<ArrivedReading>().GroupedWithin(maxBatch, grouping).Named("window");
+        return eventTimeWatermark is null
+            ? groups.Via(new AlignedWindows(length, grouping + grouping, clock))
+            : groups.Via(new EventTimeWindows(length, eventTimeWatermark, grouping, clock));
     }
 
     /// <summary>Window maxima, JSON-encoded, to an AMQP sink (the address <c>max</c>).</summary>

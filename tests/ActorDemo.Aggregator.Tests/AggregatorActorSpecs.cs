@@ -437,6 +437,55 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         });
     }
 
+    [Fact]
+    public void By_event_time_a_window_goes_out_once_the_watermark_passed_its_end_and_the_nodes_sharing_it_closed_their_shares()
+    {
+        var (a, b) = (Self(), Join());
+        var (aggregator, subscriber) = Start(history: 10, eventTime: true);
+        _now = First.End + TimeSpan.FromMinutes(1);
+
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10) with { Newest = First.Start.AddSeconds(4) }, ActorRefs.Nobody);
+        aggregator.Tell(Partial(b, First.Next, 22, "sensor-b-0001", 5, closed: false) with { Newest = First.Next.Start.AddSeconds(1) }, ActorRefs.Nobody);
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        aggregator.Tell(Partial(b, First.Next, 22, "sensor-b-0001", 9, seq: 2, closed: false) with { Newest = First.Next.Start.AddSeconds(2) }, ActorRefs.Nobody);
+
+        var window = subscriber.ExpectMsg<WindowRecorded>().Window.Window;
+        Assert.Equal((First.Start, 21.0, 10, 1), (window.WindowStart, window.Max, window.Count, window.Nodes));
+    }
+
+    [Fact]
+    public void By_event_time_a_share_of_a_window_older_than_one_sent_is_late_and_never_sent_out_of_order()
+    {
+        var a = Self();
+        var (aggregator, subscriber) = Start(history: 10, eventTime: true);
+        _now = First.End + TimeSpan.FromMinutes(1);
+        aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10) with { Newest = First.End.AddSeconds(3) }, ActorRefs.Nobody);
+        Assert.Equal(First.Start, subscriber.ExpectMsg<WindowRecorded>().Window.Window.WindowStart);
+
+        var earlier = new WindowInterval(First.Index - 1, Length);
+        aggregator.Tell(Partial(a, earlier, 30, "sensor-a-0002", 3) with { Newest = earlier.Start }, ActorRefs.Nobody);
+
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        aggregator.Tell(GetSummary.Instance);
+        Assert.Equal((1L, 1L), ExpectMsg<Summary>() is var summary ? (summary.Windows, summary.LatePartials) : default);
+    }
+
+    [Fact]
+    public void By_event_time_the_incarnation_checks_tell_the_nodes_the_watermark()
+    {
+        var a = Self();
+        var watermark = new ClusterWatermark();
+        var b = Cluster.Get(JoinSystem(node => node.ActorOf(
+            WindowReporter.Props(ActorRefs.Nobody, Cluster.Get(node).SelfAddress, Journal(node), watermark: watermark),
+            AggregatorHosting.ReporterName))).SelfAddress;
+        var (aggregator, _) = Start(history: 10, eventTime: true);
+        _now = First.End + TimeSpan.FromMinutes(1);
+
+        aggregator.Tell(Partial(b, First, 21, "sensor-b-0001", 10, closed: false) with { Newest = First.Start.AddSeconds(3) }, ActorRefs.Nobody);
+
+        AwaitAssert(() => Assert.Equal(First.Start.AddSeconds(3) - Grace, watermark.Current));
+    }
+
     private static PartialWindow Partial(Address node, WindowInterval interval, double? max, string? device, int count, long seq = 1, bool closed = true) =>
         new(node, interval.Index, interval.Start, interval.End, max, device, count, 0, interval.End, seq, closed);
 
@@ -457,10 +506,12 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     }
 
     /// <param name="acceptance">Where <c>max</c>'s acceptances come from; none: no <c>max</c> at all.</param>
-    private (IActorRef Aggregator, TestProbe Subscriber) Start(int history, MaximaAcceptance? acceptance = null)
+    /// <param name="eventTime">Windows by event time, with the grace period's length as the allowed lateness and the cluster never idle.</param>
+    private (IActorRef Aggregator, TestProbe Subscriber) Start(int history, MaximaAcceptance? acceptance = null, bool eventTime = false)
     {
         var maxima = acceptance is null ? null : Sink.Ignore<WindowMaximum>().MapMaterializedValue(_ => NotUsed.Instance);
-        var aggregator = Sys.ActorOf(AggregatorActor.Props(new AggregatorSettings(history, Grace), maxima, () => _now, acceptance: acceptance));
+        var settings = new AggregatorSettings(history, Grace, eventTime ? new EventTimeSettings(Grace, TimeSpan.FromHours(1)) : null);
+        var aggregator = Sys.ActorOf(AggregatorActor.Props(settings, maxima, () => _now, acceptance: acceptance));
         var subscriber = CreateTestProbe();
         aggregator.Tell(new SubscribeWindows(subscriber));
         return (aggregator, subscriber);
@@ -509,9 +560,9 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     }
 
     /// <summary>The node's reporter, with a journal in a folder of its own; the partials of these specs come from probes, so it sends none itself.</summary>
-    private void StartReporter(ActorSystem node)
-    {
-        var journal = _journals[node] = new ShareJournal(Directory.CreateTempSubdirectory("actordemo-spec-").FullName, "amqp://127.0.0.1:5672/temperature");
-        node.ActorOf(WindowReporter.Props(ActorRefs.Nobody, Cluster.Get(node).SelfAddress, journal), AggregatorHosting.ReporterName);
-    }
+    private void StartReporter(ActorSystem node) =>
+        node.ActorOf(WindowReporter.Props(ActorRefs.Nobody, Cluster.Get(node).SelfAddress, Journal(node)), AggregatorHosting.ReporterName);
+
+    private ShareJournal Journal(ActorSystem node) =>
+        _journals[node] = new ShareJournal(Directory.CreateTempSubdirectory("actordemo-spec-").FullName, "amqp://127.0.0.1:5672/temperature");
 }

@@ -12,11 +12,11 @@ namespace ActorDemo.Aggregator.Tests;
 
 public sealed class ReadingValidationSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
-    private (TestSubscriber.Probe<ArrivedReading> Probe, RejectedReadings Rejected) Subscribe()
+    private (TestSubscriber.Probe<ArrivedReading> Probe, RejectedReadings Rejected) Subscribe(TimeSpan? futureLimit = null)
     {
         var rejected = new RejectedReadings(NullLogger<RejectedReadings>.Instance, Address);
         var probe = AmqpSource.Create(new AmqpSourceSettings(Router.Endpoint, Address))
-            .Via(WindowStream.Readings(rejected, () => DateTimeOffset.UtcNow))
+            .Via(WindowStream.Readings(rejected, () => DateTimeOffset.UtcNow, futureLimit: futureLimit))
             .RunWith(this.SinkProbe<ArrivedReading>(), Materializer);
         return (probe, rejected);
     }
@@ -58,6 +58,45 @@ public sealed class ReadingValidationSpecs(ITestOutputHelper output) : RouterSpe
         Assert.False(arrived.Delivery!.IsSettled);
         arrived.Delivery.Accept();
         Assert.IsType<Accepted>(await outcome.WaitAsync(Wait));
+        probe.Cancel();
+    }
+
+    private static Message Stamped(DateTimeOffset timestamp) => new()
+    {
+        BodySection = new Data { Binary = System.Text.Encoding.UTF8.GetBytes($"{{\"device-id\":\"sensor-x-0001\",\"temperature\":22.4,\"timestamp\":\"{timestamp.UtcDateTime:O}\"}}") },
+    };
+
+    [Fact]
+    public async Task By_event_time_a_reading_stamped_beyond_the_future_limit_is_rejected_with_how_far_ahead_it_is()
+    {
+        var (probe, rejected) = Subscribe(futureLimit: TimeSpan.FromSeconds(10));
+        var sender = await Router.SenderAsync(Address);
+        probe.Request(10);
+
+        var ahead = sender.SendWithOutcome(Stamped(DateTimeOffset.UtcNow.AddMinutes(1)));
+        var inTime = sender.SendWithOutcome(Stamped(DateTimeOffset.UtcNow.AddSeconds(5)));
+
+        var outcome = Assert.IsType<Rejected>(await ahead.WaitAsync(Wait));
+        Assert.Matches(@"is (59|60)\.\d s ahead of the cluster's clock, more than --future-limit \(10 s\)", outcome.Error.Description);
+        var arrived = probe.ExpectNext(Wait);
+        arrived.Delivery!.Accept();
+        Assert.IsType<Accepted>(await inTime.WaitAsync(Wait));
+        Assert.Equal(1, rejected.CountOf(RejectReason.Future));
+        probe.Cancel();
+    }
+
+    [Fact]
+    public async Task By_arrival_time_a_timestamp_ahead_is_no_reason_to_reject()
+    {
+        var (probe, rejected) = Subscribe();
+        var sender = await Router.SenderAsync(Address);
+        probe.Request(1);
+
+        var ahead = sender.SendWithOutcome(Stamped(DateTimeOffset.UtcNow.AddHours(1)));
+
+        probe.ExpectNext(Wait).Delivery!.Accept();
+        Assert.IsType<Accepted>(await ahead.WaitAsync(Wait));
+        Assert.Equal(0, rejected.CountOf(RejectReason.Future));
         probe.Cancel();
     }
 }

@@ -233,7 +233,7 @@ public sealed partial class ManifestSpecs
     }
 
     [Fact]
-    public void The_enmasse_queue_overlay_puts_the_addresses_on_brokered_queues_and_marks_readings_durable()
+    public void The_enmasse_queue_overlay_puts_the_addresses_on_brokered_queues_marks_readings_durable_and_cuts_windows_by_event_time()
     {
         var objects = Manifests.Load("enmasse-queue");
         var space = objects.OfType<AddressSpace>().Single();
@@ -246,6 +246,8 @@ public sealed partial class ManifestSpecs
         Assert.Equal("true", config["ActorDemo__Amqp__Durable"]);
         Assert.Equal("temperature", config["ActorDemo__Amqp__Address"]);
         Assert.Equal(Manifests.Load("enmasse").Single<V1ConfigMap>("actordemo").Data["ActorDemo__Amqp__Url"], config["ActorDemo__Amqp__Url"]);
+        var aggregator = objects.Single<V1Deployment>("aggregator").Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name, e => e.Value);
+        Assert.Equal("event", aggregator["ActorDemo__Aggregator__WindowTime"]);
     }
 
     [Fact]

@@ -23,9 +23,8 @@ public sealed class QueueSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.T
         await using var broker = await RabbitMqFixture.StartAsync();
         await using var ledgers = new ReadingLedgers();
         await using var nodes = new Nodes(broker.Url, line => Output?.WriteLine(line));
-        // 20 sensors every 200 ms: 100 readings a second, 6,000 in the minute no aggregator runs.
-        nodes.StartSensors(["--sensors", "20", "--steady-temperature", "20", "--node-name", "queued", .. ReadingsQueue, .. ledgers.Flag("sensors")]);
-        await Eventually.Assert(() => Assert.True(ledgers.Accepted >= 6_000, $"{ledgers.Accepted} accepted so far"), TimeSpan.FromSeconds(120));
+        // 100 readings a second: 6,000 in the minute no aggregator runs.
+        await PublishWhileNoAggregatorRunsAsync(nodes, ledgers, readings: 6_000);
 
         var maxima = WindowMaxima.Read(broker.Url, Sys.Materializer(), RabbitMqFixture.Queue("max"));
         var first = nodes.StartAggregator([.. OnQueues, .. ledgers.Flag("aggregator")]);
@@ -38,5 +37,42 @@ public sealed class QueueSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.T
         Assert.True(totals.AllAccepted, totals.ToString());
         var reconciled = await ledgers.EveryAcceptedReadingStandsAsync(maxima, totals.Accepted, Formation);
         Output!.WriteLine($"{totals}; reconciled: {reconciled}");
+    }
+
+    [Fact]
+    public async Task By_event_time_the_backlog_of_an_outage_comes_out_as_the_windows_it_was_measured_in_in_order()
+    {
+        await using var broker = await RabbitMqFixture.StartAsync();
+        await using var ledgers = new ReadingLedgers();
+        await using var nodes = new Nodes(broker.Url, line => Output?.WriteLine(line));
+        // Half a minute of readings waits in the queue: thirty windows of the nodes' one second.
+        await PublishWhileNoAggregatorRunsAsync(nodes, ledgers, readings: 3_000);
+
+        var maxima = WindowMaxima.Read(broker.Url, Sys.Materializer(), RabbitMqFixture.Queue("max"));
+        string[] ByEventTime() => [.. OnQueues, "--window-time", "event", .. ledgers.Flag("aggregator")];
+        var aggregatorsStarted = DateTimeOffset.UtcNow;
+        var first = nodes.StartAggregator(ByEventTime());
+        var second = nodes.StartAnotherAggregator(Loopback.FreePort(), ByEventTime());
+        await Nodes.AttachedAsync(first, Readings);
+        await Nodes.AttachedAsync(second, Readings);
+        await first.WaitForLineAsync(_ => first.Lines.Count(l => l.Contains("Cluster member up:")) == 3, Formation);
+
+        var totals = await Nodes.StopSensorsAsync(nodes.Inspection);
+        Assert.True(totals.AllAccepted, totals.ToString());
+        var reconciled = await ledgers.EveryAcceptedReadingStandsAsync(maxima, totals.Accepted, Formation, byEventTime: true);
+        var windows = maxima.Windows;
+        Output!.WriteLine($"{totals}; reconciled: {reconciled}; {windows.Count} windows, from {windows[0].WindowStart:HH:mm:ss}");
+
+        Assert.Equal(windows.OrderBy(w => w.WindowStart).Select(w => w.WindowStart), windows.Select(w => w.WindowStart));
+        var backlog = windows.Where(w => w.WindowEnd <= aggregatorsStarted).ToList();
+        Assert.True(backlog.Count >= 25, $"{backlog.Count} windows measured before the aggregators started");
+        Assert.All(backlog.Zip(backlog.Skip(1)), pair => Assert.Equal(pair.First.WindowEnd, pair.Second.WindowStart));
+    }
+
+    /// <summary>20 sensors every 200 ms (100 readings a second) publish to the queue until it holds <paramref name="readings"/> accepted ones.</summary>
+    private static async Task PublishWhileNoAggregatorRunsAsync(Nodes nodes, ReadingLedgers ledgers, int readings)
+    {
+        nodes.StartSensors(["--sensors", "20", "--steady-temperature", "20", "--node-name", "queued", .. ReadingsQueue, .. ledgers.Flag("sensors")]);
+        await Eventually.Assert(() => Assert.True(ledgers.Accepted >= readings, $"{ledgers.Accepted} accepted so far"), TimeSpan.FromSeconds(120));
     }
 }

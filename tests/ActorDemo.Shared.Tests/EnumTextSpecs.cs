@@ -13,6 +13,7 @@ public sealed class EnumTextSpecs
     [InlineData(RejectReason.Format, "format")]
     [InlineData(RejectReason.Temperature, "temperature")]
     [InlineData(RejectReason.DeviceId, "device-id")]
+    [InlineData(RejectReason.Future, "future")]
     public void Each_reject_reason_has_the_label_the_metrics_document(RejectReason reason, string label) =>
         Assert.Equal(label, reason.Kebab());
 

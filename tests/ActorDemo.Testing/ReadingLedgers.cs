@@ -25,13 +25,14 @@ public sealed class ReadingLedgers : IAsyncDisposable
     /// what they reported, so that an empty ledger cannot pass) stands in a window on <c>max</c>, and
     /// the ledgers and <c>max</c> agree on every window.
     /// </summary>
-    public async Task<Reconciliation> EveryAcceptedReadingStandsAsync(WindowMaxima maxima, long accepted, TimeSpan within)
+    /// <param name="byEventTime">Also every reading stands in the window its timestamp falls in.</param>
+    public async Task<Reconciliation> EveryAcceptedReadingStandsAsync(WindowMaxima maxima, long accepted, TimeSpan within, bool byEventTime = false)
     {
         Reconciliation reconciled = null!;
         await Eventually.Assert(
             () =>
             {
-                reconciled = Reconcile(maxima.Windows);
+                reconciled = Reconcile(maxima.Windows, byEventTime);
                 Xunit.Assert.True(
                     accepted > 0 && reconciled.Accepted == accepted && reconciled.Lost.Count == 0 && reconciled.Problems.Count == 0,
                     $"the sensors reported {accepted} accepted; {reconciled}");
@@ -40,7 +41,7 @@ public sealed class ReadingLedgers : IAsyncDisposable
         return reconciled;
     }
 
-    public Reconciliation Reconcile(IReadOnlyList<WindowOnWire> maxima)
+    public Reconciliation Reconcile(IReadOnlyList<WindowOnWire> maxima, bool byEventTime = false)
     {
         // In the order the nodes were started, so that a restarted node's ledger follows its previous run's.
         var files = Directory.GetFiles(_directory, "*.ledger").OrderBy(StartOrder).Select(LedgerFile.Read).ToList();
@@ -71,6 +72,10 @@ public sealed class ReadingLedgers : IAsyncDisposable
             foreach (var reading in readings)
             {
                 standing[reading.Id] = standing.GetValueOrDefault(reading.Id) + 1;
+                if (byEventTime && (reading.TakenAt < window.WindowStart || reading.TakenAt >= window.WindowEnd))
+                {
+                    problems.Add($"{reading.Id}, taken at {reading.TakenAt:O}, stands in window {window.WindowStart:O}..{window.WindowEnd:O}");
+                }
             }
         }
 
@@ -141,7 +146,10 @@ public sealed class ReadingLedgers : IAsyncDisposable
                             file.Counted[interval] = readings = [];
                         }
 
-                        readings.Add(new CountedReading(new ReadingId(fields[2], long.Parse(fields[3], CultureInfo.InvariantCulture)), double.Parse(fields[4], CultureInfo.InvariantCulture)));
+                        readings.Add(new CountedReading(
+                            new ReadingId(fields[2], long.Parse(fields[3], CultureInfo.InvariantCulture)),
+                            double.Parse(fields[4], CultureInfo.InvariantCulture),
+                            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(fields[5], CultureInfo.InvariantCulture))));
                         break;
                     case ReadingLedger.CarriedLine:
                         file.Carried[long.Parse(fields[1], CultureInfo.InvariantCulture)] = int.Parse(fields[2], CultureInfo.InvariantCulture);
@@ -160,7 +168,7 @@ public sealed class ReadingLedgers : IAsyncDisposable
         }
     }
 
-    private sealed record CountedReading(ReadingId Id, double Temperature);
+    private sealed record CountedReading(ReadingId Id, double Temperature, DateTimeOffset TakenAt);
 
     private sealed record EmittedWindow(long Interval, long StartMs, long Incarnation, IReadOnlyList<(string Node, int Count)> Shares);
 }

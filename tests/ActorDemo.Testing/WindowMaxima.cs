@@ -80,6 +80,7 @@ public sealed class WindowMaxima
 
 public sealed record WindowOnWire(
     [property: JsonPropertyName("window-start")] DateTimeOffset WindowStart,
+    [property: JsonPropertyName("window-end")] DateTimeOffset WindowEnd,
     [property: JsonPropertyName("max")] double Max,
     [property: JsonPropertyName("device-id")] string DeviceId,
     [property: JsonPropertyName("count")] int Count,

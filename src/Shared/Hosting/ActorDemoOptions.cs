@@ -239,6 +239,16 @@ public sealed class SensorOptions
     public TimeSpan RejoinAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
+/// <summary>Which time assigns a reading to its window.</summary>
+public enum WindowTime
+{
+    /// <summary>When the reading reached an aggregator node, by the singleton's clock.</summary>
+    Arrival,
+
+    /// <summary>The reading's own timestamp; windows close by the cluster's watermark.</summary>
+    Event,
+}
+
 /// <summary>The windows of the aggregator role.</summary>
 public sealed class AggregatorOptions
 {
@@ -252,6 +262,15 @@ public sealed class AggregatorOptions
 
     /// <summary>Window maxima the aggregator actor keeps.</summary>
     public int History { get; set; } = 720;
+
+    /// <summary>Which time cuts the windows: when a reading arrived, or the timestamp it was taken at.</summary>
+    public WindowTime WindowTime { get; set; } = WindowTime.Arrival;
+
+    /// <summary>With event time: how far the watermark trails the newest reading's timestamp; a reading later than that is counted as late.</summary>
+    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>With event time: a reading whose timestamp is further ahead of the cluster's clock is rejected.</summary>
+    public TimeSpan FutureLimit { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Where a lone aggregator keeps its acknowledged shares, so that a restart with the same folder

@@ -73,6 +73,8 @@ public static class OptionsValidation
         Require(aggregator.Window > TimeSpan.Zero, o => o.Aggregator.Window, $"{aggregator.Window} is not a positive time; use 5s");
         Require(aggregator.MaxBatch > 0, o => o.Aggregator.MaxBatch, $"{aggregator.MaxBatch} is not a positive number of readings");
         Require(aggregator.Grace >= TimeSpan.Zero, o => o.Aggregator.Grace, $"{aggregator.Grace} is negative; use 2s");
+        Require(aggregator.AllowedLateness >= TimeSpan.Zero, o => o.Aggregator.AllowedLateness, $"{aggregator.AllowedLateness} is negative; use 2s");
+        Require(aggregator.FutureLimit > TimeSpan.Zero, o => o.Aggregator.FutureLimit, $"{aggregator.FutureLimit} is not a positive time; use 10s");
         Require(aggregator.History > 0, o => o.Aggregator.History, $"{aggregator.History} is not a positive number of windows");
         foreach (var (endpoint, hostname, port) in new (EndpointOptions, Expression<Func<ActorDemoOptions, string>>, Expression<Func<ActorDemoOptions, int>>)[]
         {

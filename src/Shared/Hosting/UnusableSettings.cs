@@ -55,6 +55,7 @@ public static class UnusableSettings
         _ when type == typeof(TimeSpan) => "time (such as 5s, 500ms or 00:00:05)",
         _ when type == typeof(bool) => "true or false",
         _ when type == typeof(DeliveryMode) => "delivery (at-least-once or at-most-once)",
+        _ when type == typeof(WindowTime) => "window time (arrival or event)",
         _ when type == typeof(LogFormat) => "log format (text or json)",
         _ when type == typeof(DiscoveryMethod) => "discovery method (kubernetes or config; empty for the seeds)",
         _ => type.Name,

@@ -75,7 +75,16 @@ internal static class Render
         Text(window, "deviceId"),
         window.GetProperty("count").GetInt32(),
         window.GetProperty("nodes").GetInt32(),
-        window.TryGetProperty("incarnation", out var incarnation) ? incarnation.GetInt64() : 0).Describe();
+        window.TryGetProperty("incarnation", out var incarnation) ? incarnation.GetInt64() : 0).Describe() + LateReadings(window);
+
+    /// <summary>The readings each node counted after the window had closed there (event time); nothing when none.</summary>
+    private static string LateReadings(JsonElement window)
+    {
+        var late = window.TryGetProperty("partials", out var partials)
+            ? partials.EnumerateArray().Where(p => p.TryGetProperty("late", out var n) && n.GetInt32() > 0).Select(p => $"{Text(p, "node")} {Number(p, "late")}").ToList()
+            : [];
+        return late.Count == 0 ? "" : $" (late: {string.Join(", ", late)})";
+    }
 
     public static string Windows(JsonElement body)
     {

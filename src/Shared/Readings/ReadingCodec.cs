@@ -27,6 +27,9 @@ public enum RejectReason
 
     /// <summary>A device id that is too long or not printable.</summary>
     DeviceId,
+
+    /// <summary>With windows by event time: a timestamp further ahead of the cluster's clock than the bound.</summary>
+    Future,
 }
 
 /// <summary>What decoding a message gave: a reading, or why the message is not one.</summary>

@@ -54,7 +54,7 @@ public sealed class ReadingLedger : IAsyncDisposable
         var lines = new StringBuilder();
         foreach (var reading in readings)
         {
-            lines.Append(CultureInfo.InvariantCulture, $"{CountedLine}\t{interval}\t{reading.DeviceId}\t{reading.Seq}\t{reading.Temperature:R}\n");
+            lines.Append(CultureInfo.InvariantCulture, $"{CountedLine}\t{interval}\t{reading.DeviceId}\t{reading.Seq}\t{reading.Temperature:R}\t{reading.Timestamp.ToUnixTimeMilliseconds()}\n");
         }
 
         if (lines.Length > 0)

@@ -51,6 +51,9 @@ public readonly record struct WindowInterval(long Index, TimeSpan Length)
 
     public WindowInterval Next => this with { Index = Index + 1 };
 
+    /// <summary>The generated one would print <see cref="Next"/>, and its Next, without end.</summary>
+    public override string ToString() => $"{Start:yyyy-MM-ddTHH:mm:ss.fffZ}..{End:HH:mm:ss.fff} (#{Index})";
+
     public static WindowInterval Containing(DateTimeOffset time, TimeSpan length) =>
         new(Math.DivRem((time - DateTimeOffset.UnixEpoch).Ticks, length.Ticks, out var remainder) - (remainder < 0 ? 1 : 0), length);
 }

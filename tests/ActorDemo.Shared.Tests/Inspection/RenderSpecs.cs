@@ -47,6 +47,22 @@ public sealed class RenderSpecs
         Assert.Equal("a: 'temperature' is anycast, so no reading can leave while no receiver is attached; start an aggregator.", lines[2]);
     }
 
+    [Fact]
+    public void Windows_show_names_the_nodes_whose_readings_came_late_and_how_many()
+    {
+        var text = Render.Windows(Json("""
+            {"windows":[{"windowStart":"2026-12-03T07:00:00Z","windowEnd":"2026-12-03T07:00:05Z","max":23.9,"deviceId":"sensor-a-0019","count":30,"nodes":2,"incarnation":9,
+                         "partials":[{"node":"akka.tcp://actordemo@a:4053","count":10,"late":0},{"node":"akka.tcp://actordemo@b:4053","count":20,"late":3}]},
+                        {"windowStart":"2026-12-03T07:00:05Z","windowEnd":"2026-12-03T07:00:10Z","max":22.1,"deviceId":"sensor-a-0002","count":5,"nodes":1,"incarnation":9,
+                         "partials":[{"node":"akka.tcp://actordemo@a:4053","count":5,"late":0}]}],
+             "recentMaximum":null}
+            """));
+
+        var lines = text.Split('\n');
+        Assert.EndsWith("(late: akka.tcp://actordemo@b:4053 3)", lines[0]);
+        Assert.DoesNotContain("late", lines[1]);
+    }
+
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 
     private static (string[] Header, string[] Row) HeaderAndRow(string table)

@@ -8,15 +8,16 @@ public sealed class ReadingLedgerSpecs : IDisposable
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"actordemo-ledger-{Guid.NewGuid():N}.ledger");
 
     [Fact]
-    public async Task Counted_readings_are_in_the_file_when_the_call_returns_before_the_share_can_leave()
+    public async Task Counted_readings_are_in_the_file_with_their_timestamps_when_the_call_returns_before_the_share_can_leave()
     {
         await using var ledger = new ReadingLedger(_path);
+        var taken = Taken.ToUnixTimeMilliseconds();
 
         ledger.Node("akka.tcp://actordemo@10.0.0.2:4053");
         ledger.Counted(7, [Reading("sensor-a-0001", 3, 21.5), Reading("sensor-a-0002", 3, 22.25)]);
 
         Assert.Equal(
-            ["node\takka.tcp://actordemo@10.0.0.2:4053", "counted\t7\tsensor-a-0001\t3\t21.5", "counted\t7\tsensor-a-0002\t3\t22.25"],
+            ["node\takka.tcp://actordemo@10.0.0.2:4053", $"counted\t7\tsensor-a-0001\t3\t21.5\t{taken}", $"counted\t7\tsensor-a-0002\t3\t22.25\t{taken}"],
             ReadWhileOpen());
     }
 
@@ -57,7 +58,9 @@ public sealed class ReadingLedgerSpecs : IDisposable
 
     public void Dispose() => File.Delete(_path);
 
-    private static TemperatureReading Reading(string device, long seq, double temperature) => new(device, temperature, DateTimeOffset.UtcNow, seq);
+    private static readonly DateTimeOffset Taken = new(2026, 12, 3, 7, 0, 6, 250, TimeSpan.Zero);
+
+    private static TemperatureReading Reading(string device, long seq, double temperature) => new(device, temperature, Taken, seq);
 
     private string[] ReadWhileOpen()
     {

@@ -42,4 +42,8 @@ public sealed class WindowMaximumSpecs
     [Fact]
     public void A_window_without_readings_has_no_maximum_to_beat() =>
         Assert.Equal("only", ReadingMaximum.Higher(null, new ReadingMaximum(-5, "only"))!.DeviceId);
+
+    [Fact]
+    public void An_interval_prints_its_bounds_as_an_assertion_message_shows_them() =>
+        Assert.Equal("2026-11-25T07:40:05.000Z..07:40:10.000 (#359118481)", WindowInterval.Containing(new DateTimeOffset(2026, 11, 25, 7, 40, 7, TimeSpan.Zero), Five).ToString());
 }
