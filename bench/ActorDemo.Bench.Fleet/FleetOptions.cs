@@ -4,7 +4,9 @@ namespace ActorDemo.Bench.Fleet;
 
 /// <summary>
 /// <c>[--sensors 5000,20000] [--interval 1s] [--seconds 60] [--warmup 15] [--router embedded|qpid-dispatch]
-/// [--aggregators 1] [--link-capacity N] [--sensor-flags "..."] [--aggregator-flags "..."] [--reference] [--profile DIR]</c>.
+/// [--aggregators 1] [--link-capacity N] [--sensor-flags "..."] [--aggregator-flags "..."] [--reference] [--profile DIR]
+/// [--outage SECONDS]</c>. With <c>--outage</c> the run measures instead how fast the aggregators
+/// drain a RabbitMQ queue that the sensors filled for that long while none ran (<see cref="OutageDrain"/>).
 /// With <c>--profile</c> the sensor node and the first aggregator are sampled with Linux perf over
 /// the measured seconds, into DIR; the sampling costs CPU, so a profiled row is not a figure.
 /// </summary>
@@ -19,7 +21,8 @@ internal sealed record FleetOptions(
     IReadOnlyList<string> SensorFlags,
     IReadOnlyList<string> AggregatorFlags,
     bool Reference,
-    string? ProfileDirectory)
+    string? ProfileDirectory,
+    TimeSpan? Outage)
 {
     public const string Embedded = "embedded";
     public const string QpidDispatch = "qpid-dispatch";
@@ -62,8 +65,11 @@ internal sealed record FleetOptions(
             Words("--sensor-flags"),
             Words("--aggregator-flags"),
             args.Contains("--reference"),
-            profile);
+            profile,
+            Value("--outage") is { } outage ? TimeSpan.FromSeconds(int.Parse(outage, CultureInfo.InvariantCulture)) : null);
     }
 
-    public string Describe() => $"{Measure.TotalSeconds:0} s measured after {Warmup.TotalSeconds:0} s of warm-up; each node a Release executable of its own";
+    public string Describe() => Outage is { } outage
+        ? $"the sensors publish to a RabbitMQ queue for {outage.TotalSeconds:0} s while no aggregator runs, then the aggregators drain it; each node a Release executable of its own"
+        : $"{Measure.TotalSeconds:0} s measured after {Warmup.TotalSeconds:0} s of warm-up; each node a Release executable of its own";
 }

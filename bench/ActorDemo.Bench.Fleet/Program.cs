@@ -7,11 +7,22 @@ using ActorDemo.Bench.Fleet;
 // runs for reference in the same run, since this machine's speed varies from day to day.
 var options = FleetOptions.Parse(args);
 Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}; {options.Describe()}");
-Console.WriteLine("| sensors | interval | router | aggregators | flags | offered/s | accepted/s | dropped | dropped % | sensor RSS MiB (max) | aggregator RSS MiB (max) | drop cause |");
-Console.WriteLine("|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---|");
-foreach (var sensors in options.Sensors)
+if (options.Outage is { } outage)
 {
-    Console.WriteLine(await FleetRun.MeasureAsync(options, sensors));
+    Console.WriteLine(OutageDrain.Header);
+    foreach (var sensors in options.Sensors)
+    {
+        Console.WriteLine(await OutageDrain.MeasureAsync(options, sensors, outage));
+    }
+}
+else
+{
+    Console.WriteLine("| sensors | interval | router | aggregators | flags | offered/s | accepted/s | dropped | dropped % | sensor RSS MiB (max) | aggregator RSS MiB (max) | drop cause |");
+    Console.WriteLine("|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---|");
+    foreach (var sensors in options.Sensors)
+    {
+        Console.WriteLine(await FleetRun.MeasureAsync(options, sensors));
+    }
 }
 
 if (options.Reference)

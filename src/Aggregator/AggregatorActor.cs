@@ -114,11 +114,14 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         _incarnation = Math.Max(1, _clock().ToUnixTimeMilliseconds());
         _watermark = settings.EventTime is { } eventTime ? new EventTimeWatermark(eventTime, clock, () => _monotonic.Elapsed) : null;
         // A node whose shares all come late (its clock far behind) would otherwise write a line per share.
+        // By event time, what a window waits for is the watermark, which the allowed lateness holds back.
+        var longerWait = settings.EventTime is null ? "a longer grace period (--grace)" : "a longer allowed lateness (--allowed-lateness)";
         _lateReport = new ThrottledReport<string>(TimeSpan.FromSeconds(10), (count, latest) => _log.Warning(
             count == 1
-                ? "A partial window came after its window was emitted, {0}: added to the history, not sent to 'max' again; a longer grace period (--grace) waits for it."
-                : "{1} partial windows came after their windows were emitted in the last 10 s, the latest {0}: added to the history, not sent to 'max' again; a longer grace period (--grace) waits for them.",
+                ? "A partial window came after its window was emitted, {0}: added to the history, not sent to 'max' again; {1} waits for it."
+                : "{2} partial windows came after their windows were emitted in the last 10 s, the latest {0}: added to the history, not sent to 'max' again; {1} waits for them.",
             latest,
+            longerWait,
             count));
         Unconfirmed();
     }

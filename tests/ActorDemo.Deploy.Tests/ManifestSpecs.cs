@@ -82,10 +82,12 @@ public sealed partial class ManifestSpecs
 
     [Theory]
     [MemberData(nameof(ActorDemoOverlays))]
-    public void Pods_use_images_loaded_into_the_cluster_and_liveness_waits_for_the_first_start(string overlay)
+    public void Pods_use_images_of_this_release_loaded_into_the_cluster_and_liveness_waits_for_the_first_start(string overlay)
     {
+        var release = System.Xml.Linq.XDocument.Load(Path.Combine(Manifests.Root, "Directory.Build.props")).Descendants("Version").Single().Value;
         foreach (var container in ActorDemoContainers(Manifests.Load(overlay)))
         {
+            Assert.Matches($"^actordemo/(aggregator|sensors):{Regex.Escape(release)}$", container.Image);
             Assert.Equal("IfNotPresent", container.ImagePullPolicy);
             Assert.Equal(("/alive", "management"), (container.StartupProbe.HttpGet.Path, container.StartupProbe.HttpGet.Port.Value));
             Assert.True(container.StartupProbe.PeriodSeconds * container.StartupProbe.FailureThreshold >= 60, "a slow first start would be killed");
@@ -95,7 +97,7 @@ public sealed partial class ManifestSpecs
 
     [Theory]
     [MemberData(nameof(ActorDemoOverlays))]
-    public void A_disruption_takes_one_aggregator_at_a_time_and_leaves_another_taking_readings(string overlay)
+    public void A_disruption_takes_one_aggregator_at_a_time_leaves_another_taking_readings_and_the_aggregators_spread_over_nodes(string overlay)
     {
         var objects = Manifests.Load(overlay);
         var aggregator = objects.Single<V1Deployment>("aggregator");
@@ -105,6 +107,11 @@ public sealed partial class ManifestSpecs
         Assert.Equal("1", budget.Spec.MaxUnavailable.Value);
         Assert.All(budget.Spec.Selector.MatchLabels, label => Assert.Equal(label.Value, aggregator.Spec.Template.Metadata.Labels[label.Key]));
         Assert.DoesNotContain(budget.Spec.Selector.MatchLabels, label => objects.Single<V1Deployment>("sensors").Spec.Template.Metadata.Labels.Contains(label) && label.Key == "app.kubernetes.io/name");
+        // A router outage makes every aggregator unready; it must not block node drains.
+        Assert.Equal("AlwaysAllow", budget.Spec.UnhealthyPodEvictionPolicy);
+        var spread = aggregator.Spec.Template.Spec.TopologySpreadConstraints.Single();
+        Assert.Equal(("kubernetes.io/hostname", 1), (spread.TopologyKey, spread.MaxSkew));
+        Assert.All(spread.LabelSelector.MatchLabels, label => Assert.Equal(label.Value, aggregator.Spec.Template.Metadata.Labels[label.Key]));
     }
 
     [Theory]
@@ -279,6 +286,56 @@ public sealed partial class ManifestSpecs
         var capacity = int.Parse(Regex.Match(normal, @"linkCapacity: (\d+)").Groups[1].Value);
         Assert.True(capacity >= new ActorDemo.Shared.Hosting.AmqpOptions().MaxInFlight, $"linkCapacity {capacity}");
     }
+
+    /// <summary>Every pod template of an overlay, by its owner's name: Deployments and StatefulSets.</summary>
+    private static IEnumerable<(string Name, V1PodTemplateSpec Template)> PodTemplates(IReadOnlyList<object> objects) =>
+        objects.OfType<V1Deployment>().Select(d => (d.Metadata.Name, d.Spec.Template))
+            .Concat(objects.OfType<V1StatefulSet>().Select(s => (s.Metadata.Name, s.Spec.Template)));
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void A_container_that_must_run_as_non_root_names_its_user_unless_its_image_is_ours(string overlay)
+    {
+        foreach (var (name, template) in PodTemplates(Manifests.Load(overlay)))
+        {
+            var pod = template.Spec;
+            foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
+            {
+                var nonRoot = container.SecurityContext?.RunAsNonRoot ?? pod.SecurityContext?.RunAsNonRoot ?? false;
+                var user = container.SecurityContext?.RunAsUser ?? pod.SecurityContext?.RunAsUser;
+                // Ours sets a numeric USER (the Dockerfile's $APP_UID); another image's user the kubelet cannot check, and refuses to start it.
+                Assert.True(
+                    !nonRoot || user is > 0 || container.Image.StartsWith("actordemo/", StringComparison.Ordinal),
+                    $"{name}/{container.Name} ({container.Image}) must run as non-root but names no user");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("router", "actordemo-router")]
+    [InlineData("router-mesh", "actordemo-router-mesh")]
+    public void Only_ActorDemos_pods_reach_a_routers_AMQP_port_and_only_routers_its_inter_router_port(string overlay, string router)
+    {
+        var objects = Manifests.Load(overlay);
+        var policy = objects.OfType<V1NetworkPolicy>().Single(p => p.Spec.PodSelector.MatchLabels.TryGetValue("app.kubernetes.io/name", out var name) && name == router);
+        var pod = PodTemplates(objects).Single(t => t.Name == router).Template;
+        Assert.All(policy.Spec.PodSelector.MatchLabels, label => Assert.Equal(label.Value, pod.Metadata.Labels[label.Key]));
+        var admitted = policy.Spec.Ingress.SelectMany(rule => rule.Ports.Select(port => (port.Port.Value, rule.FromProperty.Single().PodSelector.MatchLabels.Single()))).ToList();
+        var containerPorts = pod.Spec.Containers.Single().Ports.Select(p => p.Name).ToHashSet();
+        Assert.Contains(("amqp", KeyValuePair.Create("app.kubernetes.io/part-of", "actordemo")), admitted);
+        Assert.DoesNotContain(admitted, a => a.Item1 == "http");
+        if (containerPorts.Contains("inter-router"))
+        {
+            Assert.Contains(("inter-router", KeyValuePair.Create("app.kubernetes.io/name", router)), admitted);
+        }
+
+        Assert.All(admitted, a => Assert.Contains(a.Item1, containerPorts));
+        Assert.Equal("actordemo", objects.OfType<V1Deployment>().First(d => d.Metadata.Name == "sensors").Spec.Template.Metadata.Labels["app.kubernetes.io/part-of"]);
+    }
+
+    [Fact]
+    public void The_standalone_router_is_replaced_not_rolled_so_that_two_unconnected_routers_never_share_its_service() =>
+        Assert.Equal("Recreate", Manifests.Load("router").Single<V1Deployment>("actordemo-router").Spec.Strategy.Type);
 
     [Fact]
     public void The_router_overlay_runs_a_balanced_router_for_both_addresses_and_points_the_pods_at_it()

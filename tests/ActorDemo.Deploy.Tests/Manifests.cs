@@ -24,13 +24,19 @@ public static class Manifests
         var info = new ProcessStartInfo(Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("kustomize");
         info.ArgumentList.Add(Path.Combine(Root, "deploy", "k8s", overlay));
-        using var kubectl = Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start; ./test.sh installs Debian's kubernetes-client.");
+        using var kubectl = Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start; ./test.sh brings kubectl 1.29.4 when the PATH has none of 1.22 or newer.");
         var output = kubectl.StandardOutput.ReadToEndAsync();
         var errors = kubectl.StandardError.ReadToEndAsync();
         kubectl.WaitForExit();
         if (kubectl.ExitCode != 0)
         {
             throw new InvalidOperationException($"kubectl kustomize {overlay} failed: {errors.Result}");
+        }
+
+        // A warning (a field kustomize deprecated) is a failure too: the next kubectl may refuse it.
+        if (errors.Result.Trim() is { Length: > 0 } warning)
+        {
+            throw new InvalidOperationException($"kubectl kustomize {overlay} warned: {warning}");
         }
 
         return output.Result;

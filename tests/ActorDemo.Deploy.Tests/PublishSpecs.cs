@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace ActorDemo.Deploy.Tests;
@@ -41,6 +42,17 @@ public sealed class PublishSpecs
 
         Assert.Contains("dotnet publish src/${PROJECT} -c Release -o /app && mv /app/ActorDemo.${PROJECT} /app/node", dockerfile);
         Assert.Contains("ENTRYPOINT [\"./node\"]", dockerfile);
+    }
+
+    [Fact]
+    public void The_docs_run_the_images_executable_by_its_name_inside_a_pod()
+    {
+        var commands = File.ReadAllLines(Path.Combine(Manifests.Root, "docs", "kubernetes.md"))
+            .Where(line => Regex.IsMatch(line, @"kubectl exec \S+ -- |From another pod: `"))
+            .ToList();
+
+        Assert.NotEmpty(commands);
+        Assert.All(commands, line => Assert.Matches(@"(-- |`)\./node cmd ", line));
     }
 
     private static async Task<(int Status, string Output)> Run(string fileName, params string[] arguments)

@@ -84,19 +84,7 @@ internal sealed class LabCluster : IAsyncDisposable
             "--inspection-hostname", "0.0.0.0", "--management-hostname", "0.0.0.0", "--state-dir", Path.Combine(_state, host.Name),
             .. Ledgers.Flag("aggregator"),
         ],
-        clockLag is { } lag ? FakeClock(lag) : null);
-
-    private static Dictionary<string, string> FakeClock(TimeSpan lag)
-    {
-        var library = Directory.EnumerateFiles("/usr/lib", "libfaketime.so.1", SearchOption.AllDirectories).FirstOrDefault()
-            ?? throw new InvalidOperationException("libfaketime is not installed (apt-get install faketime; ./test.sh does it as root).");
-        return new Dictionary<string, string>
-        {
-            ["LD_PRELOAD"] = library,
-            ["FAKETIME"] = $"-{lag.TotalSeconds:0.###}",
-            ["FAKETIME_DONT_FAKE_MONOTONIC"] = "1",
-        };
-    }
+        clockLag is { } lag ? FakeClock.Environment(-lag) : null);
 
     /// <param name="name">The node part of the device ids.</param>
     public ExternalProcess StartSensors(string name) => SensorHost.Start(Nodes.Sensors, [

@@ -90,9 +90,9 @@ public sealed class Nodes : IAsyncDisposable
         node.WaitForLineAsync(l => l.Contains($"AMQP link to '{address}'") && l.Contains("attached"), TimeSpan.FromSeconds(60));
 
     /// <summary>
-    /// Stops the sensors of the cluster's only sensor node through <c>cmd sensors scale 0</c> against
+    /// Stops the sensors of every sensor node of the cluster through <c>cmd sensors scale 0</c> against
     /// <paramref name="inspection"/>, waits until nothing is left buffered or unsettled, and returns
-    /// what its publisher counted.
+    /// what their publishers counted, together.
     /// </summary>
     public static Task<SensorTotals> StopSensorsAsync(string inspection) =>
         StopSensorsAsync(command => CmdAt(inspection, command));
@@ -100,32 +100,46 @@ public sealed class Nodes : IAsyncDisposable
     /// <summary>The same, with <paramref name="cmd"/> running each <c>cmd</c> command (inside a lab host, say).</summary>
     public static async Task<SensorTotals> StopSensorsAsync(Func<string[], Task<(int Status, IReadOnlyList<string> Lines)>> cmd)
     {
-        async Task<JsonElement> SensorNode()
+        async Task<List<JsonElement>> SensorNodes()
         {
             var (_, lines) = await cmd(["sensors", "show", "--json"]);
-            return JsonDocument.Parse(string.Join('\n', lines)).RootElement.GetProperty("nodes").EnumerateArray().Single();
+            return JsonDocument.Parse(string.Join('\n', lines)).RootElement.GetProperty("nodes").EnumerateArray().ToList();
         }
 
-        var node = (await SensorNode()).GetProperty("node").GetString()!;
-        var (status, output) = await cmd(["sensors", "scale", "0", "--node", node]);
-        Xunit.Assert.True(status == 0, string.Join('\n', output));
+        var nodes = (await SensorNodes()).Select(n => n.GetProperty("node").GetString()!).ToList();
+        Xunit.Assert.NotEmpty(nodes);
+        foreach (var node in nodes)
+        {
+            var (status, output) = await cmd(["sensors", "scale", "0", "--node", node]);
+            Xunit.Assert.True(status == 0, string.Join('\n', output));
+        }
+
         SensorTotals totals = null!;
         await Eventually.Assert(async () =>
         {
-            var report = await SensorNode();
-            // A node that did not answer is listed with zeros and the reason.
-            var unanswered = report.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null;
-            Xunit.Assert.False(unanswered, $"the sensor node did not answer: {error}");
-            Xunit.Assert.Equal(0, report.GetProperty("buffered").GetInt32());
-            Xunit.Assert.Equal(0, report.GetProperty("pending").GetInt64());
-            Xunit.Assert.Equal(0, report.GetProperty("unsettled").GetInt64());
-            totals = new SensorTotals(
-                report.GetProperty("offered").GetInt64(), report.GetProperty("accepted").GetInt64(), report.GetProperty("dropped").GetInt64(), report.GetProperty("rejected").GetInt64());
+            var reports = await SensorNodes();
+            Xunit.Assert.Equal(nodes.Count, reports.Count);
+            foreach (var report in reports)
+            {
+                // A node that did not answer is listed with zeros and the reason.
+                var unanswered = report.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null;
+                Xunit.Assert.False(unanswered, $"the sensor node did not answer: {error}");
+                Xunit.Assert.Equal(0, report.GetProperty("buffered").GetInt32());
+                Xunit.Assert.Equal(0, report.GetProperty("pending").GetInt64());
+                Xunit.Assert.Equal(0, report.GetProperty("unsettled").GetInt64());
+            }
+
+            long Sum(string counter) => reports.Sum(r => r.GetProperty(counter).GetInt64());
+            totals = new SensorTotals(Sum("offered"), Sum("accepted"), Sum("dropped"), Sum("rejected"));
         }, TimeSpan.FromSeconds(60));
         return totals;
     }
 
     public ExternalProcess StartSensors(params string[] extra) => StartSensorsOn(RouterUrl, extra);
+
+    /// <summary>A sensor process whose clock is <paramref name="offset"/> off (<see cref="FakeClock"/>): its readings' timestamps are.</summary>
+    public ExternalProcess StartSensorsWithClock(TimeSpan offset, params string[] extra) =>
+        Start(Sensors, ["--amqp-url", RouterUrl, "--seeds", Seed, "--port", "0", "--interval", "200ms", .. extra], FakeClock.Environment(offset));
 
     /// <summary>A sensor process that publishes to <paramref name="routerUrl"/>, for a network of routers.</summary>
     public ExternalProcess StartSensorsOn(string routerUrl, params string[] extra) =>

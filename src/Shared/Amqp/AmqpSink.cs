@@ -108,13 +108,21 @@ internal sealed class AmqpSinkStage(AmqpSinkSettings settings)
         /// <summary>
         /// A link that dies settles its deliveries itself, as rejected with the error it dies of, before
         /// it reads as closed: those the peer never judged. A peer rejects a message for what the
-        /// message is, never with a connection's, a session's or a forced detach's condition.
+        /// message is, never with a connection's, a session's or a forced detach's condition, nor with
+        /// the illegal state AMQPNetLite gives the deliveries of a connection it is closing (CI counted
+        /// two readings "rejected: amqp:illegal-state The connection is closing." across a Qpid
+        /// Dispatch restart).
         /// </summary>
         private static bool SettledByLoss(ILink link, Outcome? outcome) =>
-            link.IsClosed || ((Link)link).Error is not null
-            || (outcome is Rejected { Error.Condition: var condition } && LossConditions.Any(loss => condition.ToString().StartsWith(loss, StringComparison.Ordinal)));
+            link.IsClosed || ((Link)link).Error is not null || ((Link)link).Session.Connection.IsClosed
+            || (outcome is Rejected { Error: { Condition: var condition, Description: var description } }
+                && (LossConditions.Any(loss => condition.ToString().StartsWith(loss, StringComparison.Ordinal))
+                    || (condition.ToString() == "amqp:illegal-state" && description == ClosingConnection)));
 
         private static readonly string[] LossConditions = ["amqp:connection:", "amqp:session:", "amqp:link:detach-forced"];
+
+        /// <summary>AMQPNetLite's own description of a delivery its closing connection settled.</summary>
+        private const string ClosingConnection = "The connection is closing.";
 
         private int InFlight => _unsettled.Count + _pending.Count + _released.Count + _presettledInFlight;
 
