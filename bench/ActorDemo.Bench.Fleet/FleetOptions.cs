@@ -27,7 +27,9 @@ internal sealed record FleetOptions(
     public const string Embedded = "embedded";
     public const string QpidDispatch = "qpid-dispatch";
 
-    public string Flags => SensorFlags.Count + AggregatorFlags.Count == 0 ? "defaults" : string.Join(' ', AggregatorFlags.Concat(SensorFlags));
+    public string Flags => SensorFlags.Count + AggregatorFlags.Count == 0
+        ? "defaults"
+        : string.Join("; ", new[] { ("aggregators", AggregatorFlags), ("sensors", SensorFlags) }.Where(f => f.Item2.Count > 0).Select(f => $"{f.Item1}: {string.Join(' ', f.Item2)}"));
 
     public string RouterName => Router == QpidDispatch ? $"Qpid Dispatch, linkCapacity {LinkCapacity?.ToString(CultureInfo.InvariantCulture) ?? "250 (default)"}" : "embedded";
 
