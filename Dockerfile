@@ -1,6 +1,6 @@
 # The image of either node, by build argument. From the repository root:
-#   docker build --build-arg PROJECT=Aggregator -t actordemo/aggregator:latest .
-#   docker build --build-arg PROJECT=Sensors -t actordemo/sensors:latest .
+#   docker build --build-arg PROJECT=Aggregator -t actordemo/aggregator:0.1.0 .
+#   docker build --build-arg PROJECT=Sensors -t actordemo/sensors:0.1.0 .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG PROJECT=Aggregator
 WORKDIR /src

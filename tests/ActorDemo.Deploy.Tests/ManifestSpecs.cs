@@ -333,6 +333,16 @@ public sealed partial class ManifestSpecs
         Assert.Equal("actordemo", objects.OfType<V1Deployment>().First(d => d.Metadata.Name == "sensors").Spec.Template.Metadata.Labels["app.kubernetes.io/part-of"]);
     }
 
+    [Theory]
+    [MemberData(nameof(ActorDemoOverlays))]
+    public void A_sensor_pod_has_the_memory_a_node_scaled_to_the_fleet_bound_was_measured_to_need(string overlay)
+    {
+        // docs/benchmarks.md: 100,000 sensors at 1 Hz on one node, 746 MiB resident on default flags.
+        const long measuredAtTheBound = 746L * 1024 * 1024;
+        var sensors = Manifests.Load(overlay).Single<V1Deployment>("sensors").Spec.Template.Spec.Containers.Single();
+        Assert.True(sensors.Resources.Limits["memory"].ToInt64() > measuredAtTheBound, $"the sensor pods' memory limit is {sensors.Resources.Limits["memory"]}");
+    }
+
     [Fact]
     public void The_standalone_router_is_replaced_not_rolled_so_that_two_unconnected_routers_never_share_its_service() =>
         Assert.Equal("Recreate", Manifests.Load("router").Single<V1Deployment>("actordemo-router").Spec.Strategy.Type);

@@ -19,7 +19,12 @@ public static class Manifests
         ["user.enmasse.io/v1beta1/MessagingUser"] = typeof(MessagingUser),
     };
 
-    public static string Render(string overlay)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> Rendered = new();
+
+    /// <summary>What <c>kubectl kustomize</c> renders of the overlay; once per overlay and test run, since the files do not change meanwhile.</summary>
+    public static string Render(string overlay) => Rendered.GetOrAdd(overlay, name => new Lazy<string>(() => RenderNow(name))).Value;
+
+    private static string RenderNow(string overlay)
     {
         var info = new ProcessStartInfo(Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("kustomize");
