@@ -11,7 +11,8 @@ internal static class FleetRun
     private static readonly TimeSpan Start = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan Sample = TimeSpan.FromSeconds(5);
 
-    private static string Executable(string name) => Path.Combine(AppContext.BaseDirectory, $"ActorDemo.{name}");
+    /// <summary>One of the executables built beside this program.</summary>
+    public static string Executable(string name) => Path.Combine(AppContext.BaseDirectory, $"ActorDemo.{name}");
 
     public static async Task<string> MeasureAsync(FleetOptions options, int sensors)
     {

@@ -34,7 +34,7 @@ internal static partial class OutageDrain
             var seed = $"akka.tcp://actordemo@127.0.0.1:{seedPort}";
             string[] onQueue = ["--amqp-url", broker.Url, "--address", Readings, "--seeds", seed];
 
-            var sensorNode = ExternalProcess.Start(Executable("Sensors"), [
+            var sensorNode = ExternalProcess.Start(FleetRun.Executable("Sensors"), [
                 .. onQueue, "--port", "0", "--sensors", sensors.ToString(CultureInfo.InvariantCulture), "--interval", options.Interval, .. options.SensorFlags]);
             running.Push(sensorNode);
             await sensorNode.WaitForLineAsync(l => l.Contains($"AMQP link to '{Readings}'") && l.Contains("attached"), Start);
@@ -46,7 +46,7 @@ internal static partial class OutageDrain
             var started = Stopwatch.StartNew();
             for (var i = 0; i < options.Aggregators; i++)
             {
-                running.Push(ExternalProcess.Start(Executable("Aggregator"), [
+                running.Push(ExternalProcess.Start(FleetRun.Executable("Aggregator"), [
                     .. onQueue, "--max-address", "", "--port", i == 0 ? seedPort.ToString(CultureInfo.InvariantCulture) : "0",
                     "--inspection-port", inspection[i].Split(':')[1], "--management-port", "0",
                     "--state-dir", Path.Combine(state.FullName, i.ToString(CultureInfo.InvariantCulture)), .. options.AggregatorFlags]));
@@ -82,8 +82,6 @@ internal static partial class OutageDrain
         }
     }
 
-    private static string Executable(string name) => Path.Combine(AppContext.BaseDirectory, $"ActorDemo.{name}");
-
     /// <summary>What the broker accepted, from the sensor node's last line.</summary>
     private static long Backlog(IReadOnlyList<string> lines) =>
         lines.Select(l => StoppedLine().Match(l)).LastOrDefault(m => m.Success) is { } stopped
@@ -93,7 +91,7 @@ internal static partial class OutageDrain
     /// <summary>Readings the cluster's readings links accepted so far, every aggregator node's.</summary>
     private static async Task<long> AcceptedAsync(string inspection)
     {
-        await using var cmd = ExternalProcess.Start(Executable("Aggregator"), "cmd", inspection, "amqp", "show", "--json");
+        await using var cmd = ExternalProcess.Start(FleetRun.Executable("Aggregator"), "cmd", inspection, "amqp", "show", "--json");
         if (await cmd.WaitForExitAsync(TimeSpan.FromSeconds(30)) != 0)
         {
             return 0;

@@ -36,8 +36,9 @@ public sealed record WindowShare(
 
 /// <summary>
 /// Folds the groups that <c>GroupedWithin</c> cuts into windows aligned to the clock, by arrival
-/// time (<see cref="EventTimeWindows"/> cuts them by the readings' timestamps): a group spanning a boundary is split there. After every group the open window's share so
-/// far goes out (so its readings can be settled long before the window closes). Window k closes when
+/// time (<see cref="EventTimeWindows"/> cuts them by the readings' timestamps): a group spanning a
+/// boundary is split there. After every group the open window's share so far goes out (so its
+/// readings can be settled long before the window closes). Window k closes when
 /// a reading of a later window arrives, or once the clock has passed its end by
 /// <paramref name="closeDelay"/> (how long the grouping may hold a reading), so that a node with no
 /// readings still reports every interval.

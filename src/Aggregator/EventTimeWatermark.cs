@@ -20,8 +20,6 @@ public sealed class EventTimeWatermark(EventTimeSettings settings, Func<DateTime
     private TimeSpan _advancedAt;
     private DateTimeOffset? _current;
 
-    public EventTimeSettings Settings => settings;
-
     /// <summary>A share's newest timestamp.</summary>
     public void Observe(DateTimeOffset? timestamp)
     {
