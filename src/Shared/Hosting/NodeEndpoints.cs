@@ -20,6 +20,11 @@ internal static class NodeEndpoints
         builder.Services.AddHealthChecks();
         // A request that does not bind throws, so that the inspection endpoint answers it with JSON that says why.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        // The node binds only the endpoints below: an ASPNETCORE_HTTP_PORTS or ASPNETCORE_URLS of the
+        // environment (the .NET container images set HTTP_PORTS to 8080) is not for it.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
         builder.WebHost.UseKestrel(kestrel =>
         {
             var inspection = IPAddress.Parse(options.Inspection.Hostname);

@@ -97,6 +97,9 @@ public static class NodeHost
         // The host logs a failed start with its stack trace; RunNodeAsync prints it in one line instead.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Every probe of an unready node would log an error: /ready answers the reasons, and the node
+        // logs the links' and the cluster's own changes once each.
+        logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
         logging.AddConsole(console => console.FormatterName = format == LogFormat.Json ? NodeJsonFormatter.Name : NodeConsoleFormatter.Name);
         logging.AddConsoleFormatter<NodeConsoleFormatter, ConsoleFormatterOptions>();
         logging.AddConsoleFormatter<NodeJsonFormatter, ConsoleFormatterOptions>();
