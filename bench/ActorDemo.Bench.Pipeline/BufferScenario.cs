@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ActorDemo.Sensors;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Readings;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using ActorDemo.Aggregator;
 using ActorDemo.Sensors;
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Hosting;
+using ActorDemo.Amqp;
+using ActorDemo.Node.Hosting;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -33,7 +33,7 @@ internal static class Scenarios
             await using var node = await BenchNode.StartAsync(options, SensorHosting.Feature);
             var fleet = node.Registry.Get<SensorFleetActor>();
             var publisher = node.Registry.Get<ReadingPublisher>();
-            var link = node.Services.GetRequiredService<ActorDemo.Shared.Inspection.AmqpLinks>().Find(SensorHosting.ReadingsLink)!;
+            var link = node.Services.GetRequiredService<ActorDemo.Node.Inspection.AmqpLinks>().Find(SensorHosting.ReadingsLink)!;
             await Task.Delay(TimeSpan.FromSeconds(5));
             var (idleManaged, idleWorkingSet) = Memory();
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Amqp;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -97,7 +97,7 @@ internal static class DotnetClients
     {
         var factory = new ConnectionFactory();
         factory.SASL.Profile = SaslProfile.Anonymous;
-        return factory.CreateAsync(new Amqp.Address(url));
+        return factory.CreateAsync(new global::Amqp.Address(url));
     }
 
     /// <summary>A window of unsettled sends, each outcome freeing a place: AMQPNetLite at its plainest.</summary>
@@ -130,7 +130,7 @@ internal static class DotnetClients
     {
         var connection = await ConnectAsync(url);
         var attached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var receiver = new ReceiverLink(new Session(connection), "bench-receiver", new Amqp.Framing.Source { Address = address }, (_, _) => attached.TrySetResult());
+        var receiver = new ReceiverLink(new Session(connection), "bench-receiver", new global::Amqp.Framing.Source { Address = address }, (_, _) => attached.TrySetResult());
         await attached.Task;
         receiver.Start(Window, (link, message) =>
         {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ActorDemo.Shared.Observability;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Amqp;
+using ActorDemo.Readings;
 using Akka;
 using Akka.Actor;
 using Akka.Cluster;

@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Serialization;
+using ActorDemo.Node.Serialization;
 using Akka.Actor;
 using static ActorDemo.Aggregator.AggregatorProtocol;
 

@@ -1,5 +1,5 @@
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Amqp;
+using ActorDemo.Readings;
 using Akka.Streams;
 using Akka.Streams.Stage;
 

@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Routing;
+using ActorDemo.Amqp.Routing;
 using Microsoft.Extensions.Hosting;
 
 namespace ActorDemo.Aggregator;

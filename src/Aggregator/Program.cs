@@ -1,7 +1,7 @@
 using ActorDemo.Aggregator;
 using ActorDemo.Aggregator.Dashboard;
 using ActorDemo.Sensors;
-using ActorDemo.Shared.Hosting;
+using ActorDemo.Node.Hosting;
 
 return await NodeHost.RunAsync(args, new NodeExecutable(
     Executables.Aggregator,

@@ -1,5 +1,5 @@
-using ActorDemo.Shared.Observability;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Amqp;
+using ActorDemo.Readings;
 using Microsoft.Extensions.Logging;
 
 namespace ActorDemo.Aggregator;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ActorDemo.Shared.Serialization;
+using ActorDemo.Node.Serialization;
 using Akka.Actor;
 using static ActorDemo.Aggregator.AggregatorProtocol;
 

@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Inspection;
+using ActorDemo.Node.Inspection;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;

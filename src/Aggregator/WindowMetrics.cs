@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using ActorDemo.Shared;
-using ActorDemo.Shared.Observability;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Node;
+using ActorDemo.Node.Observability;
+using ActorDemo.Readings;
 using static ActorDemo.Aggregator.AggregatorProtocol;
 
 namespace ActorDemo.Aggregator;
@@ -57,6 +57,6 @@ public sealed class WindowMetrics
         _recordLatency.Record((now - recorded.LastShareClosedAt()).TotalMilliseconds);
     }
 
-    private IEnumerable<Measurement<double>> Latest(Func<Shared.Readings.WindowMaximum, double> value) =>
+    private IEnumerable<Measurement<double>> Latest(Func<WindowMaximum, double> value) =>
         _latest is { } latest ? [new Measurement<double>(value(latest.Window))] : [];
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Amqp;
+using ActorDemo.Readings;
 using Akka.Actor;
 using Akka.Event;
 using static ActorDemo.Aggregator.AggregatorProtocol;

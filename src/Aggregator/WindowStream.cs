@@ -1,5 +1,5 @@
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Amqp;
+using ActorDemo.Readings;
 using Akka;
 using Akka.Streams.Dsl;
 
@@ -71,6 +71,6 @@ public static class WindowStream
     }
 
     /// <summary>Window maxima, JSON-encoded, to an AMQP sink (the address <c>max</c>).</summary>
-    public static Sink<WindowMaximum, NotUsed> MaxPublisher<TMat>(Sink<Amqp.Message, TMat> sink) =>
+    public static Sink<WindowMaximum, NotUsed> MaxPublisher<TMat>(Sink<global::Amqp.Message, TMat> sink) =>
         Flow.Create<WindowMaximum>().Select(ReadingCodec.EncodeWindow).Named("encode-window").To(sink);
 }

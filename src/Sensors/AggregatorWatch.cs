@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Hosting;
+using ActorDemo.Node.Hosting;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;

@@ -1,5 +1,5 @@
 using ActorDemo.Sensors;
-using ActorDemo.Shared.Hosting;
+using ActorDemo.Node.Hosting;
 
 return await NodeHost.RunAsync(args, new NodeExecutable(
     Executables.Sensors,

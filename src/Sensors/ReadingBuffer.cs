@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Readings;
 using Akka;
 using Akka.Streams.Dsl;
 

@@ -1,6 +1,6 @@
-using ActorDemo.Shared;
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Node;
+using ActorDemo.Amqp;
+using ActorDemo.Readings;
 using Akka;
 using Akka.Actor;
 using Akka.Event;

@@ -1,6 +1,6 @@
 namespace ActorDemo.Sensors;
 
-/// <summary>The protocol of <see cref="ReadingPublisher"/>; readings themselves are sent as <see cref="ActorDemo.Shared.Readings.TemperatureReading"/>.</summary>
+/// <summary>The protocol of <see cref="ReadingPublisher"/>; readings themselves are sent as <see cref="ActorDemo.Readings.TemperatureReading"/>.</summary>
 public static class ReadingPublisherProtocol
 {
     /// <summary>Stop taking readings, send what is buffered; answered with <see cref="Akka.Done"/> once all is settled.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
-using ActorDemo.Shared;
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Node;
+using ActorDemo.Amqp;
 
 namespace ActorDemo.Sensors;
 

@@ -1,5 +1,5 @@
-using ActorDemo.Shared.Hosting;
-using ActorDemo.Shared.Inspection;
+using ActorDemo.Node.Hosting;
+using ActorDemo.Node.Inspection;
 using Akka.Actor;
 using Akka.Cluster;
 using Microsoft.AspNetCore.Builder;

@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Serialization;
+using ActorDemo.Node.Serialization;
 using Akka.Actor;
 
 namespace ActorDemo.Sensors;

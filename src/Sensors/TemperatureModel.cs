@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Hosting;
+using ActorDemo.Node.Hosting;
 
 namespace ActorDemo.Sensors;
 

@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Readings;
+using ActorDemo.Readings;
 using Akka;
 using Akka.Cluster;
 using Akka.Configuration;

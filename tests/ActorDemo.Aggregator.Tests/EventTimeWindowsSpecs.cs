@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Readings;
+using ActorDemo.Readings;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;

@@ -1,5 +1,5 @@
 using ActorDemo.Sensors;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Readings;
 using Akka.Configuration;
 using Akka.Serialization;
 using Xunit;
@@ -60,7 +60,7 @@ public sealed class MessageSerializerSpecs() : Akka.TestKit.Xunit2.TestKit(Confi
     public void A_message_that_crosses_nodes_makes_the_round_trip_through_our_serializer(object message)
     {
         var serializer = Sys.Serialization.FindSerializerFor(message);
-        Assert.IsAssignableFrom<Shared.Serialization.JsonMessageSerializer>(serializer);
+        Assert.IsAssignableFrom<Node.Serialization.JsonMessageSerializer>(serializer);
 
         var bytes = serializer.ToBinary(message);
         var back = Sys.Serialization.Deserialize(bytes, serializer.Identifier, Serialization.ManifestFor(serializer, message));

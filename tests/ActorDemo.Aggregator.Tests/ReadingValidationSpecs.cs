@@ -1,5 +1,5 @@
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Amqp;
+using ActorDemo.Readings;
 using ActorDemo.Testing;
 using Akka.Streams.TestKit;
 using Amqp;

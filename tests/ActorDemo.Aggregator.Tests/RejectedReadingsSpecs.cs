@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Readings;
+using ActorDemo.Readings;
 using Microsoft.Extensions.Logging;
 using Xunit;
 

@@ -284,7 +284,7 @@ public sealed partial class ManifestSpecs
 
         // Qpid Dispatch's default of 250 deliveries in flight per link would cap a sensor node at 250 / (window + grace + 1 s).
         var capacity = int.Parse(Regex.Match(normal, @"linkCapacity: (\d+)").Groups[1].Value);
-        Assert.True(capacity >= new ActorDemo.Shared.Hosting.AmqpOptions().MaxInFlight, $"linkCapacity {capacity}");
+        Assert.True(capacity >= new ActorDemo.Node.Hosting.AmqpOptions().MaxInFlight, $"linkCapacity {capacity}");
     }
 
     /// <summary>Every pod template of an overlay, by its owner's name: Deployments and StatefulSets.</summary>

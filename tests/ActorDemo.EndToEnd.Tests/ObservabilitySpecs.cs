@@ -106,7 +106,7 @@ public sealed partial class ObservabilitySpecs : IAsyncLifetime
 
     private async Task<Outcome> SendAsync(Message message)
     {
-        var connection = await new ConnectionFactory().CreateAsync(new Amqp.Address(_nodes.RouterUrl));
+        var connection = await new ConnectionFactory().CreateAsync(new global::Amqp.Address(_nodes.RouterUrl));
         try
         {
             var sender = new SenderLink(new Session(connection), "malformed", "temperature");

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorDemo.Aggregator;
 using ActorDemo.Sensors;
-using ActorDemo.Shared.Hosting;
+using ActorDemo.Node.Hosting;
 using Akka.Cluster;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Amqp;
+using ActorDemo.Readings;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;

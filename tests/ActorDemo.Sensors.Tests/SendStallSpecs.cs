@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Amqp;
 using Xunit;
 
 namespace ActorDemo.Sensors.Tests;

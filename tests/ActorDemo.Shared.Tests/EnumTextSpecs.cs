@@ -1,5 +1,6 @@
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Amqp;
+using ActorDemo.Node;
+using ActorDemo.Readings;
 using Xunit;
 
 namespace ActorDemo.Shared.Tests;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Readings;
 
 namespace ActorDemo.Testing;
 

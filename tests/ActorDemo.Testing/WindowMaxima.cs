@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Amqp;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Amqp.Framing;

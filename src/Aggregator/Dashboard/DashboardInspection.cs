@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ActorDemo.Sensors;
-using ActorDemo.Shared.Inspection;
+using ActorDemo.Node.Inspection;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
@@ -40,7 +40,7 @@ public sealed class DashboardInspection : IInspectionModule
         endpoints.MapGet(EventsPath, StreamAsync);
     }
 
-    private static async Task StreamAsync(HttpContext context, ActorSystem system, IRequiredActor<AggregatorActor> singleton, AmqpLinks links, ActorDemo.Shared.Hosting.ActorDemoOptions options)
+    private static async Task StreamAsync(HttpContext context, ActorSystem system, IRequiredActor<AggregatorActor> singleton, AmqpLinks links, ActorDemo.Node.Hosting.ActorDemoOptions options)
     {
         var cluster = Cluster.Get(system);
         var aggregator = await singleton.GetAsync(context.RequestAborted);

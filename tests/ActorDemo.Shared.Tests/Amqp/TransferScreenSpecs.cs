@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Amqp;
 using Amqp;
 using Amqp.Framing;
 using Amqp.Types;

@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Downing;
+using ActorDemo.Node.Downing;
 using Akka.Actor;
 using Akka.Cluster;
 using Xunit;

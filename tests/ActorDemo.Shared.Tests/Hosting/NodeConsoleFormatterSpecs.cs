@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Hosting;
+using ActorDemo.Node.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;

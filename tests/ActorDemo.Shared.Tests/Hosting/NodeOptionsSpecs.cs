@@ -1,5 +1,5 @@
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Hosting;
+using ActorDemo.Amqp;
+using ActorDemo.Node.Hosting;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 

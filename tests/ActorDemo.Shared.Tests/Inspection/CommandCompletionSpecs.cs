@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ActorDemo.Shared.Inspection;
+using ActorDemo.Node.Inspection;
 using Xunit;
 
 namespace ActorDemo.Shared.Tests.Inspection;

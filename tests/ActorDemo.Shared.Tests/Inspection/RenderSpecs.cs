@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ActorDemo.Shared.Inspection;
+using ActorDemo.Node.Inspection;
 using Xunit;
 
 namespace ActorDemo.Shared.Tests.Inspection;

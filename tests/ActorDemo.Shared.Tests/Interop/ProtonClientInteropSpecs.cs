@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Amqp;
 using ActorDemo.Testing;
 using Akka.Streams.Dsl;
 using Amqp;

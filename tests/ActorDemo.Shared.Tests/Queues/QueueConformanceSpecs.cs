@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Amqp;
 using ActorDemo.Testing.Routers;
 using Akka.Streams;
 using Akka.Streams.Dsl;

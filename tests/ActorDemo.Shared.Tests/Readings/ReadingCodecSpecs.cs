@@ -1,6 +1,6 @@
 using System.Text;
-using ActorDemo.Shared.Amqp;
-using ActorDemo.Shared.Readings;
+using ActorDemo.Amqp;
+using ActorDemo.Readings;
 using Amqp;
 using Amqp.Framing;
 using Xunit;

@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Readings;
+using ActorDemo.Readings;
 using Xunit;
 
 namespace ActorDemo.Shared.Tests.Readings;

@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Routing;
+using ActorDemo.Amqp.Routing;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 using Amqp;

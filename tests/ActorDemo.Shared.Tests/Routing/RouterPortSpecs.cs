@@ -1,5 +1,5 @@
 using System.Net;
-using ActorDemo.Shared.Routing;
+using ActorDemo.Amqp.Routing;
 using Xunit;
 
 namespace ActorDemo.Shared.Tests.Routing;

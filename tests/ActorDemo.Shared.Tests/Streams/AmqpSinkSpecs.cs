@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Amqp;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 using Akka.Streams.Dsl;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Amqp;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Network;
 using Akka.Streams;

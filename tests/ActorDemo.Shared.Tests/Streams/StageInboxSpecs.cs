@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Streams;
+using ActorDemo.Amqp;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;

@@ -1,4 +1,4 @@
-using ActorDemo.Shared.Amqp;
+using ActorDemo.Amqp;
 using Amqp;
 using Amqp.Framing;
 using Amqp.Sasl;

@@ -1,0 +1,23 @@
+using ActorDemo.Node.Inspection;
+
+namespace ActorDemo.Node.Hosting;
+
+/// <summary>What one executable of ActorDemo is: the options it takes, its features and its inspection commands.</summary>
+/// <param name="Features">The features a node runs, chosen from its options (the aggregator's <c>--with-sensors</c>).</param>
+public sealed record NodeExecutable(
+    Executables Kind,
+    string Description,
+    Func<ActorDemoOptions, IReadOnlyList<NodeFeature>> Features,
+    IReadOnlyList<IInspectionModule> Inspection)
+{
+    /// <summary>Where this executable's defaults differ from <see cref="ActorDemoOptions"/>'s.</summary>
+    public Action<ActorDemoOptions> Defaults { get; init; } = _ => { };
+
+    /// <summary>The options before any configuration.</summary>
+    public ActorDemoOptions DefaultOptions()
+    {
+        var options = new ActorDemoOptions();
+        Defaults(options);
+        return options;
+    }
+}
