@@ -51,7 +51,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
         {
             throw new RouterStartException(
                 $"The embedded AMQP router cannot listen on {_options.Host}:{_options.Port} ({e.Message}); " +
-                "free the port, choose another (--router-port) or point --amqp-url at a running router.", e);
+                $"free the port, or choose another ({_options.SettingName(nameof(RouterOptions.Port))}).", e);
         }
 
         // The port does the protocol header and SASL; the listener gets connections ready for AMQP.

@@ -20,6 +20,9 @@ public sealed record RouterOptions
 
     public string ContainerId { get; init; } = "actordemo-router";
 
+    /// <summary>How messages about the router name its settings; by default <c>RouterOptions.Port</c> and so on.</summary>
+    public SettingName SettingName { get; init; } = property => $"{nameof(RouterOptions)}.{property}";
+
     /// <summary>
     /// The most credit one producer holds at a time, however much the consumers gave: Qpid
     /// Dispatch's listener setting of the same name, at the value our Dispatch deployment sets
@@ -63,9 +66,9 @@ public sealed record RouterOptions
 
         if (string.IsNullOrWhiteSpace(CertificateFile) || string.IsNullOrWhiteSpace(KeyFile))
         {
-            throw new Amqp.AmqpSettingsException(
-                "RouterCertificate",
-                "give the router's certificate and its key together (--router-certificate and --router-key), or neither");
+            throw new AmqpSettingsException(
+                nameof(CertificateFile),
+                $"give the router's certificate and its key together ({SettingName(nameof(CertificateFile))} and {SettingName(nameof(KeyFile))}), or neither");
         }
 
         try
@@ -74,8 +77,8 @@ public sealed record RouterOptions
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            throw new Amqp.AmqpSettingsException(
-                "RouterCertificate",
+            throw new AmqpSettingsException(
+                nameof(CertificateFile),
                 $"'{CertificateFile}' with key '{KeyFile}' cannot be read as a PEM certificate and its private key ({e.Message}); give both in PEM.");
         }
     }

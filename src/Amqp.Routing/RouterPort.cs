@@ -60,10 +60,11 @@ internal sealed class RouterPort : TransportProvider
         _socket = socket;
         AddressSchemes = ["amqp"];
         _refusals = new ThrottledReport<EndPoint?>(RefusalReportInterval, (count, latest) => _logger.LogWarning(
-            "Refused {Count} connection(s), the latest from {Peer}: the router holds {Max} connections, its limit; raise --router-max-connections, or find the client that opens so many",
+            "Refused {Count} connection(s), the latest from {Peer}: the router holds {Max} connections, its limit; raise {Setting}, or find the client that opens so many",
             count,
             latest,
-            _options.MaxConnections));
+            _options.MaxConnections,
+            _options.SettingName(nameof(RouterOptions.MaxConnections))));
     }
 
     /// <summary>Client connections held now, those in their handshake included.</summary>
@@ -278,7 +279,7 @@ internal sealed class RouterPort : TransportProvider
         _refusals.Record(peer);
         var error = new Error(ErrorCode.ResourceLimitExceeded)
         {
-            Description = $"the router holds {_options.MaxConnections} connections, its limit (--router-max-connections); try again later",
+            Description = $"the router holds {_options.MaxConnections} connections, its limit; try again later",
         };
         byte[] answer = [.. AmqpHeader, .. Frame(AmqpFrameType, new Open { ContainerId = _options.ContainerId }), .. Frame(AmqpFrameType, new Close { Error = error })];
         await transport.WriteAsync(answer, cancellationToken).ConfigureAwait(false);

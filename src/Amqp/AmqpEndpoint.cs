@@ -12,7 +12,7 @@ public sealed record AmqpEndpoint
     /// <summary>The largest frame our connections take; a message must fit in one (see <see cref="TransferScreen"/>).</summary>
     internal const int MaxFrameSize = 256 * 1024;
 
-    private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout, TimeSpan idleTimeout, CertificateTrust trust)
+    private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout, TimeSpan idleTimeout, CertificateTrust trust, SettingName name)
     {
         Trust = trust;
         IdleTimeout = idleTimeout;
@@ -21,6 +21,7 @@ public sealed record AmqpEndpoint
         Password = password;
         ContainerId = containerId;
         ConnectTimeout = connectTimeout;
+        SettingName = name;
     }
 
     /// <summary><c>amqp://host:port</c> or <c>amqps://host:port</c> (TLS).</summary>
@@ -46,10 +47,14 @@ public sealed record AmqpEndpoint
     /// <summary>Which router certificates <c>amqps</c> trusts: the system's roots, or a private CA's.</summary>
     internal CertificateTrust Trust { get; }
 
+    /// <summary>How messages about this endpoint name its settings (<see cref="Create"/>'s <c>settingName</c>).</summary>
+    public SettingName SettingName { get; }
+
     /// <summary>
     /// Validates every setting and names the one that is wrong. Credentials may be given
     /// in the URL (<c>amqp://user:password@host</c>) or separately, not both.
     /// </summary>
+    /// <param name="settingName">How messages name the settings; by default as this library's types do (<c>AmqpEndpoint.User</c>).</param>
     /// <exception cref="AmqpSettingsException">A setting is invalid.</exception>
     public static AmqpEndpoint Create(
         string url,
@@ -58,8 +63,10 @@ public sealed record AmqpEndpoint
         string? containerId = null,
         TimeSpan? connectTimeout = null,
         TimeSpan? idleTimeout = null,
-        string? caFile = null)
+        string? caFile = null,
+        SettingName? settingName = null)
     {
+        var name = settingName ?? DefaultName;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
             throw new AmqpSettingsException("Url", $"'{url}' is not an absolute URL; use amqp://host:port or amqps://host:port.");
@@ -72,7 +79,7 @@ public sealed record AmqpEndpoint
 
         if (uri.AbsolutePath is not ("/" or "") || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            throw new AmqpSettingsException("Url", $"the URL has the path or query '{uri.PathAndQuery}{uri.Fragment}', which AMQP does not use; the address is an option of its own (--address). Give amqp://host:port.");
+            throw new AmqpSettingsException("Url", $"the URL has the path or query '{uri.PathAndQuery}{uri.Fragment}', which AMQP does not use; the address is a setting of the link ({name("Address")}), not part of the URL. Give amqp://host:port.");
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo))
@@ -113,8 +120,12 @@ public sealed record AmqpEndpoint
             string.IsNullOrWhiteSpace(containerId) ? $"actordemo-{Guid.NewGuid():N}" : containerId,
             timeout,
             idle,
-            string.IsNullOrWhiteSpace(caFile) ? CertificateTrust.System : CertificateTrust.FromPemFile(caFile));
+            string.IsNullOrWhiteSpace(caFile) ? CertificateTrust.System(name) : CertificateTrust.FromPemFile(caFile, name),
+            name);
     }
+
+    /// <summary>A setting as the library's own types name it; the address is the links' (<see cref="AmqpSourceSettings"/>, <see cref="AmqpSinkSettings"/>).</summary>
+    private static string DefaultName(string property) => property == "Address" ? "the link settings' Address" : $"{nameof(AmqpEndpoint)}.{property}";
 
     /// <summary>Opens a connection; never blocks the caller's thread.</summary>
     internal async Task<Connection> ConnectAsync(CancellationToken cancellationToken = default)

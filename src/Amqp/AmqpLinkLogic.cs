@@ -184,7 +184,7 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
         if (error is not null && Unrecoverable.Contains(error.Condition.ToString()))
         {
             Metrics.SetState(LinkStatus.Failed, description);
-            var failure = new AmqpLinkException($"AMQP link to '{Address}' at {_endpoint} failed for good ({description}); {Remedy(error)}");
+            var failure = new AmqpLinkException($"AMQP link to '{Address}' at {_endpoint} failed for good ({description}); {Remedy(error, _endpoint.SettingName)}");
             Log.Error(failure.Message);
             Fail(failure);
             return;
@@ -208,13 +208,13 @@ internal abstract class AmqpLinkLogic : TimerGraphStageLogic
 
     private static string Describe(Error? error) => error is null ? "closed by the peer" : $"{error.Condition}: {error.Description}";
 
-    /// <summary>What to do about an error no retry cures, in the terms of our options.</summary>
-    private static string Remedy(Error error) => error.Condition.ToString() switch
+    /// <summary>What to do about an error no retry cures, naming the settings as the host names them.</summary>
+    private static string Remedy(Error error, SettingName name) => error.Condition.ToString() switch
     {
         ErrorCode.UnauthorizedAccess =>
-            "the router refused the credentials: check --amqp-user and --amqp-password (or the URL's user:password) against the router's users",
+            $"the router refused the credentials: check {name(nameof(AmqpEndpoint.User))} and {name(nameof(AmqpEndpoint.Password))} (or the URL's user:password) against the router's users",
         ErrorCode.NotImplemented when error.Description?.Contains("sasl-mechanisms", StringComparison.Ordinal) == true =>
-            "the router offers none of the SASL mechanisms we use (PLAIN with --amqp-user, ANONYMOUS without): give a user if the router requires one, or none if it only allows anonymous access",
+            $"the router offers none of the SASL mechanisms we use (PLAIN with {name(nameof(AmqpEndpoint.User))}, ANONYMOUS without): give a user if the router requires one, or none if it only allows anonymous access",
         _ => "check the URL, the credentials and the address",
     };
 }

@@ -11,13 +11,18 @@ namespace ActorDemo.Amqp;
 internal sealed class CertificateTrust
 {
     private readonly X509Certificate2Collection? _roots;
+    private readonly string _caFile;
 
-    private CertificateTrust(X509Certificate2Collection? roots) => _roots = roots;
+    private CertificateTrust(X509Certificate2Collection? roots, SettingName name)
+    {
+        _roots = roots;
+        _caFile = name("CaFile");
+    }
 
-    public static CertificateTrust System { get; } = new(null);
+    public static CertificateTrust System(SettingName name) => new(null, name);
 
     /// <exception cref="AmqpSettingsException">The file is missing or holds no certificate.</exception>
-    public static CertificateTrust FromPemFile(string path)
+    public static CertificateTrust FromPemFile(string path, SettingName name)
     {
         var roots = new X509Certificate2Collection();
         try
@@ -31,7 +36,7 @@ internal sealed class CertificateTrust
 
         return roots.Count == 0
             ? throw new AmqpSettingsException("CaFile", $"'{path}' holds no certificate; give the CA certificate that signed the router's, in PEM.")
-            : new CertificateTrust(roots);
+            : new CertificateTrust(roots, name);
     }
 
     /// <summary>Why the router's certificate is not trusted, or null when it is.</summary>
@@ -49,7 +54,7 @@ internal sealed class CertificateTrust
 
         if (_roots is null)
         {
-            return $"its certificate is not signed by a CA this machine trusts ({Status(chain)}); give the CA with --amqp-ca-file";
+            return $"its certificate is not signed by a CA this machine trusts ({Status(chain)}); give the CA with {_caFile}";
         }
 
         using var custom = new X509Chain();
@@ -67,7 +72,7 @@ internal sealed class CertificateTrust
 
         return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()))
             ? null
-            : $"its certificate is not signed by the CA of --amqp-ca-file ({Status(custom)}); give the CA that signed it";
+            : $"its certificate is not signed by the CA of {_caFile} ({Status(custom)}); give the CA that signed it";
     }
 
     private static string Status(X509Chain? chain) =>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using ActorDemo.Amqp;
 using ActorDemo.Amqp.Routing;
 using ActorDemo.Node.Hosting;
@@ -39,6 +40,21 @@ public sealed class LayeringSpecs
             .ToList();
 
         Assert.All(referenced, name => Assert.True(allowed.Contains(name), $"{assembly} references {name}, which is not below it"));
+    }
+
+    [Theory]
+    [InlineData("Amqp")]
+    [InlineData("Amqp.Routing")]
+    [InlineData("Readings")]
+    public void A_library_names_settings_never_an_executables_flags(string library)
+    {
+        var flags = Directory.GetFiles(Path.Combine(ActorDemo.Testing.BuiltExecutables.RepositoryRoot, "src", library), "*.cs")
+            .SelectMany(file => File.ReadLines(file).Select((line, index) => (File: Path.GetFileName(file), Line: index + 1, Text: line.Trim())))
+            .Where(line => !line.Text.StartsWith("//", StringComparison.Ordinal) && Regex.IsMatch(line.Text, @"""[^""]*--[a-z]"))
+            .Select(line => $"{line.File}:{line.Line}: {line.Text}")
+            .ToList();
+
+        Assert.Empty(flags);
     }
 
     [Fact]

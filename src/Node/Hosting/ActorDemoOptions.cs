@@ -187,11 +187,12 @@ public sealed class AmqpOptions
     /// <summary>The endpoint these options name, as every link of the node connects to it.</summary>
     /// <exception cref="AmqpSettingsException">A setting is invalid.</exception>
     public AmqpEndpoint Endpoint(string? containerId = null) =>
-        AmqpEndpoint.Create(EffectiveUrl, User, Password, containerId, caFile: CaFile);
+        AmqpEndpoint.Create(EffectiveUrl, User, Password, containerId, caFile: CaFile, settingName: property => Flag(EndpointSettingKey(property)));
 
     /// <summary>The embedded router these options describe.</summary>
     public RouterOptions EmbeddedRouter() => new()
     {
+        SettingName = property => Flag(RouterSettingKey(property)),
         Host = RouterHostname,
         Port = RouterPort,
         User = User,
@@ -201,6 +202,21 @@ public sealed class AmqpOptions
         MaxConnections = RouterMaxConnections,
         OpenTimeout = RouterOpenTimeout,
     };
+
+    /// <summary>The configuration key of a setting of <see cref="AmqpEndpoint"/> (or of the links, which these options also set).</summary>
+    public static string EndpointSettingKey(string property) => $"{ActorDemoOptions.Section}:{nameof(ActorDemoOptions.Amqp)}:{property}";
+
+    /// <summary>The configuration key of a setting of <see cref="RouterOptions"/>: the router's own are named Router...</summary>
+    public static string RouterSettingKey(string property) => EndpointSettingKey(property switch
+    {
+        nameof(RouterOptions.Host) => nameof(RouterHostname),
+        nameof(RouterOptions.CertificateFile) => nameof(RouterCertificate),
+        nameof(RouterOptions.KeyFile) => nameof(RouterKey),
+        nameof(RouterOptions.User) or nameof(RouterOptions.Password) => property,
+        _ => $"Router{property}",
+    });
+
+    private static string Flag(string key) => OptionTable.Find(key)?.Flag ?? key;
 }
 
 /// <summary>The sensor fleet of a node.</summary>

@@ -44,7 +44,7 @@ public static class OptionsValidation
         Require(System.Net.IPAddress.TryParse(amqp.RouterHostname, out _), o => o.Amqp.RouterHostname, $"'{amqp.RouterHostname}' is not an IP address; use 127.0.0.1, or 0.0.0.0 for all interfaces");
         Require(amqp.RouterMaxConnections >= 1, o => o.Amqp.RouterMaxConnections, $"{amqp.RouterMaxConnections} is less than 1; use {RouterOptions.DefaultMaxConnections}");
         Require(amqp.RouterOpenTimeout > TimeSpan.Zero, o => o.Amqp.RouterOpenTimeout, $"{amqp.RouterOpenTimeout} is not positive; use {RouterOptions.DefaultOpenTimeout.TotalSeconds:0}s");
-        CheckAmqp(problems, () => amqp.EmbeddedRouter().LoadCertificate()?.Dispose());
+        CheckAmqp(problems, () => amqp.EmbeddedRouter().LoadCertificate()?.Dispose(), AmqpOptions.RouterSettingKey);
         // The endpoint every link connects to, the embedded router's too (its URL comes from the two
         // options just checked, which then say what is wrong with it), and the stages built on it.
         string[] routerAddress = [OptionTable.KeyOf(o => o.Amqp.RouterPort), OptionTable.KeyOf(o => o.Amqp.RouterHostname)];
@@ -106,7 +106,8 @@ public static class OptionsValidation
     /// option they name, said once even when two settings refuse it (the address).
     /// </summary>
     /// <returns>Whether <paramref name="build"/> accepted the settings.</returns>
-    private static bool CheckAmqp(List<OptionProblem> problems, Action build)
+    /// <param name="keyOf">The configuration key of a setting the library names by its property; the endpoint's and the links' by default.</param>
+    private static bool CheckAmqp(List<OptionProblem> problems, Action build, Func<string, string>? keyOf = null)
     {
         try
         {
@@ -115,7 +116,7 @@ public static class OptionsValidation
         }
         catch (AmqpSettingsException e)
         {
-            var key = $"{ActorDemoOptions.Section}:Amqp:{e.Setting}";
+            var key = (keyOf ?? AmqpOptions.EndpointSettingKey)(e.Setting);
             if (!problems.Any(problem => problem.Key == key))
             {
                 problems.Add(new OptionProblem(key, e.Problem));

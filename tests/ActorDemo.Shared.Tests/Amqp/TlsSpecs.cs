@@ -63,7 +63,7 @@ public sealed class TlsSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.Tes
         var refused = await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(
             () => AmqpEndpoint.Create($"amqps://localhost:{router.Port}").ConnectAsync());
 
-        Assert.Contains("--amqp-ca-file", refused.Message);
+        Assert.Contains("give the CA with AmqpEndpoint.CaFile", refused.Message);
     }
 
     [Fact]
