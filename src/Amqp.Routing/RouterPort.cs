@@ -279,7 +279,7 @@ internal sealed class RouterPort : TransportProvider
         _refusals.Record(peer);
         var error = new Error(ErrorCode.ResourceLimitExceeded)
         {
-            Description = $"the router holds {_options.MaxConnections} connections, its limit; try again later",
+            Description = $"the router holds {_options.MaxConnections} connections, its limit ({_options.SettingName(nameof(RouterOptions.MaxConnections))}); try again later",
         };
         byte[] answer = [.. AmqpHeader, .. Frame(AmqpFrameType, new Open { ContainerId = _options.ContainerId }), .. Frame(AmqpFrameType, new Close { Error = error })];
         await transport.WriteAsync(answer, cancellationToken).ConfigureAwait(false);

@@ -15,9 +15,8 @@ namespace ActorDemo.Node.Discovery;
 /// It is a plain HTTP call with the pod's service-account token, so the pods' RBAC needs pods get/list/watch.
 /// </summary>
 /// <remarks>
-/// Akka.Discovery.KubernetesApi 1.5.73 was built against KubernetesClient 17, which the package mirror
-/// does not serve; with 19.0.2, its lookup fails with <c>MissingMethodException: V1PodList..ctor</c>.
-/// This discovery needs no Kubernetes client library at all.
+/// It stands in for Akka.Discovery.KubernetesApi, whose 1.5.73 fails on the KubernetesClient versions
+/// at hand; docs/design.md ("Two libraries we do without") says how to switch to it.
 /// </remarks>
 public sealed class KubernetesPodDiscovery : ServiceDiscovery
 {

@@ -14,11 +14,11 @@ namespace ActorDemo.Node.Health;
 /// <summary>
 /// <c>/alive</c> and <c>/ready</c> for the Kubernetes probes, on the management port (8558), from
 /// the health checks registered with Akka.Hosting: 200 with <c>{"status":"ok"}</c>, or 503 with the
-/// reasons. That port serves nothing else but <c>/metrics</c> and cluster bootstrap's contact point.
+/// reasons. The same port serves <c>/metrics</c> and cluster bootstrap's contact point.
 /// </summary>
 /// <remarks>
-/// Akka.Management's own HTTP server cannot start here: Akka.Http.Shim 1.5.73 needs Ceen.Httpd 0.9.9,
-/// and the package mirror has only 0.9.10, which lacks a method it calls. Kestrel serves the probes instead.
+/// Kestrel serves them in place of Akka.Management's HTTP server, which does not start with the
+/// Ceen.Httpd at hand; docs/design.md ("Two libraries we do without") says how to switch back.
 /// </remarks>
 public static class HealthEndpoints
 {

@@ -122,7 +122,7 @@ public sealed class RouterConnectionLimitSpecs : IAsyncLifetime
         var refused = await ClosingErrorAsync(await _router.OpenConnectionAsync());
 
         Assert.Equal(ErrorCode.ResourceLimitExceeded, refused.Condition.ToString());
-        Assert.Contains("--router-max-connections", refused.Description);
+        Assert.Contains("its limit (RouterOptions.MaxConnections)", refused.Description);
         Assert.All(held, session => Assert.False(session.IsClosed));
     }
 
