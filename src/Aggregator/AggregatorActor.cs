@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ActorDemo.Amqp;
+using ActorDemo.Node.Hosting;
 using ActorDemo.Readings;
-using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -63,7 +63,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private const string ConfirmTimer = "confirm";
 
     private readonly AggregatorSettings _settings;
-    private readonly Sink<WindowMaximum, NotUsed>? _maxima;
+    private readonly Func<IMaterializer, ISourceQueueWithComplete<WindowMaximum>>? _openMaxima;
     private readonly Func<DateTimeOffset> _clock;
     private readonly WindowMetrics? _metrics;
     private readonly ReadingLedger? _ledger;
@@ -98,17 +98,17 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private long _windows;
     private long _late;
 
-    /// <param name="maxima">Where window maxima go (the address <c>max</c>); none to send them nowhere.</param>
+    /// <param name="openMaxima">Opens the stream to <c>max</c> (the hosting wires it), where window maxima go; none to send them nowhere.</param>
     /// <param name="clock">The singleton's clock, against which the grace period runs.</param>
     /// <param name="metrics">Told every window recorded; none where nothing is exported (specs).</param>
     /// <param name="ledger">Told every window emitted, before it goes to <c>max</c>; none when the node keeps no ledger.</param>
     /// <param name="acceptance">Says which windows <c>max</c> accepted; none when <c>max</c> gives no outcome (at-most-once), and a window is let go of when sent.</param>
-    public AggregatorActor(AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima, Func<DateTimeOffset> clock, WindowMetrics? metrics, ReadingLedger? ledger, MaximaAcceptance? acceptance)
+    public AggregatorActor(AggregatorSettings settings, Func<IMaterializer, ISourceQueueWithComplete<WindowMaximum>>? openMaxima, Func<DateTimeOffset> clock, WindowMetrics? metrics, ReadingLedger? ledger, MaximaAcceptance? acceptance)
     {
         _acceptance = acceptance;
         _ledger = ledger;
         _settings = settings;
-        _maxima = maxima;
+        _openMaxima = openMaxima;
         _clock = clock;
         _metrics = metrics;
         _incarnation = Math.Max(1, _clock().ToUnixTimeMilliseconds());
@@ -131,8 +131,8 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     public IStash Stash { get; set; } = null!;
 
     public static Props Props(
-        AggregatorSettings settings, Sink<WindowMaximum, NotUsed>? maxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null, ReadingLedger? ledger = null, MaximaAcceptance? acceptance = null) =>
-        Akka.Actor.Props.Create(() => new AggregatorActor(settings, maxima, clock ?? (() => DateTimeOffset.UtcNow), metrics, ledger, acceptance));
+        AggregatorSettings settings, Func<IMaterializer, ISourceQueueWithComplete<WindowMaximum>>? openMaxima = null, Func<DateTimeOffset>? clock = null, WindowMetrics? metrics = null, ReadingLedger? ledger = null, MaximaAcceptance? acceptance = null) =>
+        Akka.Actor.Props.Create(() => new AggregatorActor(settings, openMaxima, clock ?? (() => DateTimeOffset.UtcNow), metrics, ledger, acceptance));
 
     private bool Confirmed => _monotonic.Elapsed < _leaseUntil;
 
@@ -149,9 +149,10 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.IMemberEvent),
             typeof(ClusterEvent.IReachabilityEvent));
-        if (_maxima is not null)
+        // The stream to 'max' is wired by the hosting; it opens here, where the singleton runs, and closes with it.
+        _maximaQueue = _openMaxima?.Invoke(Context.Materializer());
+        if (_maximaQueue is not null)
         {
-            _maximaQueue = Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead).To(_maxima).Run(Context.Materializer().WithNamePrefix(AggregatorHosting.MaximaLink));
             _acceptance?.Attach(Self);
         }
 
@@ -384,7 +385,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private void MemberUp(Member member, DateTimeOffset since)
     {
-        if (member.HasRole(AggregatorHosting.RoleName) && member.Status == MemberStatus.Up)
+        if (member.HasRole(NodeOptions.AggregatorRole) && member.Status == MemberStatus.Up)
         {
             _aggregatorsUpSince[member.Address] = since;
         }
@@ -393,7 +394,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     /// <summary>The aggregator nodes whose confirmation counts: every one Up or leaving, reachable or not.</summary>
     private List<Address> AggregatorMembers() =>
         _cluster.State.Members
-            .Where(m => m.HasRole(AggregatorHosting.RoleName) && m.Status is MemberStatus.Up or MemberStatus.Leaving)
+            .Where(m => m.HasRole(NodeOptions.AggregatorRole) && m.Status is MemberStatus.Up or MemberStatus.Leaving)
             .Select(m => m.Address)
             .ToList();
 
@@ -402,7 +403,7 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
         nodes.Where(node => !_cluster.State.Unreachable.Any(member => member.Address == node));
 
     private static ActorSelection ReporterOf(Address node) =>
-        Context.ActorSelection(new RootActorPath(node) / "user" / AggregatorHosting.ReporterName);
+        Context.ActorSelection(new RootActorPath(node) / "user" / WindowReporter.ActorName);
 
     private void OnPartial(PartialWindow partial)
     {

@@ -28,9 +28,6 @@ public static class AggregatorHosting
 
     public const string SingletonName = "aggregator";
 
-    /// <summary>This node's <see cref="WindowReporter"/> under /user.</summary>
-    public const string ReporterName = "window-reporter";
-
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a node that is Up waits to learn the singleton's clock before it takes readings by its own.</summary>
@@ -65,7 +62,7 @@ public static class AggregatorHosting
         var windowMetrics = services.GetRequiredService<WindowMetrics>();
         var links = services.GetRequiredService<AmqpLinks>();
         var amqp = options.Amqp;
-        Sink<WindowMaximum, NotUsed>? maxima = null;
+        Func<IMaterializer, ISourceQueueWithComplete<WindowMaximum>>? openMaxima = null;
         MaximaAcceptance? acceptance = null;
         if (amqp.SendsMaxima)
         {
@@ -76,8 +73,13 @@ public static class AggregatorHosting
             {
                 Delivery = amqp.Delivery, Durable = amqp.Durable, Capabilities = amqp.CapabilityList(), OnAccepted = acceptance is null ? null : acceptance.OnAccepted,
             };
-            maxima = WindowStream.MaxPublisher(AmqpSink.Create(settings)
+            var publisher = WindowStream.MaxPublisher(AmqpSink.Create(settings)
                 .MapMaterializedValue(sink => links.Register(MaximaLink, amqp.MaxAddress, sink.Metrics)));
+            // A window the link cannot take at once waits here; a full buffer drops the oldest, which 'max''s
+            // acceptance then never confirms (the singleton says so).
+            openMaxima = materializer => Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead)
+                .To(publisher)
+                .Run(materializer.WithNamePrefix(MaximaLink));
         }
 
         return akka.WithLinkReadinessCheck(links, ReadingsLink, amqp.Address)
@@ -86,7 +88,7 @@ public static class AggregatorHosting
             .WithCustomSerializer(SensorMessageSerializer.Name, [typeof(ISensorMessage)], system => new SensorMessageSerializer(system))
             .WithSingleton<AggregatorActor>(
                 SingletonName,
-                AggregatorActor.Props(Settings(options.Aggregator), maxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>(), acceptance: acceptance),
+                AggregatorActor.Props(Settings(options.Aggregator), openMaxima, metrics: windowMetrics, ledger: services.GetService<ReadingLedger>(), acceptance: acceptance),
                 new ClusterSingletonOptions { Role = RoleName },
                 createProxyToo: true)
             .WithActors((system, registry) =>
@@ -99,7 +101,7 @@ public static class AggregatorHosting
                 var watermark = new ClusterWatermark();
                 var reporter = system.ActorOf(
                     WindowReporter.Props(registry.Get<AggregatorActor>(), cluster.SelfAddress, journal, clock: clock, ledger: services.GetService<ReadingLedger>(), watermark: watermark),
-                    ReporterName);
+                    WindowReporter.ActorName);
                 ReadingsStream? readings = null;
 
                 // Readings are taken only once this node is Up (before, the singleton does not wait for

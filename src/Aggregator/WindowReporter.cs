@@ -21,6 +21,9 @@ namespace ActorDemo.Aggregator;
 /// </summary>
 public sealed class WindowReporter : ReceiveActor, IWithTimers
 {
+    /// <summary>Its name under /user on every aggregator node, where the singleton finds it.</summary>
+    public const string ActorName = "window-reporter";
+
     public static readonly TimeSpan DefaultResendInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>A clock this far from the singleton's is told once per incarnation.</summary>

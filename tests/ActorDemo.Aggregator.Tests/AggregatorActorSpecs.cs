@@ -2,6 +2,7 @@ using ActorDemo.Readings;
 using Akka;
 using Akka.Cluster;
 using Akka.Configuration;
+using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.TestKit;
 using Xunit;
@@ -265,7 +266,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     {
         var a = Self();
         var maxima = CreateTestProbe();
-        var aggregator = Sys.ActorOf(AggregatorActor.Props(new AggregatorSettings(10, Grace), Sink.ActorRef<WindowMaximum>(maxima, "done", _ => "failed"), () => _now));
+        var aggregator = Sys.ActorOf(AggregatorActor.Props(new AggregatorSettings(10, Grace), Opening(Sink.ActorRef<WindowMaximum>(maxima, "done", _ => "failed")), () => _now));
 
         EventFilter.Info(contains: "max 24.9 °C (sensor-a-0003)  1,000 readings from 1 node").ExpectOne(() =>
             aggregator.Tell(Partial(a, First, 24.9, "sensor-a-0003", 1000), ActorRefs.Nobody));
@@ -307,7 +308,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         Assert.Equal((a, 4L, false), (acknowledged.Node, acknowledged.Seq, acknowledged.Emitted));
         // The copy is b's: a later incarnation asking b's reporter is sent it.
         var successor = CreateTestProbe(b);
-        b.ActorSelection("/user/" + AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(long.MaxValue, 1, DateTimeOffset.UnixEpoch), successor);
+        b.ActorSelection("/user/" + WindowReporter.ActorName).Tell(new ConfirmIncarnation(long.MaxValue, 1, DateTimeOffset.UnixEpoch), successor);
         Assert.Equal(share, successor.FishForMessage<PartialWindow>(_ => true));
     }
 
@@ -346,7 +347,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     {
         Self();
         var seen = DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeMilliseconds();
-        Sys.ActorSelection("/user/" + AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(seen, 1, DateTimeOffset.UnixEpoch), CreateTestProbe());
+        Sys.ActorSelection("/user/" + WindowReporter.ActorName).Tell(new ConfirmIncarnation(seen, 1, DateTimeOffset.UnixEpoch), CreateTestProbe());
 
         var (aggregator, _) = Start(history: 10);
 
@@ -368,7 +369,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         // A newer singleton somewhere asked b's reporter: from then on b refuses to confirm this one.
         EventFilter.Warning(contains: "was superseded").ExpectOne(
             TimeSpan.FromSeconds(5),
-            () => Sys.ActorSelection(new RootActorPath(b) / "user" / AggregatorHosting.ReporterName).Tell(new ConfirmIncarnation(incarnation + 1, 1, DateTimeOffset.UnixEpoch), CreateTestProbe()));
+            () => Sys.ActorSelection(new RootActorPath(b) / "user" / WindowReporter.ActorName).Tell(new ConfirmIncarnation(incarnation + 1, 1, DateTimeOffset.UnixEpoch), CreateTestProbe()));
         aggregator.Tell(Partial(a, First, 21, "sensor-a-0001", 10), ActorRefs.Nobody);
         aggregator.Tell(Partial(b, First, 22, "sensor-b-0001", 10), reporterB);
 
@@ -477,7 +478,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         var watermark = new ClusterWatermark();
         var b = Cluster.Get(JoinSystem(node => node.ActorOf(
             WindowReporter.Props(ActorRefs.Nobody, Cluster.Get(node).SelfAddress, Journal(node), watermark: watermark),
-            AggregatorHosting.ReporterName))).SelfAddress;
+            WindowReporter.ActorName))).SelfAddress;
         var (aggregator, _) = Start(history: 10, eventTime: true);
         _now = First.End + TimeSpan.FromMinutes(1);
 
@@ -505,11 +506,15 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
         return incarnation;
     }
 
+    /// <summary>How the hosting opens the stream to <c>max</c>, into <paramref name="sink"/>.</summary>
+    private static Func<IMaterializer, ISourceQueueWithComplete<WindowMaximum>> Opening(Sink<WindowMaximum, NotUsed> sink) =>
+        materializer => Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead).To(sink).Run(materializer);
+
     /// <param name="acceptance">Where <c>max</c>'s acceptances come from; none: no <c>max</c> at all.</param>
     /// <param name="eventTime">Windows by event time, with the grace period's length as the allowed lateness and the cluster never idle.</param>
     private (IActorRef Aggregator, TestProbe Subscriber) Start(int history, MaximaAcceptance? acceptance = null, bool eventTime = false)
     {
-        var maxima = acceptance is null ? null : Sink.Ignore<WindowMaximum>().MapMaterializedValue(_ => NotUsed.Instance);
+        var maxima = acceptance is null ? null : Opening(Sink.Ignore<WindowMaximum>().MapMaterializedValue(_ => NotUsed.Instance));
         var settings = new AggregatorSettings(history, Grace, eventTime ? new EventTimeSettings(Grace, TimeSpan.FromHours(1)) : null);
         var aggregator = Sys.ActorOf(AggregatorActor.Props(settings, maxima, () => _now, acceptance: acceptance));
         var subscriber = CreateTestProbe();
@@ -548,7 +553,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
     /// <paramref name="witness"/>, which answers for it (or not).
     /// </summary>
     private Address JoinWitness(TestProbe witness) =>
-        Cluster.Get(JoinSystem(node => node.ActorOf(Props.Create(() => new ConfirmingWitness(witness)), AggregatorHosting.ReporterName))).SelfAddress;
+        Cluster.Get(JoinSystem(node => node.ActorOf(Props.Create(() => new ConfirmingWitness(witness)), WindowReporter.ActorName))).SelfAddress;
 
     private sealed class ConfirmingWitness : ReceiveActor
     {
@@ -561,7 +566,7 @@ public sealed class AggregatorActorSpecs(ITestOutputHelper output) : Akka.TestKi
 
     /// <summary>The node's reporter, with a journal in a folder of its own; the partials of these specs come from probes, so it sends none itself.</summary>
     private void StartReporter(ActorSystem node) =>
-        node.ActorOf(WindowReporter.Props(ActorRefs.Nobody, Cluster.Get(node).SelfAddress, Journal(node)), AggregatorHosting.ReporterName);
+        node.ActorOf(WindowReporter.Props(ActorRefs.Nobody, Cluster.Get(node).SelfAddress, Journal(node)), WindowReporter.ActorName);
 
     private ShareJournal Journal(ActorSystem node) =>
         _journals[node] = new ShareJournal(Directory.CreateTempSubdirectory("actordemo-spec-").FullName, "amqp://127.0.0.1:5672/temperature");
