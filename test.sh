@@ -108,7 +108,7 @@ lane() {
   return $failed
 }
 test_arguments=("$@")
-first_lane=(ActorDemo.EndToEnd.Tests ActorDemo.Shared.Tests ActorDemo.Hosting.Tests ActorDemo.Sensors.Tests)
+first_lane=(ActorDemo.EndToEnd.Tests ActorDemo.Shared.Tests ActorDemo.Hosting.Tests ActorDemo.Sensors.Tests ActorDemo.Amqp.Tests)
 second_lane=(ActorDemo.Reliability.Tests ActorDemo.Deploy.Tests ActorDemo.Aggregator.Tests)
 for project in tests/*.Tests; do
   case " ${first_lane[*]} ${second_lane[*]} " in

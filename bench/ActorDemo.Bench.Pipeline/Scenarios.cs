@@ -33,7 +33,7 @@ internal static class Scenarios
             await using var node = await BenchNode.StartAsync(options, SensorHosting.Feature);
             var fleet = node.Registry.Get<SensorFleetActor>();
             var publisher = node.Registry.Get<ReadingPublisher>();
-            var link = node.Services.GetRequiredService<ActorDemo.Node.Inspection.AmqpLinks>().Find(SensorHosting.ReadingsLink)!;
+            var link = node.Services.GetRequiredService<ActorDemo.Node.Links.AmqpLinks>().Find(SensorHosting.ReadingsLink)!;
             await Task.Delay(TimeSpan.FromSeconds(5));
             var (idleManaged, idleWorkingSet) = Memory();
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActorDemo.Sensors;
 using ActorDemo.Node.Inspection;
+using ActorDemo.Node.Links;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ActorDemo.Amqp;
-using ActorDemo.Node.Inspection;
+using ActorDemo.Node.Links;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;

@@ -1,8 +1,8 @@
 using ActorDemo.Node.Downing;
 using ActorDemo.Node.Health;
-using ActorDemo.Node.Inspection;
 using ActorDemo.Node.Observability;
 using ActorDemo.Readings;
+using ActorDemo.Node.Links;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;

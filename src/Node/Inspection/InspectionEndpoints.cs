@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using ActorDemo.Node.Hosting;
 using ActorDemo.Amqp.Routing;
+using ActorDemo.Node.Links;
 using Akka.Actor;
 using Akka.Cluster;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using ActorDemo.Amqp;
-using ActorDemo.Node.Inspection;
+using ActorDemo.Node.Links;
 using Akka.Actor;
 using Akka.Cluster;
 

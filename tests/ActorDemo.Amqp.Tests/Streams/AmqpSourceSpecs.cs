@@ -1,4 +1,3 @@
-using ActorDemo.Amqp;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 using Akka.Streams;
@@ -8,7 +7,7 @@ using Amqp.Framing;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorDemo.Shared.Tests.Streams;
+namespace ActorDemo.Amqp.Tests.Streams;
 
 public sealed class AmqpSourceSpecs(ITestOutputHelper output) : RouterSpec(output)
 {

@@ -1,4 +1,3 @@
-using ActorDemo.Amqp;
 using ActorDemo.Testing.Routers;
 using Akka.Streams;
 using Amqp;
@@ -8,7 +7,7 @@ using Source = Akka.Streams.Dsl.Source;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorDemo.Shared.Tests.Streams;
+namespace ActorDemo.Amqp.Tests.Streams;
 
 /// <summary>
 /// How the sink reads a rejected outcome: the peer's judgement of the message (counted, not sent

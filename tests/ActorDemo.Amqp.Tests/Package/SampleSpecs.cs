@@ -3,7 +3,7 @@ using ActorDemo.Testing.Routers;
 using Amqp;
 using Xunit;
 
-namespace ActorDemo.Shared.Tests.Package;
+namespace ActorDemo.Amqp.Tests.Package;
 
 /// <summary>
 /// samples/AmqpReader, built by test.sh from the ActorDemo.Amqp package alone (dotnet pack into

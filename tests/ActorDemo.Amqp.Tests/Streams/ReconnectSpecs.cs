@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ActorDemo.Amqp;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Network;
 using Akka.Streams;
@@ -8,7 +7,7 @@ using Amqp;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorDemo.Shared.Tests.Streams;
+namespace ActorDemo.Amqp.Tests.Streams;
 
 public sealed class ReconnectSpecs(ITestOutputHelper output) : RouterSpec(output)
 {

@@ -1,4 +1,3 @@
-using ActorDemo.Amqp;
 using ActorDemo.Testing.Routers;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -6,7 +5,7 @@ using Amqp;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorDemo.Shared.Tests.Queues;
+namespace ActorDemo.Amqp.Tests.Queues;
 
 /// <summary>
 /// What ActorDemo relies on from a queue (store and forward, unlike an anycast address): kept while

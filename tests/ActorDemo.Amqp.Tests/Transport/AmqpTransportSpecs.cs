@@ -1,8 +1,7 @@
-using ActorDemo.Amqp;
 using Amqp;
 using Xunit;
 
-namespace ActorDemo.Shared.Tests.Amqp;
+namespace ActorDemo.Amqp.Tests.Transport;
 
 public sealed class AmqpTransportSpecs
 {

@@ -1,4 +1,3 @@
-using ActorDemo.Amqp;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 using Akka.Streams;
@@ -8,7 +7,7 @@ using Xunit;
 using Xunit.Abstractions;
 using AmqpMessage = Amqp.Message;
 
-namespace ActorDemo.Shared.Tests.Amqp;
+namespace ActorDemo.Amqp.Tests.Transport;
 
 /// <summary>
 /// <c>amqps</c> with a private CA, as EnMasse's endpoints and a cluster CA have it: our stages

@@ -1,4 +1,3 @@
-using ActorDemo.Amqp;
 using ActorDemo.Testing.Routers;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -10,7 +9,7 @@ using Amqp.Types;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorDemo.Shared.Tests.Streams;
+namespace ActorDemo.Amqp.Tests.Streams;
 
 /// <summary>
 /// What our links ask of an address on attach, as a peer sees it: AMQPNetLite's own listener on

@@ -1,6 +1,6 @@
 using ActorDemo.Amqp;
 
-namespace ActorDemo.Node.Inspection;
+namespace ActorDemo.Node.Links;
 
 /// <summary>
 /// The AMQP links of this node, registered as their streams materialize, for <c>amqp show</c>, the

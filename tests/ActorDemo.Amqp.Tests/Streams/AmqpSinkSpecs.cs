@@ -1,4 +1,3 @@
-using ActorDemo.Amqp;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 using Akka.Streams.Dsl;
@@ -7,7 +6,7 @@ using Amqp;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorDemo.Shared.Tests.Streams;
+namespace ActorDemo.Amqp.Tests.Streams;
 
 public sealed class AmqpSinkSpecs(ITestOutputHelper output) : RouterSpec(output)
 {

@@ -1,4 +1,3 @@
-using ActorDemo.Amqp;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
@@ -6,7 +5,7 @@ using Akka.Streams.TestKit;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorDemo.Shared.Tests.Streams;
+namespace ActorDemo.Amqp.Tests.Streams;
 
 public sealed class StageInboxSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit("akka.loglevel = INFO", output)
 {

@@ -1,11 +1,10 @@
 using System.Buffers.Binary;
-using ActorDemo.Amqp;
 using Amqp;
 using Amqp.Framing;
 using Amqp.Types;
 using Xunit;
 
-namespace ActorDemo.Shared.Tests.Amqp;
+namespace ActorDemo.Amqp.Tests.Transport;
 
 [Trait("Category", "Reliability")]
 public sealed class TransferScreenSpecs

@@ -1,8 +1,6 @@
-using ActorDemo.Amqp;
-using ActorDemo.Amqp.Routing;
 using Xunit;
 
-namespace ActorDemo.Shared.Tests.Amqp;
+namespace ActorDemo.Amqp.Tests.Transport;
 
 /// <summary>The library's messages name a setting as its own types do, or as the host that sets it says.</summary>
 public sealed class SettingNameSpecs
@@ -22,16 +20,5 @@ public sealed class SettingNameSpecs
         var error = Assert.Throws<AmqpSettingsException>(() => AmqpEndpoint.Create("amqp://router:5672/temperature", settingName: property => $"--{property.ToLowerInvariant()}"));
 
         Assert.Contains("(--address)", error.Problem);
-    }
-
-    [Fact]
-    public void The_router_names_its_settings_as_the_host_names_them()
-    {
-        var options = new RouterOptions { CertificateFile = "router.pem", SettingName = property => $"<{property}>" };
-
-        var error = Assert.Throws<AmqpSettingsException>(() => options.LoadCertificate());
-
-        Assert.Equal(nameof(RouterOptions.CertificateFile), error.Setting);
-        Assert.Contains("<CertificateFile> and <KeyFile>", error.Problem);
     }
 }
