@@ -10,13 +10,16 @@ namespace ActorDemo.Amqp;
 /// </summary>
 internal sealed class CertificateTrust
 {
+    /// <summary>The setting of <see cref="AmqpEndpoint.Create"/> that names the CA file.</summary>
+    private const string CaFileSetting = "CaFile";
+
     private readonly X509Certificate2Collection? _roots;
     private readonly string _caFile;
 
     private CertificateTrust(X509Certificate2Collection? roots, SettingName name)
     {
         _roots = roots;
-        _caFile = name("CaFile");
+        _caFile = name(CaFileSetting);
     }
 
     public static CertificateTrust System(SettingName name) => new(null, name);
@@ -31,11 +34,11 @@ internal sealed class CertificateTrust
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new AmqpSettingsException("CaFile", $"'{path}' cannot be read as PEM certificates ({e.Message}); give the CA certificate that signed the router's, in PEM.");
+            throw new AmqpSettingsException(CaFileSetting, $"'{path}' cannot be read as PEM certificates ({e.Message}); give the CA certificate that signed the router's, in PEM.");
         }
 
         return roots.Count == 0
-            ? throw new AmqpSettingsException("CaFile", $"'{path}' holds no certificate; give the CA certificate that signed the router's, in PEM.")
+            ? throw new AmqpSettingsException(CaFileSetting, $"'{path}' holds no certificate; give the CA certificate that signed the router's, in PEM.")
             : new CertificateTrust(roots, name);
     }
 

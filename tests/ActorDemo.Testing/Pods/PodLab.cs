@@ -86,7 +86,7 @@ public sealed class PodLab : IAsyncDisposable
         {
             // A /24 of 10.200.0.0/13 that no route of this machine uses yet.
             var subnet = $"10.{Random.Shared.Next(200, 208)}.{Random.Shared.Next(0, 256)}";
-            if ((await Run("ip", "route")).Contains($"{subnet}.", StringComparison.Ordinal))
+            if ((await Command.RunAsync("ip", ["route"])).Output.Contains($"{subnet}.", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -108,7 +108,13 @@ public sealed class PodLab : IAsyncDisposable
     public static async Task<IReadOnlyList<string>> LocalImagesAsync()
     {
         var script = Path.Combine(BuiltExecutables.RepositoryRoot, "deploy", "images", "build-local.sh");
-        var images = (await Run(script, "--tags")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var (status, tags, errors) = await Command.RunAsync(script, ["--tags"]);
+        if (status != 0)
+        {
+            throw new InvalidOperationException($"{script} --tags failed ({status}): {errors}");
+        }
+
+        var images = tags.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         foreach (var image in images)
         {
             if ((await Podman.TryAsync("image", "exists", image)).Status != 0)
@@ -269,15 +275,15 @@ public sealed class PodLab : IAsyncDisposable
     {
         foreach (var pod in Pods)
         {
-            await Podman.TryAsync("pod", "rm", "--force", "--time", "0", pod.Name);
+            await RemoveAsync("pod", pod.Name);
         }
 
         foreach (var volume in _volumes)
         {
-            await Podman.TryAsync("volume", "rm", "--force", volume);
+            await RemoveAsync("volume", volume);
         }
 
-        await Podman.TryAsync("network", "rm", "--force", _network);
+        await RemoveAsync("network", _network);
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -321,35 +327,19 @@ public sealed class PodLab : IAsyncDisposable
         static bool Dead(string name) =>
             Regex.Match(name, @"-p(\d+)x\d+") is { Success: true } match && !Directory.Exists($"/proc/{match.Groups[1].Value}");
 
-        foreach (var pod in (await Podman.RunAsync("pod", "ps", "--format", "{{.Name}}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(Dead))
+        // Pods first: a volume or network is removed only once no pod uses it.
+        foreach (var kind in new[] { "pod", "volume", "network" })
         {
-            await Podman.TryAsync("pod", "rm", "--force", "--time", "0", pod);
-        }
-
-        foreach (var volume in (await Podman.RunAsync("volume", "ls", "--format", "{{.Name}}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(Dead))
-        {
-            await Podman.TryAsync("volume", "rm", "--force", volume);
-        }
-
-        foreach (var network in (await Podman.RunAsync("network", "ls", "--format", "{{.Name}}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(Dead))
-        {
-            await Podman.TryAsync("network", "rm", "--force", network);
+            foreach (var name in (await Podman.RunAsync(kind, "ls", "--format", "{{.Name}}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(Dead))
+            {
+                await RemoveAsync(kind, name);
+            }
         }
     }
 
-    private static async Task<string> Run(string fileName, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
-    }
+    /// <summary>Removes a pod (at once, without a stop timeout), volume or network; one already gone is no error.</summary>
+    private static Task RemoveAsync(string kind, string name) =>
+        Podman.TryAsync([kind, "rm", "--force", .. kind == "pod" ? ["--time", "0"] : Array.Empty<string>(), name]);
 }
 
 /// <summary>

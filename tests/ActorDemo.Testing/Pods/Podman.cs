@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ActorDemo.Testing.Pods;
 
 /// <summary>The podman command, with the settings this project's images were built with (deploy/images/containers.conf).</summary>
@@ -16,29 +14,13 @@ public static class Podman
 
     public static async Task<(int Status, string Output, string Errors)> TryAsync(params string[] arguments)
     {
-        var info = new ProcessStartInfo("podman") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["CONTAINERS_CONF"] = ContainersConf;
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process;
         try
         {
-            process = Process.Start(info)!;
+            return await Command.RunAsync("podman", arguments, new Dictionary<string, string> { ["CONTAINERS_CONF"] = ContainersConf });
         }
         catch (System.ComponentModel.Win32Exception)
         {
             throw new InvalidOperationException("podman is not installed: run ./test.sh as root, which installs it (podman, runc, catatonit) and builds the images.");
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, await output, await errors);
         }
     }
 }
