@@ -132,7 +132,7 @@ internal static class Scenarios
         var port = BenchNode.FreePort();
         var options = SensorNodeOptions(routerPort, port, interval);
         options.Amqp.Url = null;
-        options.Amqp.MaxAddress = "";
+        options.AggregatorAmqp.MaxAddress = "";
         options.Node.Port = port;
         options.Sensors.Count = sensors;
         options.Aggregator.Window = window;

@@ -47,8 +47,9 @@ public static class AggregatorHosting
         if (options.Amqp.UsesEmbeddedRouter)
         {
             services.AddSingleton(provider => new AnycastRouter(
-                options.Amqp.EmbeddedRouter(),
+                options.AggregatorAmqp.EmbeddedRouter(options.Amqp),
                 provider.GetRequiredService<ILogger<AnycastRouter>>()));
+            services.AddSingleton(provider => new RouterView(provider.GetRequiredService<AnycastRouter>().Statistics));
             services.AddHostedService<EmbeddedRouterService>();
         }
 
@@ -62,19 +63,20 @@ public static class AggregatorHosting
         var windowMetrics = services.GetRequiredService<WindowMetrics>();
         var links = services.GetRequiredService<AmqpLinks>();
         var amqp = options.Amqp;
+        var maxima = options.AggregatorAmqp;
         Func<IMaterializer, ISourceQueueWithComplete<WindowMaximum>>? openMaxima = null;
         MaximaAcceptance? acceptance = null;
-        if (amqp.SendsMaxima)
+        if (maxima.SendsMaxima)
         {
             // Only the singleton sends to 'max', one cluster-wide maximum per window; it opens the link where it runs.
             var endpoint = amqp.Endpoint();
             acceptance = amqp.Delivery == DeliveryMode.AtLeastOnce ? new MaximaAcceptance() : null;
-            var settings = new AmqpSinkSettings(endpoint, amqp.MaxAddress)
+            var settings = new AmqpSinkSettings(endpoint, maxima.MaxAddress)
             {
                 Delivery = amqp.Delivery, Durable = amqp.Durable, Capabilities = amqp.CapabilityList(), OnAccepted = acceptance is null ? null : acceptance.OnAccepted,
             };
             var publisher = WindowStream.MaxPublisher(AmqpSink.Create(settings)
-                .MapMaterializedValue(sink => links.Register(MaximaLink, amqp.MaxAddress, sink.Metrics)));
+                .MapMaterializedValue(sink => links.Register(MaximaLink, maxima.MaxAddress, sink.Metrics)));
             // A window the link cannot take at once waits here; a full buffer drops the oldest, which 'max''s
             // acceptance then never confirms (the singleton says so).
             openMaxima = materializer => Source.Queue<WindowMaximum>(100, OverflowStrategy.DropHead)
@@ -153,7 +155,7 @@ public static class AggregatorHosting
         var endpoint = amqp.Endpoint($"actordemo-aggregator-{self.Host}-{self.Port}");
         var log = Logging.GetLogger(system, "readings");
 
-        var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = amqp.Credit, Durable = amqp.Durable, Capabilities = amqp.CapabilityList() })
+        var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = options.AggregatorAmqp.Credit, Durable = amqp.Durable, Capabilities = amqp.CapabilityList() })
             .MapMaterializedValue(metrics => links.Register(ReadingsLink, amqp.Address, metrics))
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
             .Via(WindowStream.Readings(rejected, clock.Now, windowMetrics, eventTime ? options.Aggregator.FutureLimit : null))

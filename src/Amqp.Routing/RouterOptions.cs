@@ -6,7 +6,7 @@ namespace ActorDemo.Amqp.Routing;
 /// <summary>Where the embedded router listens and whom it lets in.</summary>
 public sealed record RouterOptions
 {
-    public const int DefaultPort = 5672;
+    public const int DefaultPort = AmqpEndpoint.DefaultPort;
 
     /// <summary>The interface to bind; loopback unless told otherwise.</summary>
     public string Host { get; init; } = "127.0.0.1";

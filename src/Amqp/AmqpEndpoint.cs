@@ -12,6 +12,12 @@ public sealed record AmqpEndpoint
     /// <summary>The largest frame our connections take; a message must fit in one (see <see cref="TransferScreen"/>).</summary>
     internal const int MaxFrameSize = 256 * 1024;
 
+    /// <summary>AMQP's registered port, for <c>amqp://</c> without one.</summary>
+    public const int DefaultPort = 5672;
+
+    /// <summary>AMQP over TLS's registered port, for <c>amqps://</c> without one.</summary>
+    public const int DefaultSecurePort = 5671;
+
     private AmqpEndpoint(Uri url, string? user, string? password, string containerId, TimeSpan connectTimeout, TimeSpan idleTimeout, CertificateTrust trust, SettingName name)
     {
         Trust = trust;
@@ -111,7 +117,7 @@ public sealed record AmqpEndpoint
             throw new AmqpSettingsException("IdleTimeout", $"{idle} is shorter than a second; heartbeats would flood the link.");
         }
 
-        var port = uri.IsDefaultPort || uri.Port < 0 ? (uri.Scheme == "amqps" ? 5671 : 5672) : uri.Port;
+        var port = uri.IsDefaultPort || uri.Port < 0 ? (uri.Scheme == "amqps" ? DefaultSecurePort : DefaultPort) : uri.Port;
         var normalized = new UriBuilder(uri.Scheme, uri.Host, port).Uri;
         return new AmqpEndpoint(
             normalized,

@@ -1,4 +1,3 @@
-using ActorDemo.Node.Hosting;
 using ActorDemo.Node.Inspection;
 using Akka.Actor;
 using Akka.Cluster;

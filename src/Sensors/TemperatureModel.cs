@@ -1,5 +1,3 @@
-using ActorDemo.Node.Hosting;
-
 namespace ActorDemo.Sensors;
 
 /// <summary>What a simulated sensor measures, one value per tick.</summary>

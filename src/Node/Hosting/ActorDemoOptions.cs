@@ -1,30 +1,40 @@
 using ActorDemo.Amqp;
-using ActorDemo.Amqp.Routing;
 
 namespace ActorDemo.Node.Hosting;
 
 /// <summary>
 /// Every option of an ActorDemo node, bound from the section <c>ActorDemo</c> of appsettings.json,
 /// environment variables (<c>ActorDemo__Amqp__Url</c>) and command-line flags (<c>--amqp-url</c>).
-/// The initial values here are the only defaults.
+/// The node's own are properties here; each role keeps its options in a class of its own, held here
+/// by type (<see cref="Role{T}"/>). The initial values of the properties are the only defaults.
 /// </summary>
 public sealed class ActorDemoOptions
 {
     public const string Section = "ActorDemo";
 
+    private readonly Dictionary<Type, object> _sections = [];
+
     public NodeOptions Node { get; set; } = new();
 
     public AmqpOptions Amqp { get; set; } = new();
-
-    public SensorOptions Sensors { get; set; } = new();
-
-    public AggregatorOptions Aggregator { get; set; } = new();
 
     public InspectionOptions Inspection { get; set; } = new() { Port = 9110 };
 
     public EndpointOptions Management { get; set; } = new() { Port = 8558 };
 
     public DiscoveryOptions Discovery { get; set; } = new();
+
+    /// <summary>A role's options (see its <see cref="OptionSection{T}"/>), with their defaults until configuration binds them.</summary>
+    public T Role<T>()
+        where T : class, new()
+    {
+        if (!_sections.TryGetValue(typeof(T), out var section))
+        {
+            _sections[typeof(T)] = section = new T();
+        }
+
+        return (T)section;
+    }
 }
 
 /// <summary>How a node finds the cluster with cluster bootstrap.</summary>
@@ -130,21 +140,12 @@ public sealed class AmqpOptions
     public string? Password { get; set; }
 
     /// <summary>The port of the embedded router, used when <see cref="Url"/> is empty.</summary>
-    public int RouterPort { get; set; } = RouterOptions.DefaultPort;
+    public int RouterPort { get; set; } = AmqpEndpoint.DefaultPort;
 
     /// <summary>The interface the embedded router binds: loopback, or one that sensors on other machines reach (with TLS).</summary>
     public string RouterHostname { get; set; } = "127.0.0.1";
 
     public string Address { get; set; } = "temperature";
-
-    /// <summary>Where window maxima are sent; empty disables.</summary>
-    public string? MaxAddress { get; set; } = "max";
-
-    /// <summary>
-    /// The aggregator's credit window on <see cref="Address"/>. A reading stays unsettled until the
-    /// singleton acknowledged a share that counts it, so a node takes at most Credit per settlement time.
-    /// </summary>
-    public int Credit { get; set; } = 20_000;
 
     /// <summary>Unsettled sends a sender keeps in flight.</summary>
     /// <remarks>
@@ -168,19 +169,7 @@ public sealed class AmqpOptions
     /// <summary>A PEM file of the CA that signed the router's certificate, for <c>amqps</c> to a router with a private CA.</summary>
     public string? CaFile { get; set; }
 
-    /// <summary>The embedded router's certificate (PEM); with <see cref="RouterKey"/> it serves amqps.</summary>
-    public string? RouterCertificate { get; set; }
-
-    public string? RouterKey { get; set; }
-
-    public int RouterMaxConnections { get; set; } = RouterOptions.DefaultMaxConnections;
-
-    public TimeSpan RouterOpenTimeout { get; set; } = RouterOptions.DefaultOpenTimeout;
-
     public bool UsesEmbeddedRouter => string.IsNullOrWhiteSpace(Url);
-
-    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(MaxAddress))]
-    public bool SendsMaxima => !string.IsNullOrWhiteSpace(MaxAddress);
 
     public string EffectiveUrl => UsesEmbeddedRouter ? $"amqp://{(RouterHostname is "0.0.0.0" or "::" ? "127.0.0.1" : RouterHostname)}:{RouterPort}" : Url!;
 
@@ -189,111 +178,8 @@ public sealed class AmqpOptions
     public AmqpEndpoint Endpoint(string? containerId = null) =>
         AmqpEndpoint.Create(EffectiveUrl, User, Password, containerId, caFile: CaFile, settingName: property => Flag(EndpointSettingKey(property)));
 
-    /// <summary>The embedded router these options describe.</summary>
-    public RouterOptions EmbeddedRouter() => new()
-    {
-        SettingName = property => Flag(RouterSettingKey(property)),
-        Host = RouterHostname,
-        Port = RouterPort,
-        User = User,
-        Password = Password,
-        CertificateFile = RouterCertificate,
-        KeyFile = RouterKey,
-        MaxConnections = RouterMaxConnections,
-        OpenTimeout = RouterOpenTimeout,
-    };
-
     /// <summary>The configuration key of a setting of <see cref="AmqpEndpoint"/> (or of the links, which these options also set).</summary>
     public static string EndpointSettingKey(string property) => $"{ActorDemoOptions.Section}:{nameof(ActorDemoOptions.Amqp)}:{property}";
 
-    /// <summary>The configuration key of a setting of <see cref="RouterOptions"/>: the router's own are named Router...</summary>
-    public static string RouterSettingKey(string property) => EndpointSettingKey(property switch
-    {
-        nameof(RouterOptions.Host) => nameof(RouterHostname),
-        nameof(RouterOptions.CertificateFile) => nameof(RouterCertificate),
-        nameof(RouterOptions.KeyFile) => nameof(RouterKey),
-        nameof(RouterOptions.User) or nameof(RouterOptions.Password) => property,
-        _ => $"Router{property}",
-    });
-
-    private static string Flag(string key) => OptionTable.Find(key)?.Flag ?? key;
-}
-
-/// <summary>The sensor fleet of a node.</summary>
-public sealed class SensorOptions
-{
-    /// <summary>
-    /// The most sensors one node runs, so that a typo cannot exhaust it: measured at 1 Hz on 2 cores,
-    /// 100,000 sensors hold the node at about 750 MiB (250,000 took 1.45 GiB), though beyond about
-    /// 50,000 readings a second the node drops readings (counted) for want of CPU.
-    /// </summary>
-    public const int MaxCount = 100_000;
-
-    /// <summary>Sensors on this node.</summary>
-    public int Count { get; set; } = 10;
-
-    /// <summary>Time between two readings of one sensor.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
-
-    public string Prefix { get; set; } = "sensor";
-
-    /// <summary>Readings buffered while the link has no credit; beyond it the oldest are dropped.</summary>
-    public int Buffer { get; set; } = 10_000;
-
-    /// <summary>
-    /// Steady sensor i reads <see cref="SteadyTemperature"/> + (i mod SteadySteps) / 10 °C: a tenth more
-    /// per device index, and never more than <see cref="SteadySpread"/> above it, however large the fleet.
-    /// </summary>
-    public const int SteadySteps = 100;
-
-    public const double SteadySpread = (SteadySteps - 1) / 10.0;
-
-    /// <summary>When set, sensor i always reads this plus (i mod 100)/10 °C instead of a random walk (for checks and demos).</summary>
-    public double? SteadyTemperature { get; set; }
-
-    /// <summary>How long a sensor node without the aggregator role waits for an aggregator to come back before it stops for a restart.</summary>
-    public TimeSpan RejoinAfter { get; set; } = TimeSpan.FromSeconds(30);
-}
-
-/// <summary>Which time assigns a reading to its window.</summary>
-public enum WindowTime
-{
-    /// <summary>When the reading reached an aggregator node, by the singleton's clock.</summary>
-    Arrival,
-
-    /// <summary>The reading's own timestamp; windows close by the cluster's watermark.</summary>
-    Event,
-}
-
-/// <summary>The windows of the aggregator role.</summary>
-public sealed class AggregatorOptions
-{
-    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>The most readings in one group that GroupedWithin cuts; the windows themselves follow the clock.</summary>
-    public int MaxBatch { get; set; } = 100_000;
-
-    /// <summary>How long past a window's end the singleton waits for an aggregator that has not reported its share.</summary>
-    public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Window maxima the aggregator actor keeps.</summary>
-    public int History { get; set; } = 720;
-
-    /// <summary>Which time cuts the windows: when a reading arrived, or the timestamp it was taken at.</summary>
-    public WindowTime WindowTime { get; set; } = WindowTime.Arrival;
-
-    /// <summary>With event time: how far the watermark trails the newest reading's timestamp; a reading later than that is counted as late.</summary>
-    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>With event time: a reading whose timestamp is further ahead of the cluster's clock is rejected.</summary>
-    public TimeSpan FutureLimit { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// Where a lone aggregator keeps its acknowledged shares, so that a restart with the same folder
-    /// still counts them; none: a folder per remoting port under the temp folder.
-    /// </summary>
-    public string? StateDirectory { get; set; }
-
-    /// <summary>Also host a sensor fleet in the aggregator's process (the one-command demo).</summary>
-    public bool WithSensors { get; set; }
+    private static string Flag(string key) => NodeOptionTable.Section.Options.FirstOrDefault(option => option.Key == key)?.Flag ?? key;
 }

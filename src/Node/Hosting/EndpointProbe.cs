@@ -12,9 +12,9 @@ internal static class EndpointProbe
     /// refused there. Kestrel's own error names neither the address nor the option.
     /// </summary>
     public static string? Unavailable(ActorDemoOptions options) =>
-        Unavailable("remoting", options.Node.Hostname, options.Node.Port, OptionTable.For(o => o.Node.Hostname), OptionTable.For(o => o.Node.Port))
-        ?? Unavailable("inspection", options.Inspection.Hostname, options.Inspection.Port, OptionTable.For(o => o.Inspection.Hostname), OptionTable.For(o => o.Inspection.Port))
-        ?? Unavailable("management", options.Management.Hostname, options.Management.Port, OptionTable.For(o => o.Management.Hostname), OptionTable.For(o => o.Management.Port));
+        Unavailable("remoting", options.Node.Hostname, options.Node.Port, NodeOptionTable.Section.For(o => o.Node.Hostname), NodeOptionTable.Section.For(o => o.Node.Port))
+        ?? Unavailable("inspection", options.Inspection.Hostname, options.Inspection.Port, NodeOptionTable.Section.For(o => o.Inspection.Hostname), NodeOptionTable.Section.For(o => o.Inspection.Port))
+        ?? Unavailable("management", options.Management.Hostname, options.Management.Port, NodeOptionTable.Section.For(o => o.Management.Hostname), NodeOptionTable.Section.For(o => o.Management.Port));
 
     private static string? Unavailable(string endpoint, string hostname, int port, OptionDefinition hostOption, OptionDefinition portOption)
     {

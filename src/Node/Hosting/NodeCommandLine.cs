@@ -2,18 +2,18 @@ using System.CommandLine;
 
 namespace ActorDemo.Node.Hosting;
 
-/// <summary>The command line of a node: the flags of the options its executable takes, from <see cref="OptionTable"/>.</summary>
+/// <summary>The command line of a node: the flags of the options its executable takes, from its <see cref="OptionTable"/>.</summary>
 public static class NodeCommandLine
 {
     /// <summary>The root command: the executable's flags, and <paramref name="run"/> with the configuration they set.</summary>
     /// <param name="defaults">The options before any flag, for the help text.</param>
     public static RootCommand Create(
-        Executables executable,
+        OptionTable table,
         string description,
         ActorDemoOptions defaults,
         Func<IReadOnlyDictionary<string, string?>, CancellationToken, Task<int>> run)
     {
-        var flags = OptionTable.Of(executable).ToDictionary(
+        var flags = table.All.ToDictionary(
             option => option,
             option => option.IsSwitch
                 ? (Option)new Option<bool>(option.Flag) { Description = Help(option, defaults) }

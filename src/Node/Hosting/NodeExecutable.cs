@@ -3,9 +3,10 @@ using ActorDemo.Node.Inspection;
 namespace ActorDemo.Node.Hosting;
 
 /// <summary>What one executable of ActorDemo is: the options it takes, its features and its inspection commands.</summary>
+/// <param name="Options">The node's own options and those of the roles it can run.</param>
 /// <param name="Features">The features a node runs, chosen from its options (the aggregator's <c>--with-sensors</c>).</param>
 public sealed record NodeExecutable(
-    Executables Kind,
+    OptionTable Options,
     string Description,
     Func<ActorDemoOptions, IReadOnlyList<NodeFeature>> Features,
     IReadOnlyList<IInspectionModule> Inspection)

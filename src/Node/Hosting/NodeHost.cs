@@ -30,7 +30,7 @@ public static class NodeHost
             return InspectionClient.RunAsync(args[1..], Console.Out, Console.Error);
         }
 
-        var command = NodeCommandLine.Create(executable.Kind, executable.Description, executable.DefaultOptions(), (flags, cancellation) => RunNodeAsync(executable, flags, cancellation));
+        var command = NodeCommandLine.Create(executable.Options, executable.Description, executable.DefaultOptions(), (flags, cancellation) => RunNodeAsync(executable, flags, cancellation));
         var parse = command.Parse(args);
         // The host handles SIGTERM and Ctrl+C with a graceful leave; System.CommandLine's own handler would
         // end the process with status 143 two seconds into that leave.
@@ -54,7 +54,7 @@ public static class NodeHost
         }
 
         builder.Configuration.AddInMemoryCollection(flags);
-        var (options, problems) = NodeConfiguration.Bind(builder.Configuration, executable.Kind, executable.DefaultOptions());
+        var (options, problems) = NodeConfiguration.Bind(builder.Configuration, executable.Options, executable.DefaultOptions());
         if (problems.Count > 0)
         {
             return await Refuse(problems.Select(problem => problem.ToString()));

@@ -12,21 +12,22 @@ namespace ActorDemo.Node.Hosting;
 /// their option's type (found here, before binding, so that the problem names the option rather than
 /// hiding in the binder's exception).
 /// </summary>
-public static class UnusableSettings
+public static partial class UnusableSettings
 {
-    /// <summary>The problems of the configuration for <paramref name="executable"/>, which takes only its own options.</summary>
-    public static IEnumerable<OptionProblem> In(IConfiguration configuration, Executables executable = Executables.Both) =>
-        Leaves(configuration.GetSection(ActorDemoOptions.Section))
-            .Select(key => OptionTable.Find(key) switch
+    /// <summary>The problems of the configuration for the executable of <paramref name="table"/>, which takes only its own options.</summary>
+    public static IEnumerable<OptionProblem> In(IConfiguration configuration, OptionTable table) =>
+        Leaves(configuration.GetSection(ActorDemoOptions.Section), table)
+            .Select(key => (table.Find(key), table.FindElsewhere(key)) switch
             {
-                { } option when !option.IsTakenBy(executable) =>
-                    new OptionProblem(key, $"only the {option.TakenBy.ToString().ToLowerInvariant()} executable takes this option; remove it from this one's configuration"),
-                { } when configuration.GetSection(key).GetChildren().Any() =>
+                (null, var (executable, _)) =>
+                    new OptionProblem(key, $"only the {executable} executable takes this option; remove it from this one's configuration"),
+                ({ }, _) when configuration.GetSection(key).GetChildren().Any() =>
                     new OptionProblem(key, "it takes one value, and is set here as a list or an object"),
-                { } option => Unconvertible(option, configuration[key]),
-                null => new OptionProblem(key, $"no option has this name{Suggestion(key, executable)}; it would be ignored"),
+                ({ } option, _) => Unconvertible(option, configuration[key]),
+                (null, null) => new OptionProblem(key, $"this executable takes no option of this name{Suggestion(key, table)}; it would be ignored (an option of the other ActorDemo executable belongs in that one's configuration)"),
             })
-            .OfType<OptionProblem>();
+            .OfType<OptionProblem>()
+            .Select(problem => problem with { Setting = table.Describe(problem.Key) });
 
     /// <summary>A value the binder could not convert to its option's type, checked in the form it binds (<see cref="OptionDefinition.Normalize"/>).</summary>
     private static OptionProblem? Unconvertible(OptionDefinition option, string? value)
@@ -55,13 +56,16 @@ public static class UnusableSettings
         _ when type == typeof(TimeSpan) => "time (such as 5s, 500ms or 00:00:05)",
         _ when type == typeof(bool) => "true or false",
         _ when type == typeof(DeliveryMode) => "delivery (at-least-once or at-most-once)",
-        _ when type == typeof(WindowTime) => "window time (arrival or event)",
-        _ when type == typeof(LogFormat) => "log format (text or json)",
         _ when type == typeof(DiscoveryMethod) => "discovery method (kubernetes or config; empty for the seeds)",
+        // The option's words, then its values as flags take them: "window time (arrival or event)".
+        { IsEnum: true } => $"{Words().Replace(type.Name, "$1 $2").ToLowerInvariant()} ({string.Join(" or ", Enum.GetValues(type).Cast<Enum>().Select(value => value.Kebab()))})",
         _ => type.Name,
     };
 
-    private static IEnumerable<string> Leaves(IConfigurationSection section)
+    [System.Text.RegularExpressions.GeneratedRegex("([a-z])([A-Z])")]
+    private static partial System.Text.RegularExpressions.Regex Words();
+
+    private static IEnumerable<string> Leaves(IConfigurationSection section, OptionTable table)
     {
         var children = section.GetChildren().ToList();
         if (children.Count == 0)
@@ -70,12 +74,12 @@ public static class UnusableSettings
         }
 
         // A section that is itself an option (a value set on an object) is judged by its own key.
-        return OptionTable.Find(section.Path) is not null ? [section.Path] : children.SelectMany(Leaves);
+        return table.Find(section.Path) is not null ? [section.Path] : children.SelectMany(child => Leaves(child, table));
     }
 
-    private static string Suggestion(string key, Executables executable)
+    private static string Suggestion(string key, OptionTable table)
     {
-        var closest = OptionTable.Of(executable).MinBy(option => Distance(option.Key.ToLowerInvariant(), key.ToLowerInvariant()));
+        var closest = table.All.MinBy(option => Distance(option.Key.ToLowerInvariant(), key.ToLowerInvariant()));
         return closest is not null && Distance(closest.Key.ToLowerInvariant(), key.ToLowerInvariant()) <= 3
             ? $" (did you mean {closest}?)"
             : "";

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using ActorDemo.Node.Hosting;
-using ActorDemo.Amqp.Routing;
 using ActorDemo.Node.Links;
 using Akka.Actor;
 using Akka.Cluster;
@@ -117,7 +116,7 @@ public static class InspectionEndpoints
         app.MapGet("/amqp", (AmqpLinks links, IServiceProvider services) => Results.Ok(new
         {
             links = links.Report(),
-            router = services.GetService<AnycastRouter>()?.Statistics(),
+            router = services.GetService<RouterView>()?.Addresses(),
         }));
 
         foreach (var module in modules)

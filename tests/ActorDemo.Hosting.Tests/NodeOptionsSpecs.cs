@@ -1,20 +1,23 @@
+using ActorDemo.Aggregator;
 using ActorDemo.Amqp;
 using ActorDemo.Node.Hosting;
+using ActorDemo.Sensors;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
-namespace ActorDemo.Shared.Tests.Hosting;
+namespace ActorDemo.Hosting.Tests;
 
+/// <summary>The options of both executables: their flags, their configuration keys, their checks.</summary>
 public sealed class NodeOptionsSpecs
 {
     private static (ActorDemoOptions Options, IReadOnlyList<OptionProblem> Problems) Bind(params (string Key, string Value)[] settings) =>
-        NodeConfiguration.Bind(Configuration(settings));
+        NodeConfiguration.Bind(Configuration(settings), AggregatorExecutable.Options);
 
     /// <summary>The configuration the flags set, as the root command hands it to the host.</summary>
     private static async Task<IReadOnlyDictionary<string, string?>> Flags(params string[] args)
     {
         IReadOnlyDictionary<string, string?> parsed = new Dictionary<string, string?>();
-        var command = NodeCommandLine.Create(Executables.Aggregator, "test", new ActorDemoOptions(), (flags, _) =>
+        var command = NodeCommandLine.Create(AggregatorExecutable.Options, "test", new ActorDemoOptions(), (flags, _) =>
         {
             parsed = flags;
             return Task.FromResult(0);
@@ -183,7 +186,7 @@ public sealed class NodeOptionsSpecs
 
     [Fact]
     public void An_unknown_flag_is_a_parse_error() =>
-        Assert.NotEmpty(Command(Executables.Aggregator).Parse(["--sensor", "3"]).Errors);
+        Assert.NotEmpty(Command(AggregatorExecutable.Options).Parse(["--sensor", "3"]).Errors);
 
     [Fact]
     public void Every_property_of_the_options_is_one_option_of_the_table()
@@ -194,17 +197,21 @@ public sealed class NodeOptionsSpecs
                     ? Keys(p.PropertyType, $"{prefix}:{p.Name}")
                     : [$"{prefix}:{p.Name}"]);
 
-        Assert.Equal(
-            Keys(typeof(ActorDemoOptions), ActorDemoOptions.Section).Order(),
-            OptionTable.All.Select(option => option.Key).Order());
-        Assert.Equal(OptionTable.All.Count, OptionTable.All.Select(option => option.Flag).Distinct().Count());
+        var properties = Keys(typeof(ActorDemoOptions), ActorDemoOptions.Section)
+            .Concat(Keys(typeof(AggregatorAmqpOptions), $"{ActorDemoOptions.Section}:Amqp"))
+            .Concat(Keys(typeof(AggregatorOptions), $"{ActorDemoOptions.Section}:Aggregator"))
+            .Concat(Keys(typeof(SensorOptions), $"{ActorDemoOptions.Section}:Sensors"));
+        var options = AggregatorExecutable.Options.All.Concat(SensorExecutable.Options.All).DistinctBy(option => option.Key).ToList();
+
+        Assert.Equal(properties.Order(), options.Select(option => option.Key).Order());
+        Assert.Equal(options.Count, options.Select(option => option.Flag).Distinct().Count());
     }
 
     [Fact]
     public void Each_executable_has_the_flags_of_its_own_options_only()
     {
-        var sensors = Command(Executables.Sensors).Options.Select(option => option.Name).ToList();
-        var aggregator = Command(Executables.Aggregator).Options.Select(option => option.Name).ToList();
+        var sensors = Command(SensorExecutable.Options).Options.Select(option => option.Name).ToList();
+        var aggregator = Command(AggregatorExecutable.Options).Options.Select(option => option.Name).ToList();
 
         Assert.Contains("--sensors", sensors);
         Assert.DoesNotContain("--window", sensors);
@@ -216,7 +223,7 @@ public sealed class NodeOptionsSpecs
 
     [Fact]
     public void A_flag_of_the_other_executable_is_a_parse_error() =>
-        Assert.NotEmpty(Command(Executables.Sensors).Parse(["--window", "5s"]).Errors);
+        Assert.NotEmpty(Command(SensorExecutable.Options).Parse(["--window", "5s"]).Errors);
 
     [Theory]
     [InlineData("ActorDemo:Aggregator:Grace", "1s")]
@@ -260,19 +267,31 @@ public sealed class NodeOptionsSpecs
     [Fact]
     public void A_setting_of_the_other_executable_with_a_value_of_the_wrong_type_is_refused_not_bound()
     {
-        var (_, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Aggregator:Grace", "soon")), Executables.Sensors);
+        var (_, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Aggregator:Grace", "soon")), SensorExecutable.Options);
 
-        Assert.Contains("only the aggregator executable takes this option", Assert.Single(problems).ToString());
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains("ActorDemo__Aggregator__Grace", message);
+        Assert.Contains("this executable takes no option of this name", message);
     }
 
     [Fact]
-    public void A_setting_only_the_other_executable_takes_is_refused_with_its_flag()
+    public void A_setting_of_the_aggregator_is_refused_by_the_sensor_executable_as_unknown_to_it()
     {
-        var (_, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Aggregator:Window", "00:00:05")), Executables.Sensors);
+        var (_, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Aggregator:Window", "00:00:05")), SensorExecutable.Options);
 
         var message = Assert.Single(problems).ToString();
-        Assert.Contains("--window", message);
-        Assert.Contains("only the aggregator executable takes this option", message);
+        Assert.Contains("ActorDemo__Aggregator__Window", message);
+        Assert.Contains("it would be ignored", message);
+    }
+
+    [Fact]
+    public void A_setting_only_the_sensor_executable_takes_is_refused_by_the_aggregator_with_its_flag()
+    {
+        var (_, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Sensors:RejoinAfter", "10s")), AggregatorExecutable.Options);
+
+        var message = Assert.Single(problems).ToString();
+        Assert.Contains("--rejoin-after", message);
+        Assert.Contains("only the sensors executable takes this option", message);
     }
 
     [Fact]
@@ -281,7 +300,7 @@ public sealed class NodeOptionsSpecs
         var defaults = new ActorDemoOptions();
         defaults.Node.Port = 0;
 
-        var port = Command(Executables.Sensors, defaults).Options.Single(option => option.Name == "--port");
+        var port = Command(SensorExecutable.Options, defaults).Options.Single(option => option.Name == "--port");
 
         Assert.Contains("[default: 0]", port.Description);
         Assert.Contains("[env: ActorDemo__Node__Port]", port.Description);
@@ -294,7 +313,7 @@ public sealed class NodeOptionsSpecs
         defaults.Node.Port = 0;
         defaults.Inspection.Port = 0;
 
-        var (options, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Node:Port", "4060")), Executables.Sensors, defaults);
+        var (options, problems) = NodeConfiguration.Bind(Configuration(("ActorDemo:Node:Port", "4060")), SensorExecutable.Options, defaults);
 
         Assert.Empty(problems);
         Assert.Equal(4060, options.Node.Port);
@@ -306,13 +325,13 @@ public sealed class NodeOptionsSpecs
     [InlineData("--delivery", "[default: at-least-once]")]
     [InlineData("--amqp-url", "[default: (embedded router)]")]
     public void Help_shows_each_default_as_its_flag_takes_it(string flag, string shown) =>
-        Assert.Contains(shown, Command(Executables.Aggregator).Options.Single(option => option.Name == flag).Description);
+        Assert.Contains(shown, Command(AggregatorExecutable.Options).Options.Single(option => option.Name == flag).Description);
 
     [Fact]
     public void A_secret_has_no_default_in_help() =>
-        Assert.DoesNotContain("[default:", Command(Executables.Aggregator).Options.Single(option => option.Name == "--amqp-password").Description);
+        Assert.DoesNotContain("[default:", Command(AggregatorExecutable.Options).Options.Single(option => option.Name == "--amqp-password").Description);
 
-    private static System.CommandLine.RootCommand Command(Executables executable, ActorDemoOptions? defaults = null) =>
+    private static System.CommandLine.RootCommand Command(OptionTable executable, ActorDemoOptions? defaults = null) =>
         NodeCommandLine.Create(executable, "test", defaults ?? new ActorDemoOptions(), (_, _) => Task.FromResult(0));
 
     private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
