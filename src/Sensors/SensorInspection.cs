@@ -10,17 +10,24 @@ namespace ActorDemo.Sensors;
 /// <summary>
 /// <c>GET /sensors</c>: every sensor node of the cluster, asked through its publisher and fleet;
 /// <c>PUT /sensors?count=N[&amp;node=ADDRESS]</c>: resizes a node's fleet (this node's by default).
+/// And the commands that call them, <c>sensors show</c> and <c>sensors scale</c>.
 /// </summary>
 public sealed class SensorInspection : IInspectionModule
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    public IReadOnlyList<InspectionCommand> Commands { get; } =
+    [
+        new("sensors show", "", "every sensor node: sensors, readings sent, dropped, pending, unsettled", call => call.Taking(0, 0, () => call.Show<SensorsReport>("sensors", Render))),
+        new("sensors scale", "N [--node ADDRESS]", "resize a node's sensor fleet (default: this node's)", Scale),
+    ];
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/sensors", async (ActorSystem system) =>
         {
             var nodes = SensorNodes(Cluster.Get(system)).Select(address => Report(system, address));
-            return Results.Ok(new { nodes = await Task.WhenAll(nodes) });
+            return Results.Ok(new SensorsReport(await Task.WhenAll(nodes)));
         });
         endpoints.MapPut("/sensors", async (int? count, string? node, ActorSystem system) =>
         {
@@ -95,6 +102,47 @@ public sealed class SensorInspection : IInspectionModule
     /// <summary>Running totals of the sensor nodes that answered at <paramref name="At"/>.</summary>
     public sealed record FleetTotals(DateTimeOffset At, int Nodes, long Offered, long Sent, long Dropped);
 
-    private sealed record SensorNodeReport(
-        string Node, int Sensors, int Target, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Rejected, long Pending, long Unsettled, string Link, string Stall, string StallReason, string? Error);
+    /// <summary>The table of <c>sensors show</c>; below it, why each node's readings wait, where they do, and what lifts it.</summary>
+    internal static string Render(SensorsReport report) =>
+        ReportText.Table(
+            ["NODE", "SENSORS", "OFFERED", "DROPPED", "BUFFERED", "SENT", "ACCEPTED", "REJECTED", "PENDING", "UNSETTLED", "LINK", "WAITING ON"],
+            report.Nodes.Select(n => n.Error is { Length: > 0 } error
+                ? new[] { n.Node, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", error }
+                : [n.Node, FleetSize(n), ReportText.Number(n.Offered), ReportText.Number(n.Dropped), ReportText.Number(n.Buffered), ReportText.Number(n.Sent), ReportText.Number(n.Accepted),
+                    ReportText.Number(n.Rejected), ReportText.Number(n.Pending), ReportText.Number(n.Unsettled), n.Link ?? "", n.Stall ?? ""]))
+            + string.Concat(report.Nodes.Where(n => n.StallReason is { Length: > 0 }).Select(n => $"\n{n.Node}: {n.StallReason}"));
+
+    /// <summary>The sensors a node runs; while it grows, with the size it grows to (<c>12,000 of 50,000</c>).</summary>
+    private static string FleetSize(SensorNodeReport node) =>
+        node.Target is { } target && target != node.Sensors ? $"{ReportText.Number(node.Sensors)} of {ReportText.Number(target)}" : ReportText.Number(node.Sensors);
+
+    private static async Task<int> Scale(InspectionCall call)
+    {
+        var rest = call.Arguments.ToList();
+        string? node = null;
+        var nodeAt = rest.IndexOf("--node");
+        if (nodeAt >= 0 && nodeAt + 1 < rest.Count)
+        {
+            node = rest[nodeAt + 1];
+            rest.RemoveRange(nodeAt, 2);
+        }
+
+        if (rest.Count != 1 || !int.TryParse(rest[0], out var count) || count < 0)
+        {
+            return await call.Refuse("'sensors scale' needs a number of sensors, 0 or more");
+        }
+
+        return await call.Send(HttpMethod.Put, $"sensors?count={count}{(node is null ? "" : $"&node={Uri.EscapeDataString(node)}")}");
+    }
 }
+
+/// <summary>What <c>GET /sensors</c> answers and <c>sensors show</c> prints: every sensor node of the cluster.</summary>
+public sealed record SensorsReport(IReadOnlyList<SensorNodeReport> Nodes);
+
+/// <summary>One sensor node's fleet and readings; a node that did not answer has only its <paramref name="Error"/>.</summary>
+/// <param name="Target">The size its fleet is growing or shrinking to.</param>
+/// <param name="Stall">What its readings wait on, if anything (no receiver, link down, credit held by unsettled readings).</param>
+/// <param name="StallReason">The same for people, with what lifts it.</param>
+public sealed record SensorNodeReport(
+    string Node, int Sensors, int? Target, long Offered, long Dropped, int Buffered, long Sent, long Accepted, long Rejected, long Pending, long Unsettled,
+    string? Link, string? Stall, string? StallReason, string? Error);

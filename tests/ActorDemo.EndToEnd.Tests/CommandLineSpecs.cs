@@ -181,13 +181,24 @@ public sealed class CommandLineSpecs : IAsyncLifetime
         Assert.DoesNotContain(client.Lines, l => l.Contains("Unknown command"));
     }
 
+    [Fact]
+    public async Task The_sensor_executables_cmd_has_the_commands_of_the_node_and_the_sensor_role_only()
+    {
+        var client = _nodes.Start(Nodes.Sensors, ["cmd", "help"]);
+
+        Assert.Equal(0, await client.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(client.Lines, l => l.TrimStart().StartsWith("cluster show", StringComparison.Ordinal));
+        Assert.Contains(client.Lines, l => l.TrimStart().StartsWith("sensors scale", StringComparison.Ordinal));
+        Assert.DoesNotContain(client.Lines, l => l.TrimStart().StartsWith("windows", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("sensors", "scale", "many")]
     [InlineData("cluster", "down")]
     [InlineData("windows", "show", "-n", "x")]
     public async Task A_cmd_command_with_bad_arguments_gets_its_usage(params string[] command)
     {
-        var client = _nodes.Start(Nodes.Sensors, ["cmd", .. command]);
+        var client = _nodes.Start(Nodes.Aggregator, ["cmd", .. command]);
 
         Assert.Equal(2, await client.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains(client.Lines, l => l.Contains($"cmd [HOST:PORT] {command[0]} {command[1]}"));

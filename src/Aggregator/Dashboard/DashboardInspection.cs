@@ -33,6 +33,9 @@ public sealed class DashboardInspection : IInspectionModule
         return new StreamReader(stream).ReadToEnd();
     });
 
+    /// <summary>The dashboard is a page for a browser; it adds no <c>cmd</c> command.</summary>
+    public IReadOnlyList<InspectionCommand> Commands => [];
+
     public void Started(ILogger log, Uri inspection) => log.LogInformation("Dashboard: {Url}", new Uri(inspection, "/"));
 
     public void Map(IEndpointRouteBuilder endpoints)

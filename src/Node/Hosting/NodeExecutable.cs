@@ -14,6 +14,9 @@ public sealed record NodeExecutable(
     /// <summary>Where this executable's defaults differ from <see cref="ActorDemoOptions"/>'s.</summary>
     public Action<ActorDemoOptions> Defaults { get; init; } = _ => { };
 
+    /// <summary>The <c>cmd</c> commands of its roles, beside the node's own.</summary>
+    public IReadOnlyList<InspectionCommand> Commands => Inspection.SelectMany(module => module.Commands).ToList();
+
     /// <summary>The options before any configuration.</summary>
     public ActorDemoOptions DefaultOptions()
     {

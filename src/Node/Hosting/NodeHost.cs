@@ -27,7 +27,7 @@ public static class NodeHost
     {
         if (args.FirstOrDefault() == InspectionClient.CommandName)
         {
-            return InspectionClient.RunAsync(args[1..], Console.Out, Console.Error);
+            return InspectionClient.RunAsync(args[1..], executable.Commands, Console.Out, Console.Error);
         }
 
         var command = NodeCommandLine.Create(executable.Options, executable.Description, executable.DefaultOptions(), (flags, cancellation) => RunNodeAsync(executable, flags, cancellation));

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using ActorDemo.Aggregator;
 using ActorDemo.Node.Inspection;
 using Xunit;
 
-namespace ActorDemo.Shared.Tests.Inspection;
+namespace ActorDemo.Hosting.Tests;
 
 /// <summary>The script of <c>cmd completion bash</c>, sourced by a real bash and asked as bash asks it on Tab.</summary>
 public sealed class CommandCompletionSpecs
@@ -48,7 +49,7 @@ public sealed class CommandCompletionSpecs
     {
         var errors = new StringWriter();
 
-        Assert.Equal(2, await InspectionClient.RunAsync(["completion", "bash", "zsh"], TextWriter.Null, errors));
+        Assert.Equal(2, await InspectionClient.RunAsync(["completion", "bash", "zsh"], AggregatorExecutable.Definition.Commands, TextWriter.Null, errors, TestContext.Current.CancellationToken));
         Assert.Contains("cmd [HOST:PORT] completion bash", errors.ToString());
     }
 
@@ -56,11 +57,11 @@ public sealed class CommandCompletionSpecs
     private static async Task<IReadOnlyList<string>> Complete(params string[] words)
     {
         var script = new StringWriter();
-        Assert.Equal(0, await InspectionClient.RunAsync(["completion", "bash"], script, TextWriter.Null));
+        Assert.Equal(0, await InspectionClient.RunAsync(["completion", "bash"], AggregatorExecutable.Definition.Commands, script, TextWriter.Null, TestContext.Current.CancellationToken));
         var file = Path.GetTempFileName();
         try
         {
-            await File.WriteAllTextAsync(file, script.ToString());
+            await File.WriteAllTextAsync(file, script.ToString(), TestContext.Current.CancellationToken);
             var quoted = string.Join(' ', words.Select(word => $"'{word}'"));
             var start = new ProcessStartInfo("/bin/bash", ["-c", $"source '{file}'; COMP_WORDS=({quoted}); COMP_CWORD={words.Length - 1}; _actordemo_cmd; printf '%s\\n' \"${{COMPREPLY[@]}}\""])
             {
@@ -68,9 +69,9 @@ public sealed class CommandCompletionSpecs
                 RedirectStandardError = true,
             };
             using var bash = Process.Start(start)!;
-            var output = await bash.StandardOutput.ReadToEndAsync();
-            var errors = await bash.StandardError.ReadToEndAsync();
-            await bash.WaitForExitAsync();
+            var output = await bash.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var errors = await bash.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await bash.WaitForExitAsync(TestContext.Current.CancellationToken);
             Assert.True(bash.ExitCode == 0, errors);
             Assert.Empty(errors);
             return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
