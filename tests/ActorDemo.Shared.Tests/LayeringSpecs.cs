@@ -58,6 +58,50 @@ public sealed class LayeringSpecs
         Assert.Empty(flags);
     }
 
+    /// <summary>
+    /// The parts of ActorDemo.Node (its folders and namespaces) and the ones each may use. One assembly,
+    /// so the compiler does not hold this line; the source does, read for namespaces named in it.
+    /// </summary>
+    public static readonly TheoryData<string, string[]> NodeParts = new()
+    {
+        { "Links", [] },
+        { "Serialization", [] },
+        { "Discovery", [] },
+        { "Downing", [] },
+        { "Observability", ["Links"] },
+        { "Health", ["Links"] },
+        { "Inspection", ["Links"] },
+        { "Hosting", ["Links", "Serialization", "Discovery", "Downing", "Observability", "Health", "Inspection"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NodeParts))]
+    public void A_part_of_the_node_uses_only_the_parts_below_it(string part, string[] allowed)
+    {
+        var parts = NodeParts.Select(row => (string)row[0]).ToList();
+        var used = Directory.GetFiles(Path.Combine(ActorDemo.Testing.BuiltExecutables.RepositoryRoot, "src", "Node", part), "*.cs")
+            .SelectMany(file => Regex.Matches(File.ReadAllText(file), @"\bActorDemo\.Node\.(\w+)|(?<![\w.])(\w+)\.[A-Z]\w*")
+                .Select(match => match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value)
+                .Where(name => parts.Contains(name) && name != part)
+                .Select(name => $"{Path.GetFileName(file)} uses {name}"))
+            .Distinct()
+            .ToList();
+
+        Assert.All(used, use => Assert.True(allowed.Any(a => use.EndsWith($" uses {a}", StringComparison.Ordinal)), $"{part}: {use}, which is not below it"));
+    }
+
+    [Fact]
+    public void Every_part_of_the_node_has_its_place_in_the_layers()
+    {
+        var named = NodeParts.Select(row => (string)row[0]).ToHashSet();
+        var folders = Directory.GetDirectories(Path.Combine(ActorDemo.Testing.BuiltExecutables.RepositoryRoot, "src", "Node"))
+            .Select(path => Path.GetFileName(path)!)
+            .Where(name => name is not ("bin" or "obj"))
+            .ToList();
+
+        Assert.All(folders, folder => Assert.Contains(folder, named));
+    }
+
     [Fact]
     public void Every_assembly_of_ours_has_its_place_in_the_layers()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ActorDemo.Node.Hosting;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -13,6 +12,9 @@ namespace ActorDemo.Node.Downing;
 /// </summary>
 public sealed class AggregatorDowningProvider : IDowningProvider
 {
+    /// <summary>The role whose nodes decide a partition: the aggregators', which hold the windows and the singleton.</summary>
+    public const string DecidingRole = "aggregator";
+
     private readonly Cluster _cluster;
 
     /// <summary>Akka creates the provider with the node's system and cluster.</summary>
@@ -93,7 +95,7 @@ public sealed class AggregatorDowning : ReceiveActor, IWithTimers
         var indirect = IndirectlyConnected(state);
         var byAge = state.Members.OrderBy(m => m, Member.AgeOrdering).ToList();
         var members = byAge.Select((m, age) => new PartitionMember(
-            m.UniqueAddress, m.HasRole(NodeOptions.AggregatorRole), m.Status, age, !unreachable.Contains(m.UniqueAddress), indirect.Contains(m.UniqueAddress))).ToList();
+            m.UniqueAddress, m.HasRole(AggregatorDowningProvider.DecidingRole), m.Status, age, !unreachable.Contains(m.UniqueAddress), indirect.Contains(m.UniqueAddress))).ToList();
         var down = PartitionDecision.NodesToDown(members);
         if (down.Count == 0)
         {

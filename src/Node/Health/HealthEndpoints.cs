@@ -26,8 +26,6 @@ public static class HealthEndpoints
 
     public const string Ready = "ready";
 
-    private static readonly HashSet<string?> ManagementPaths = ["/alive", "/ready", Observability.NodeTelemetry.MetricsPath, Hosting.ClusterFormation.SeedNodesPath];
-
     /// <summary>
     /// Alive while the actor system runs; ready once the node joined (Akka.Hosting's check) and while it
     /// is an Up member: a node that leaves stops taking traffic before it goes.
@@ -57,12 +55,14 @@ public static class HealthEndpoints
                     : HealthCheckResult.Unhealthy($"the AMQP link to '{address}' is {metrics.State}{(metrics.LastError is { } error ? $" ({error})" : "")}")),
             tags: [Ready]);
 
-    public static void Map(WebApplication app, int managementPort)
+    /// <param name="alsoServed">The management port's other routes (the metrics, the cluster bootstrap), which the node maps itself.</param>
+    public static void Map(WebApplication app, int managementPort, IReadOnlyCollection<string> alsoServed)
     {
         if (managementPort != 0)
         {
+            HashSet<string?> served = ["/alive", "/ready", .. alsoServed];
             app.Use((context, next) =>
-                context.Connection.LocalPort == managementPort && !ManagementPaths.Contains(context.Request.Path.Value)
+                context.Connection.LocalPort == managementPort && !served.Contains(context.Request.Path.Value)
                     ? Results.NotFound(new { error = "The management port serves /alive, /ready, /metrics and the cluster bootstrap only." }).ExecuteAsync(context)
                     : next(context));
         }

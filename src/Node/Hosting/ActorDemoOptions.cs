@@ -1,4 +1,5 @@
 using ActorDemo.Amqp;
+using ActorDemo.Node.Inspection;
 
 namespace ActorDemo.Node.Hosting;
 
@@ -70,33 +71,13 @@ public sealed class DiscoveryOptions
     public IReadOnlyList<string> ContactPointList => ContactPoints.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
-/// <summary>Where an HTTP endpoint of the node listens: inspection (9110) or Akka.Management health (8558).</summary>
-public class EndpointOptions
-{
-    /// <summary>The interface to bind: loopback locally, 0.0.0.0 in a pod.</summary>
-    public string Hostname { get; set; } = "127.0.0.1";
-
-    /// <summary>0 picks a free port (and logs it).</summary>
-    public int Port { get; set; }
-}
-
-/// <summary>The inspection endpoint, whose routes that change the cluster need a token off loopback.</summary>
-public sealed class InspectionOptions : EndpointOptions
-{
-    /// <summary>
-    /// The bearer token that leave, down, join and scale need. Without one they answer only when
-    /// the endpoint is bound to loopback, so that a pod never serves them open to its network.
-    /// </summary>
-    public string? Token { get; set; }
-}
-
 /// <summary>Where this node is in the cluster.</summary>
 public sealed class NodeOptions
 {
     public const string SystemName = "actordemo";
 
     /// <summary>The role that hosts the windows and the singleton; the split brain resolver decides among its nodes.</summary>
-    public const string AggregatorRole = "aggregator";
+    public const string AggregatorRole = Downing.AggregatorDowningProvider.DecidingRole;
 
     /// <summary>The interface remoting binds.</summary>
     public string Hostname { get; set; } = "127.0.0.1";

@@ -41,7 +41,7 @@ internal static class NodeEndpoints
 
     public static void Map(WebApplication host, ActorDemoOptions options, IReadOnlyList<IInspectionModule> inspection)
     {
-        HealthEndpoints.Map(host, options.Management.Port);
+        HealthEndpoints.Map(host, options.Management.Port, [NodeTelemetry.MetricsPath, ClusterFormation.SeedNodesPath]);
         NodeTelemetry.Map(host, options.Management.Port);
         ClusterFormation.MapSeedNodes(host);
         InspectionEndpoints.Map(host, options.Inspection, inspection);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using ActorDemo.Node.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace ActorDemo.Node.Inspection;

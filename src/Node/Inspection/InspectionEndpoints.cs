@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using ActorDemo.Node.Hosting;
 using ActorDemo.Node.Links;
 using Akka.Actor;
 using Akka.Cluster;

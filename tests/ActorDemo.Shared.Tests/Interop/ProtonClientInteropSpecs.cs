@@ -17,6 +17,26 @@ public sealed class ProtonClientInteropSpecs(ITestOutputHelper output) : RouterS
         ExternalProcess.Start(Python, Client, mode, Router.Router.Url, Address, count.ToString());
 
     [Fact]
+    public async Task A_proton_client_that_trusts_the_CA_sends_to_the_router_over_TLS()
+    {
+        using var certificates = new TestCertificates();
+        await using var router = new ActorDemo.Testing.Routers.EmbeddedRouterFixture(certificates: certificates);
+        var receiver = await router.ReceiverAsync(Address, credit: 10);
+
+        await using var sender = ExternalProcess.Start(Python, [Client, "send", $"amqps://localhost:{router.Port}", Address, "3", "--ca", certificates.CaFile], new Dictionary<string, string>());
+
+        // The sender waits for each outcome, so each is accepted as it arrives.
+        for (var i = 0; i < 3; i++)
+        {
+            var message = await receiver.ReceiveAsync(Wait);
+            Assert.Equal(i.ToString(), message?.Body);
+            receiver.Accept(message);
+        }
+
+        Assert.Equal(0, await sender.WaitForExitAsync(Wait));
+    }
+
+    [Fact]
     public async Task A_proton_sender_reaches_a_proton_receiver_through_the_router()
     {
         await using var receiver = Proton("receive", 10);
