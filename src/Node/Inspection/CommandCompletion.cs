@@ -6,14 +6,12 @@ namespace ActorDemo.Node.Inspection;
 /// </summary>
 internal static class CommandCompletion
 {
-    /// <summary>The executables that carry <c>cmd</c>; a container's <c>./node</c> is left out, since "node" is Node.js's name.</summary>
-    private static readonly string[] Executables = ["ActorDemo.Aggregator", "ActorDemo.Sensors"];
-
-    public static string Bash(IEnumerable<string> commands)
+    /// <param name="program">The executable whose commands these are (each has those of its roles); a container's <c>./node</c> is left out, since "node" is Node.js's name.</param>
+    public static string Bash(string program, IEnumerable<string> commands)
     {
         var quoted = string.Join(' ', commands.Select(command => $"'{command}'"));
         return $$"""
-            # bash completion for ActorDemo's cmd: source <(ActorDemo.Aggregator cmd completion bash)
+            # bash completion for ActorDemo's cmd: source <({{program}} cmd completion bash)
             _actordemo_cmd() {
                 local cur="${COMP_WORDS[COMP_CWORD]}" typed="" word command i
                 # Only after "cmd": the node's own flags are in --help.
@@ -39,7 +37,7 @@ internal static class CommandCompletion
                 done
                 COMPREPLY=($(compgen -W "$candidates" -- "$cur"))
             }
-            complete -F _actordemo_cmd {{string.Join(' ', Executables)}}
+            complete -F _actordemo_cmd {{program}}
 
             """;
     }

@@ -8,10 +8,21 @@ namespace ActorDemo.Node.Inspection;
 /// for people or the JSON itself (<c>--json</c>) out. A report is read into the type the node's route
 /// wrote it from, which the route and the command share.
 /// </summary>
-public sealed class InspectionCall(HttpClient http, TextWriter output, TextWriter errors, bool json, InspectionCommand command, IReadOnlyList<string> arguments, CancellationToken cancellation)
+public sealed class InspectionCall(
+    HttpClient http, TextWriter output, TextWriter errors, bool json, InspectionCommand command, IReadOnlyList<string> arguments, IReadOnlyList<InspectionCommand> commands, CancellationToken cancellation)
 {
     /// <summary>The words after the command's own.</summary>
     public IReadOnlyList<string> Arguments => arguments;
+
+    /// <summary>Every command this <c>cmd</c> has, for help and completion.</summary>
+    public IReadOnlyList<InspectionCommand> Commands => commands;
+
+    /// <summary>Prints <paramref name="text"/> as it is; status 0.</summary>
+    public async Task<int> Write(string text)
+    {
+        await output.WriteAsync(text);
+        return 0;
+    }
 
     /// <summary>Says what is wrong with the arguments, with the command's usage; status 2.</summary>
     public async Task<int> Refuse(string problem)

@@ -20,6 +20,9 @@ public static partial class InspectionClient
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>The executable running <c>cmd</c>, as bash knows it.</summary>
+    private static string Program => System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "ActorDemo.Aggregator";
+
     /// <summary>The node's own commands, which every executable's <c>cmd</c> has: the cluster, the actors, the AMQP links.</summary>
     public static IReadOnlyList<InspectionCommand> NodeCommands { get; } =
     [
@@ -31,6 +34,13 @@ public static partial class InspectionClient
         new("cluster tail", "", "follow membership events until Ctrl+C", call => call.Taking(0, 0, () => call.Follow<JsonElement>("cluster/events", Render.ClusterChange))),
         new("actor hierarchy", "[-d DEPTH]", "this node's actors under /user and /system", call => call.TakingCount("-d", "--depth", depth => call.Show<JsonElement>($"actors{(depth is null ? "" : $"?depth={depth}")}", Render.Actors))),
         new("amqp show", "", "this node's AMQP links: state, pending, unsettled, reconnects, rejected", call => call.Taking(0, 0, () => call.Show<JsonElement>("amqp", Render.Amqp))),
+    ];
+
+    /// <summary>The client's own commands, listed last: they ask no node.</summary>
+    private static IReadOnlyList<InspectionCommand> ClientCommands { get; } =
+    [
+        new("completion bash", "", $"a bash completion script for cmd: source <({Program} cmd completion bash)", call => call.Taking(0, 0, () => call.Write(CommandCompletion.Bash(Program, call.Commands.Select(c => c.Words))))),
+        new("help", "", "this list", call => call.Write(Help(call.Commands) + "\n")),
     ];
 
     /// <summary>Runs one <c>cmd</c> command line with the node's commands and <paramref name="roleCommands"/>, those of the roles the executable runs.</summary>
@@ -68,19 +78,7 @@ public static partial class InspectionClient
             words = ["help"];
         }
 
-        IReadOnlyList<InspectionCommand> commands = [.. NodeCommands, .. roleCommands];
-        var completion = new InspectionCommand("completion bash", "", "a bash completion script for cmd: source <(ActorDemo.Aggregator cmd completion bash)", call => call.Taking(0, 0, async () =>
-        {
-            await output.WriteAsync(CommandCompletion.Bash(commands.Select(c => c.Words).Append("completion bash").Append("help")));
-            return 0;
-        }));
-        var help = new InspectionCommand("help", "", "this list", async _ =>
-        {
-            await output.WriteLineAsync(Help([.. commands, completion]));
-            return 0;
-        });
-        commands = [.. commands, completion, help];
-
+        IReadOnlyList<InspectionCommand> commands = [.. NodeCommands, .. roleCommands, .. ClientCommands];
         var command = commands.Where(c => words.Take(c.Words.Split(' ').Length).SequenceEqual(c.Words.Split(' '))).MaxBy(c => c.Words.Length);
         if (command is null)
         {
@@ -97,7 +95,7 @@ public static partial class InspectionClient
 
         try
         {
-            return await command.Run(new InspectionCall(http, output, errors, json, command, words.Skip(command.Words.Split(' ').Length).ToList(), cancellation));
+            return await command.Run(new InspectionCall(http, output, errors, json, command, words.Skip(command.Words.Split(' ').Length).ToList(), commands, cancellation));
         }
         catch (HttpRequestException e)
         {
