@@ -75,8 +75,9 @@ internal static class FleetRun
 
             var seconds = clock.Elapsed.TotalSeconds;
             var (offered, accepted, dropped) = (after.Offered - before.Offered, after.Accepted - before.Accepted, after.Dropped - before.Dropped);
-            // Only what the node said while measured: the fleet's creation may drop a burst in the warm-up.
-            var cause = sensorNode.Lines.Skip(linesBefore).LastOrDefault(l => l.Contains("Dropped") && l.Contains("readings in the last")) is { } line
+            // Only what the node said while measured, and only when the measure dropped any: the fleet's
+            // creation may drop a burst in the warm-up, which a report early in the measure still names.
+            var cause = dropped > 0 && sensorNode.Lines.Skip(linesBefore).LastOrDefault(l => l.Contains("Dropped") && l.Contains("readings in the last")) is { } line
                 ? line[(line.IndexOf("full; ", StringComparison.Ordinal) + 6)..]
                 : "";
             return string.Create(
