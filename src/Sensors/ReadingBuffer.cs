@@ -19,13 +19,13 @@ public sealed class ReadingBuffer
     private long _droppedFull;
     private long _droppedLate;
 
-    /// <param name="capacity">The most readings held; the one writer is expected to be a single actor.</param>
+    /// <param name="capacity">The most readings held; every sensor of the node writes to it.</param>
     public ReadingBuffer(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
         _channel = Channel.CreateBounded<TemperatureReading>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = false },
             _ => Interlocked.Increment(ref _droppedFull));
         Readings = ChannelSource.FromReader(_channel.Reader).Named("reading-buffer");
     }

@@ -1,6 +1,5 @@
 using ActorDemo.Node;
 using ActorDemo.Amqp;
-using ActorDemo.Readings;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
@@ -8,9 +7,9 @@ using Akka.Event;
 namespace ActorDemo.Sensors;
 
 /// <summary>
-/// Takes the readings of a node's sensors into the buffer the readings stream reads (built by
-/// <see cref="SensorHosting.RunReadings"/>), and answers for that stream: its counts, its drain on
-/// shutdown. Publishing until drained; draining, late readings are counted as dropped. Once a second
+/// Answers for the readings stream of a node (built by <see cref="SensorHosting.RunReadings"/>), which
+/// reads the buffer the sensors offer their readings to: its counts, its drain on shutdown (the buffer
+/// is completed, and readings offered later are counted as dropped). Once a second
 /// it judges why readings wait, if they do (<see cref="SendStall"/>); drops are logged once per
 /// report interval, with how many and that cause.
 /// </summary>
@@ -94,11 +93,8 @@ public sealed class ReadingPublisher : ReceiveActor, IWithTimers
         });
     }
 
-    // Late readings still go to the queue, which counts them as dropped once it is complete.
     private void Publishes()
     {
-        // An action, not a predicate: a reading the full buffer drops is counted there, not "unhandled" into dead letters.
-        Receive<TemperatureReading>(reading => { _buffer.Offer(reading); });
         Receive<ReadingPublisherProtocol.GetCounts>(_ => Sender.Tell(Counts()));
         Receive<ReportDrops>(_ => Report());
         Receive<JudgeStall>(_ => _stall.Judge(Link, DateTimeOffset.UtcNow));

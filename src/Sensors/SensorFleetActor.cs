@@ -1,3 +1,4 @@
+using ActorDemo.Readings;
 using Akka.Actor;
 
 namespace ActorDemo.Sensors;
@@ -13,15 +14,15 @@ public sealed class SensorFleetActor : ReceiveActor
     public const int GrowthStep = 1_000;
 
     private readonly FleetSettings _settings;
-    private readonly IActorRef _publisher;
+    private readonly Action<TemperatureReading> _publish;
     private readonly List<IActorRef> _sensors = [];
     private int _target;
     private bool _growing;
 
-    public SensorFleetActor(FleetSettings settings, int initialCount, IActorRef publisher)
+    public SensorFleetActor(FleetSettings settings, int initialCount, Action<TemperatureReading> publish)
     {
         _settings = settings;
-        _publisher = publisher;
+        _publish = publish;
         ResizeTo(initialCount);
 
         Receive<SensorFleetProtocol.Resize>(resize =>
@@ -44,8 +45,9 @@ public sealed class SensorFleetActor : ReceiveActor
             Sender.Tell(new SensorFleetProtocol.Fleet(_sensors.Count, _sensors.FirstOrDefault()?.Path.Name, _sensors.LastOrDefault()?.Path.Name, _target)));
     }
 
-    public static Props Props(FleetSettings settings, int initialCount, IActorRef publisher) =>
-        Akka.Actor.Props.Create(() => new SensorFleetActor(settings, initialCount, publisher));
+    /// <param name="publish">Takes the sensors' readings (see <see cref="SensorActor.Props"/>).</param>
+    public static Props Props(FleetSettings settings, int initialCount, Action<TemperatureReading> publish) =>
+        Akka.Actor.Props.Create(() => new SensorFleetActor(settings, initialCount, publish));
 
     private void ResizeTo(int count)
     {
@@ -69,7 +71,7 @@ public sealed class SensorFleetActor : ReceiveActor
             var index = _sensors.Count;
             var deviceId = _settings.DeviceId(index);
             var sensor = new SensorSettings(deviceId, _settings.Interval, FirstTick(), _settings.Model(index));
-            _sensors.Add(Context.ActorOf(SensorActor.Props(sensor, _publisher), deviceId));
+            _sensors.Add(Context.ActorOf(SensorActor.Props(sensor, _publish), deviceId));
         }
 
         if (_sensors.Count < _target && !_growing)

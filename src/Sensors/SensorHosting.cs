@@ -69,7 +69,7 @@ public static class SensorHosting
                 var stream = RunReadings(buffer, sink, system.Materializer());
                 var publisher = system.ActorOf(ReadingPublisher.Props(buffer, stream, stall, amqp.Address), PublisherName);
                 var fleetSettings = new FleetSettings(options.Sensors.Prefix, node, options.Sensors.Interval, options.Sensors.SteadyTemperature);
-                var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, publisher), FleetName);
+                var fleet = system.ActorOf(SensorFleetActor.Props(fleetSettings, options.Sensors.Count, reading => buffer.Offer(reading)), FleetName);
                 registry.Register<ReadingPublisher>(publisher);
                 registry.Register<SensorFleetActor>(fleet);
                 if (!Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(NodeOptions.AggregatorRole))

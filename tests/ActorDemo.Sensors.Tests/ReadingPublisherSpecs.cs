@@ -34,11 +34,12 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     public void Readings_reach_the_sink_as_the_json_of_the_design_card()
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Publisher(sink, new ReadingBuffer(10));
+        var buffer = new ReadingBuffer(10);
+        Publisher(sink, buffer);
         var subscription = sink.ExpectSubscription();
         subscription.Request(1);
 
-        publisher.Tell(Reading(42));
+        buffer.Offer(Reading(42));
 
         var message = sink.ExpectNext();
         Assert.Equal(ReadingCodec.ContentType, message.Properties.ContentType);
@@ -52,12 +53,13 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     public void Readings_beyond_the_buffer_are_dropped_and_counted_while_the_sink_takes_nothing()
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Publisher(sink, new ReadingBuffer(5));
+        var buffer = new ReadingBuffer(5);
+        var publisher = Publisher(sink, buffer);
         sink.ExpectSubscription();
 
         for (var seq = 1; seq <= 20; seq++)
         {
-            publisher.Tell(Reading(seq));
+            buffer.Offer(Reading(seq));
         }
 
         AwaitAssert(() =>
@@ -75,10 +77,11 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
         var completion = new TaskCompletionSource<Done>();
-        var publisher = Publisher(sink, new ReadingBuffer(10), completion: completion.Task);
+        var buffer = new ReadingBuffer(10);
+        var publisher = Publisher(sink, buffer, completion: completion.Task);
         var subscription = sink.ExpectSubscription();
-        publisher.Tell(Reading(1));
-        publisher.Tell(Reading(2));
+        buffer.Offer(Reading(1));
+        buffer.Offer(Reading(2));
 
         publisher.Tell(ReadingPublisherProtocol.Drain.Instance);
         subscription.Request(10);
@@ -155,11 +158,12 @@ public sealed class ReadingPublisherSpecs : Akka.TestKit.Xunit2.TestKit
     private void OfferTenWithNothingTaken(AmqpLinkMetrics link, TimeSpan? noReceiverAfter = null)
     {
         var sink = this.CreateManualSubscriberProbe<Message>();
-        var publisher = Publisher(sink, new ReadingBuffer(2), link, dropReportInterval: TimeSpan.FromMilliseconds(200), noReceiverAfter: noReceiverAfter);
+        var buffer = new ReadingBuffer(2);
+        Publisher(sink, buffer, link, dropReportInterval: TimeSpan.FromMilliseconds(200), noReceiverAfter: noReceiverAfter);
         sink.ExpectSubscription();
         for (var seq = 1; seq <= 10; seq++)
         {
-            publisher.Tell(Reading(seq));
+            buffer.Offer(Reading(seq));
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class SensorActorSpecs() : Akka.TestKit.Xunit2.TestKit("akka.sched
     private TestProbe StartSensor(TimeSpan firstTick)
     {
         var publisher = CreateTestProbe();
-        var sensor = Sys.ActorOf(SensorActor.Props(new SensorSettings("sensor-n1-0003", Interval, firstTick, new TemperatureModel.Steady(21.5)), publisher));
+        var sensor = Sys.ActorOf(SensorActor.Props(new SensorSettings("sensor-n1-0003", Interval, firstTick, new TemperatureModel.Steady(21.5)), reading => publisher.Tell(reading)));
         // An Identify round trip: the sensor has started and scheduled its ticks.
         sensor.Tell(new Identify(null));
         ExpectMsg<ActorIdentity>();

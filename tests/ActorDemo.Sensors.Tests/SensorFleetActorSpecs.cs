@@ -10,7 +10,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_fleet_starts_the_configured_number_of_sensors_named_by_device_id()
     {
-        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 3, CreateTestProbe()));
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 3, To(CreateTestProbe())));
 
         fleet.Tell(SensorFleetProtocol.GetFleet.Instance);
 
@@ -20,7 +20,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_fleet_grows_and_shrinks_when_resized()
     {
-        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 2, CreateTestProbe()));
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 2, To(CreateTestProbe())));
 
         fleet.Tell(new SensorFleetProtocol.Resize(5));
         Assert.Equal(5, ExpectMsg<SensorFleetProtocol.Resized>().Count);
@@ -34,7 +34,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_large_fleet_answers_at_once_and_grows_in_steps_to_its_size()
     {
-        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings with { Interval = TimeSpan.FromHours(1) }, 0, CreateTestProbe()));
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings with { Interval = TimeSpan.FromHours(1) }, 0, To(CreateTestProbe())));
 
         fleet.Tell(new SensorFleetProtocol.Resize(5 * SensorFleetActor.GrowthStep));
 
@@ -50,7 +50,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_smaller_size_asked_while_the_fleet_grows_takes_effect_at_once_and_the_growth_stops()
     {
-        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings with { Interval = TimeSpan.FromHours(1) }, 0, CreateTestProbe()));
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings with { Interval = TimeSpan.FromHours(1) }, 0, To(CreateTestProbe())));
         fleet.Tell(new SensorFleetProtocol.Resize(50 * SensorFleetActor.GrowthStep));
         ExpectMsg<SensorFleetProtocol.Resized>();
 
@@ -67,7 +67,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     public void Stopped_sensors_stop_publishing()
     {
         var publisher = CreateTestProbe();
-        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 3, publisher));
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 3, To(publisher)));
         AwaitAssert(() => Assert.Equal(3, publisher.ReceiveN(30).Cast<TemperatureReading>().Select(r => r.DeviceId).Distinct().Count()));
 
         fleet.Tell(new SensorFleetProtocol.Resize(1));
@@ -81,7 +81,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_negative_size_is_refused_and_the_fleet_goes_on()
     {
-        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 2, CreateTestProbe()));
+        var fleet = Sys.ActorOf(SensorFleetActor.Props(Settings, 2, To(CreateTestProbe())));
 
         fleet.Tell(new SensorFleetProtocol.Resize(-1));
         ExpectMsg<Akka.Actor.Status.Failure>();
@@ -94,7 +94,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
     public void Each_sensor_of_a_steady_fleet_reads_its_own_temperature()
     {
         var publisher = CreateTestProbe();
-        Sys.ActorOf(SensorFleetActor.Props(Settings, 3, publisher));
+        Sys.ActorOf(SensorFleetActor.Props(Settings, 3, To(publisher)));
 
         var byDevice = new Dictionary<string, double>();
         AwaitAssert(() =>
@@ -108,4 +108,7 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(20.1, byDevice["sensor-n1-0001"]);
         Assert.Equal(20.2, byDevice["sensor-n1-0002"]);
     }
+
+    /// <summary>Publishes each reading to <paramref name="probe"/>, where the node would offer it to its buffer.</summary>
+    private static Action<TemperatureReading> To(IActorRef probe) => reading => probe.Tell(reading);
 }
