@@ -187,8 +187,6 @@ public sealed class OptionTable(params IReadOnlyList<IOptionSection> sections)
     private readonly Dictionary<string, OptionDefinition> _byKey =
         sections.SelectMany(section => section.Options).ToDictionary(option => option.Key, StringComparer.OrdinalIgnoreCase);
 
-    public IReadOnlyList<IOptionSection> Sections => sections;
-
     public IReadOnlyList<OptionDefinition> All { get; } = sections.SelectMany(section => section.Options).ToList();
 
     /// <summary>
@@ -200,11 +198,23 @@ public sealed class OptionTable(params IReadOnlyList<IOptionSection> sections)
     public OptionDefinition? Find(string key) => _byKey.GetValueOrDefault(key);
 
     /// <summary>The executable that takes <paramref name="key"/> when this one does not, as far as this one knows.</summary>
-    public (string Executable, OptionDefinition Option)? FindElsewhere(string key) =>
-        Elsewhere.SelectMany(other => other.Section.Options.Select(option => (other.Executable, Option: option)))
-            .Where(other => string.Equals(other.Option.Key, key, StringComparison.OrdinalIgnoreCase) && Find(key) is null)
-            .Select(other => ((string, OptionDefinition)?)other)
-            .FirstOrDefault();
+    public (string Executable, OptionDefinition Option)? FindElsewhere(string key)
+    {
+        if (Find(key) is not null)
+        {
+            return null;
+        }
+
+        foreach (var (executable, section) in Elsewhere)
+        {
+            if (section.Options.FirstOrDefault(option => string.Equals(option.Key, key, StringComparison.OrdinalIgnoreCase)) is { } option)
+            {
+                return (executable, option);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Binds every section of <paramref name="configuration"/> into <paramref name="options"/> and checks them; problems say how each option is set.</summary>
     public IReadOnlyList<OptionProblem> Bind(IConfiguration configuration, ActorDemoOptions options)
