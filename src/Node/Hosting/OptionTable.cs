@@ -160,8 +160,11 @@ public sealed class OptionSection<T> : IOptionSection
     }
 
     /// <summary>The option that binds <paramref name="property"/>.</summary>
-    public OptionDefinition For<TValue>(Expression<Func<T, TValue>> property) =>
-        _options.Single(option => option.Key == KeyOf(property));
+    public OptionDefinition For<TValue>(Expression<Func<T, TValue>> property)
+    {
+        var key = KeyOf(property);
+        return _options.Single(option => option.Key == key);
+    }
 
     public void Bind(IConfiguration configuration, ActorDemoOptions options) => configuration.GetSection(_path).Bind(_of(options));
 
