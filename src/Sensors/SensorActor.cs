@@ -4,16 +4,16 @@ using Akka.Actor;
 namespace ActorDemo.Sensors;
 
 /// <summary>
-/// One simulated device: every interval it measures and publishes a reading with the next sequence
-/// number. It never waits on the network: it publishes into the node's reading buffer.
+/// One simulated device: each time its fleet tells it to measure, it publishes a reading with the
+/// next sequence number. It never waits on the network: it publishes into the node's reading buffer.
 /// </summary>
 /// <remarks>
-/// A node hosts up to 100k of these, so it is an <see cref="UntypedActor"/> on the plain scheduler:
-/// a <see cref="ReceiveActor"/>'s handler tables and a timer scheduler's dictionary are built per instance.
+/// A node hosts up to 100k of these, so it is an <see cref="UntypedActor"/> with no timer of its own:
+/// a <see cref="ReceiveActor"/>'s handler tables are built per instance, and 100k repeating timers
+/// cost the scheduler more than one fleet beat telling the due sensors (docs/benchmarks.md).
 /// </remarks>
 public sealed class SensorActor(SensorSettings settings, Action<TemperatureReading> publish) : UntypedActor
 {
-    private ICancelable? _ticks;
     private long _seq;
 
     /// <param name="publish">Takes each reading: the node's <see cref="ReadingBuffer.Offer"/>, straight from
@@ -21,14 +21,9 @@ public sealed class SensorActor(SensorSettings settings, Action<TemperatureReadi
     public static Props Props(SensorSettings settings, Action<TemperatureReading> publish) =>
         Akka.Actor.Props.Create(() => new SensorActor(settings, publish));
 
-    protected override void PreStart() =>
-        _ticks = Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(settings.FirstTick, settings.Interval, Self, Tick.Instance, ActorRefs.NoSender);
-
-    protected override void PostStop() => _ticks?.Cancel();
-
     protected override void OnReceive(object message)
     {
-        if (message is Tick)
+        if (message is Measure)
         {
             _seq++;
             publish(new TemperatureReading(settings.DeviceId, settings.Model.Next(), DateTimeOffset.UtcNow, _seq));
@@ -39,11 +34,11 @@ public sealed class SensorActor(SensorSettings settings, Action<TemperatureReadi
         }
     }
 
-    private sealed class Tick
+    /// <summary>Take one reading now; the fleet sends it once per interval.</summary>
+    public sealed record Measure
     {
-        public static readonly Tick Instance = new();
+        public static readonly Measure Instance = new();
     }
 }
 
-/// <param name="FirstTick">Delay of the first reading, so that a fleet started at once does not publish in bursts.</param>
-public sealed record SensorSettings(string DeviceId, TimeSpan Interval, TimeSpan FirstTick, TemperatureModel Model);
+public sealed record SensorSettings(string DeviceId, TemperatureModel Model);

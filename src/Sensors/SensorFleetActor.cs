@@ -4,11 +4,17 @@ using Akka.Actor;
 namespace ActorDemo.Sensors;
 
 /// <summary>
-/// The sensors of one node: creates them, and adds or stops sensors when resized. A large fleet
-/// grows in batches, each a message to itself, so that while it grows the fleet still answers how
-/// far it got and takes a new size (a scale back under load) at once; shrinking is immediate.
+/// The sensors of one node: creates them, tells each to measure once per interval, and adds or
+/// stops sensors when resized. A large fleet grows in batches, each a message to itself, so that
+/// while it grows the fleet still answers how far it got and takes a new size (a scale back under
+/// load) at once; shrinking is immediate.
 /// </summary>
-public sealed class SensorFleetActor : ReceiveActor
+/// <remarks>
+/// One timer keeps the fleet's time: the interval is cut into beats (<see cref="FleetSettings.Beats"/>),
+/// each sensor measures on one beat of its own, and the sensors are spread evenly over the beats so
+/// that a fleet started at once does not publish in bursts.
+/// </remarks>
+public sealed class SensorFleetActor : ReceiveActor, IWithTimers
 {
     /// <summary>Sensors started per step of growing: a few milliseconds of the fleet's time.</summary>
     public const int GrowthStep = 1_000;
@@ -16,6 +22,10 @@ public sealed class SensorFleetActor : ReceiveActor
     private readonly FleetSettings _settings;
     private readonly Action<TemperatureReading> _publish;
     private readonly List<IActorRef> _sensors = [];
+
+    /// <summary>The sensors that measure on each beat, in the order they were added.</summary>
+    private readonly List<IActorRef>[] _onBeat;
+    private int _nextBeat;
     private int _target;
     private bool _growing;
 
@@ -23,6 +33,7 @@ public sealed class SensorFleetActor : ReceiveActor
     {
         _settings = settings;
         _publish = publish;
+        _onBeat = [.. Enumerable.Range(0, settings.Beats).Select(_ => new List<IActorRef>())];
         ResizeTo(initialCount);
 
         Receive<SensorFleetProtocol.Resize>(resize =>
@@ -36,6 +47,15 @@ public sealed class SensorFleetActor : ReceiveActor
             ResizeTo(resize.Count);
             Sender.Tell(new SensorFleetProtocol.Resized(_sensors.Count, _target));
         });
+        Receive<Beat>(_ =>
+        {
+            foreach (var sensor in _onBeat[_nextBeat])
+            {
+                sensor.Tell(SensorActor.Measure.Instance, ActorRefs.NoSender);
+            }
+
+            _nextBeat = (_nextBeat + 1) % _onBeat.Length;
+        });
         Receive<Grow>(_ =>
         {
             _growing = false;
@@ -45,18 +65,25 @@ public sealed class SensorFleetActor : ReceiveActor
             Sender.Tell(new SensorFleetProtocol.Fleet(_sensors.Count, _sensors.FirstOrDefault()?.Path.Name, _sensors.LastOrDefault()?.Path.Name, _target)));
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     /// <param name="publish">Takes the sensors' readings (see <see cref="SensorActor.Props"/>).</param>
     public static Props Props(FleetSettings settings, int initialCount, Action<TemperatureReading> publish) =>
         Akka.Actor.Props.Create(() => new SensorFleetActor(settings, initialCount, publish));
+
+    protected override void PreStart() => Timers.StartPeriodicTimer(nameof(Beat), Beat.Instance, _settings.Interval / _settings.Beats);
 
     private void ResizeTo(int count)
     {
         _target = count;
         while (_sensors.Count > count)
         {
-            var last = _sensors[^1];
-            _sensors.RemoveAt(_sensors.Count - 1);
-            Context.Stop(last);
+            var index = _sensors.Count - 1;
+            // Sensors join their beat in the order they were added, so the last is last there too.
+            var onBeat = _onBeat[_settings.BeatOf(index)];
+            onBeat.RemoveAt(onBeat.Count - 1);
+            Context.Stop(_sensors[index]);
+            _sensors.RemoveAt(index);
         }
 
         GrowOneStep();
@@ -70,8 +97,9 @@ public sealed class SensorFleetActor : ReceiveActor
         {
             var index = _sensors.Count;
             var deviceId = _settings.DeviceId(index);
-            var sensor = new SensorSettings(deviceId, _settings.Interval, FirstTick(), _settings.Model(index));
-            _sensors.Add(Context.ActorOf(SensorActor.Props(sensor, _publish), deviceId));
+            var sensor = Context.ActorOf(SensorActor.Props(new SensorSettings(deviceId, _settings.Model(index)), _publish), deviceId);
+            _sensors.Add(sensor);
+            _onBeat[_settings.BeatOf(index)].Add(sensor);
         }
 
         if (_sensors.Count < _target && !_growing)
@@ -81,8 +109,10 @@ public sealed class SensorFleetActor : ReceiveActor
         }
     }
 
-    // Spread the first readings over one interval: sensors created together then publish evenly.
-    private TimeSpan FirstTick() => _settings.Interval * Random.Shared.NextDouble();
+    private sealed class Beat
+    {
+        public static readonly Beat Instance = new();
+    }
 
     private sealed class Grow
     {
@@ -96,5 +126,22 @@ public sealed record FleetSettings(string Prefix, string Node, TimeSpan Interval
 {
     public string DeviceId(int index) => $"{Prefix}-{Node}-{index:D4}";
 
+    /// <summary>The shortest beat: Akka's scheduler fires no finer than its 10 ms tick.</summary>
+    private static readonly TimeSpan ShortestBeat = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The most beats an interval is cut into: a 1 s interval then beats every 10 ms.</summary>
+    private const int MostBeats = 100;
+
+    private const double GoldenRatio = 0.6180339887498949;
+
     public TemperatureModel Model(int index) => TemperatureModel.For(index, SteadyTemperature);
+
+    /// <summary>How many beats one interval has: each sensor measures on one of them.</summary>
+    public int Beats => (int)Math.Clamp(Interval / ShortestBeat, 1, MostBeats);
+
+    /// <summary>
+    /// The beat a sensor measures on. Index times the golden ratio, modulo 1, spreads any number of
+    /// consecutive sensors evenly over the interval, so a fleet is even at every size it passes while it grows.
+    /// </summary>
+    public int BeatOf(int index) => (int)(index * GoldenRatio % 1.0 * Beats);
 }
