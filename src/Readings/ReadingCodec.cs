@@ -1,4 +1,5 @@
 using ActorDemo.Amqp;
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -56,13 +57,34 @@ public static class ReadingCodec
 
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
+    private static readonly JsonEncodedText DeviceIdName = JsonEncodedText.Encode("device-id");
+    private static readonly JsonEncodedText TemperatureName = JsonEncodedText.Encode("temperature");
+    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText SeqName = JsonEncodedText.Encode("seq");
+
+    // A sensor node encodes every reading of its fleet, up to 100,000 a second: writing the four
+    // fields straight into a per-thread buffer skips the serializer's converters and an allocation
+    // per reading, and writes the same bytes.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? encodeBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? encodeWriter;
+
     public static Message Encode(TemperatureReading reading)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new WireReading(reading.DeviceId, reading.Temperature, reading.Timestamp.UtcDateTime, reading.Seq), WireJson.Options);
+        var buffer = encodeBuffer ??= new ArrayBufferWriter<byte>(128);
+        buffer.ResetWrittenCount();
+        var writer = encodeWriter ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString(DeviceIdName, reading.DeviceId);
+        writer.WriteNumber(TemperatureName, reading.Temperature);
+        writer.WriteString(TimestampName, reading.Timestamp.UtcDateTime);
+        writer.WriteNumber(SeqName, reading.Seq);
+        writer.WriteEndObject();
+        writer.Flush();
         return new Message
         {
             Properties = new Properties { ContentType = ContentType },
-            BodySection = new Data { Binary = json },
+            BodySection = new Data { Binary = buffer.WrittenSpan.ToArray() },
         };
     }
 

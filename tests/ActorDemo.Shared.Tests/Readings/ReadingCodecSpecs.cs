@@ -60,6 +60,17 @@ public sealed class ReadingCodecSpecs
         Assert.Equal(reading, Valid(message));
     }
 
+    [Theory]
+    [InlineData("capteur-salle-été")]
+    [InlineData("a \"quoted\" \\ device")]
+    [InlineData("温度计-7")]
+    public void A_device_id_that_json_must_escape_round_trips(string deviceId)
+    {
+        var reading = new TemperatureReading(deviceId, -3.25, new DateTimeOffset(2026, 11, 25, 7, 40, 5, TimeSpan.Zero), long.MaxValue);
+
+        Assert.Equal(reading, Valid(ReadingCodec.Encode(reading)));
+    }
+
     [Fact]
     public void The_json_on_the_wire_has_the_design_cards_field_names()
     {
