@@ -16,6 +16,11 @@ COPY --from=build /app .
 # The image's unprivileged user; pods also run it on a read-only root with /tmp on an emptyDir.
 USER $APP_UID
 ENV DOTNET_EnableDiagnostics=0
+# A 64 MiB young generation (by default the runtime gives it 6 MiB at most here): a reading lives
+# for its settlement, tens of milliseconds, and a small one promoted most of them to older
+# generations, so a node at 100,000 readings/s spent its CPU collecting them (docs/benchmarks.md,
+# 2026-12-04). The runtime reads this setting only from the environment, not runtimeconfig.json.
+ENV DOTNET_GCgen0size=0x4000000
 # remoting, management (/alive, /ready, /metrics, bootstrap), inspection (cmd, the dashboard)
 EXPOSE 4053 8558 9110
 ENTRYPOINT ["./node"]

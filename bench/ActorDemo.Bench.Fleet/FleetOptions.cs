@@ -4,8 +4,9 @@ namespace ActorDemo.Bench.Fleet;
 
 /// <summary>
 /// <c>[--sensors 5000,20000] [--interval 1s] [--seconds 60] [--warmup 15] [--router embedded|qpid-dispatch]
-/// [--aggregators 1] [--link-capacity N] [--sensor-flags "..."] [--aggregator-flags "..."] [--reference] [--profile DIR]
-/// [--outage SECONDS]</c>. With <c>--outage</c> the run measures instead how fast the aggregators
+/// [--aggregators 1] [--link-capacity N] [--sensor-flags "..."] [--aggregator-flags "..."] [--node-env "NAME=VALUE ..."]
+/// [--reference] [--profile DIR] [--outage SECONDS]</c>. <c>--node-env</c> runs every node, and the
+/// reference, with those variables, e.g. the runtime settings the node image sets (Dockerfile). With <c>--outage</c> the run measures instead how fast the aggregators
 /// drain a RabbitMQ queue that the sensors filled for that long while none ran (<see cref="OutageDrain"/>).
 /// With <c>--profile</c> the sensor node and the first aggregator are sampled with Linux perf over
 /// the measured seconds, into DIR; the sampling costs CPU, so a profiled row is not a figure.
@@ -20,6 +21,7 @@ internal sealed record FleetOptions(
     int? LinkCapacity,
     IReadOnlyList<string> SensorFlags,
     IReadOnlyList<string> AggregatorFlags,
+    IReadOnlyDictionary<string, string> NodeEnvironment,
     bool Reference,
     string? ProfileDirectory,
     TimeSpan? Outage)
@@ -27,9 +29,13 @@ internal sealed record FleetOptions(
     public const string Embedded = "embedded";
     public const string QpidDispatch = "qpid-dispatch";
 
-    public string Flags => SensorFlags.Count + AggregatorFlags.Count == 0
-        ? "defaults"
-        : string.Join("; ", new[] { ("aggregators", AggregatorFlags), ("sensors", SensorFlags) }.Where(f => f.Item2.Count > 0).Select(f => $"{f.Item1}: {string.Join(' ', f.Item2)}"));
+    public string Flags => string.Join("; ", new[]
+        {
+            SensorFlags.Count + AggregatorFlags.Count == 0 ? "defaults" : null,
+            AggregatorFlags.Count > 0 ? $"aggregators: {string.Join(' ', AggregatorFlags)}" : null,
+            SensorFlags.Count > 0 ? $"sensors: {string.Join(' ', SensorFlags)}" : null,
+            NodeEnvironment.Count > 0 ? $"env {string.Join(' ', NodeEnvironment.Select(v => $"{v.Key}={v.Value}"))}" : null,
+        }.OfType<string>());
 
     public string RouterName => Router == QpidDispatch ? $"Qpid Dispatch, linkCapacity {LinkCapacity?.ToString(CultureInfo.InvariantCulture) ?? "250 (default)"}" : "embedded";
 
@@ -50,6 +56,15 @@ internal sealed record FleetOptions(
             throw new ArgumentException($"--router takes {Embedded} or {QpidDispatch}, not '{router}'.");
         }
 
+        var environment = new Dictionary<string, string>();
+        foreach (var variable in Words("--node-env"))
+        {
+            var (name, value) = variable.Split('=', 2) is [var n, var v] && n.Length > 0
+                ? (n, v)
+                : throw new ArgumentException($"--node-env takes NAME=VALUE words, e.g. DOTNET_GCgen0size=0x4000000, not '{variable}'.");
+            environment[name] = value;
+        }
+
         var profile = Value("--profile");
         if (profile is not null)
         {
@@ -66,6 +81,7 @@ internal sealed record FleetOptions(
             int.TryParse(Value("--link-capacity"), out var capacity) ? capacity : null,
             Words("--sensor-flags"),
             Words("--aggregator-flags"),
+            environment,
             args.Contains("--reference"),
             profile,
             Value("--outage") is { } outage ? TimeSpan.FromSeconds(int.Parse(outage, CultureInfo.InvariantCulture)) : null);

@@ -17,7 +17,9 @@ internal static class FleetRun
     public static async Task<string> MeasureAsync(FleetOptions options, int sensors)
     {
         var running = new Stack<IAsyncDisposable>();
-        var environment = options.ProfileDirectory is null ? new Dictionary<string, string>() : CpuProfile.Environment;
+        var environment = options.ProfileDirectory is null
+            ? options.NodeEnvironment
+            : options.NodeEnvironment.Concat(CpuProfile.Environment).ToDictionary();
         var state = Directory.CreateTempSubdirectory("actordemo-fleet-");
         try
         {

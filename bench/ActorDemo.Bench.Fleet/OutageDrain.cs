@@ -35,7 +35,7 @@ internal static partial class OutageDrain
             string[] onQueue = ["--amqp-url", broker.Url, "--address", Readings, "--seeds", seed];
 
             var sensorNode = ExternalProcess.Start(FleetRun.Executable("Sensors"), [
-                .. onQueue, "--port", "0", "--sensors", sensors.ToString(CultureInfo.InvariantCulture), "--interval", options.Interval, .. options.SensorFlags]);
+                .. onQueue, "--port", "0", "--sensors", sensors.ToString(CultureInfo.InvariantCulture), "--interval", options.Interval, .. options.SensorFlags], options.NodeEnvironment);
             running.Push(sensorNode);
             await sensorNode.WaitForLineAsync(l => l.Contains($"AMQP link to '{Readings}'") && l.Contains("attached"), Start);
             await Task.Delay(outage);
@@ -49,7 +49,7 @@ internal static partial class OutageDrain
                 running.Push(ExternalProcess.Start(FleetRun.Executable("Aggregator"), [
                     .. onQueue, "--max-address", "", "--port", i == 0 ? seedPort.ToString(CultureInfo.InvariantCulture) : "0",
                     "--inspection-port", inspection[i].Split(':')[1], "--management-port", "0",
-                    "--state-dir", Path.Combine(state.FullName, i.ToString(CultureInfo.InvariantCulture)), .. options.AggregatorFlags]));
+                    "--state-dir", Path.Combine(state.FullName, i.ToString(CultureInfo.InvariantCulture)), .. options.AggregatorFlags], options.NodeEnvironment));
             }
 
             // From the first reading taken to the last of the backlog accepted, summed over the aggregator nodes.

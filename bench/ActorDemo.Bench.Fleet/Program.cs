@@ -29,7 +29,7 @@ if (options.Reference)
 {
     Console.WriteLine();
     Console.WriteLine("Reference, same run: `ActorDemo.Bench.Transport --only stages-at-least-once`");
-    await Reference.RunTransportAsync();
+    await Reference.RunTransportAsync(options.NodeEnvironment);
 }
 
 return 0;

@@ -4,10 +4,14 @@ namespace ActorDemo.Bench.Fleet;
 
 internal static class Reference
 {
-    /// <summary>The transport benchmark's figure for our stages, at-least-once, through both routers: what the fleet's rate is measured against.</summary>
-    public static async Task RunTransportAsync()
+    /// <summary>
+    /// The transport benchmark's figure for our stages, at-least-once, through both routers: what the
+    /// fleet's rate is measured against, with the nodes' <paramref name="environment"/> (its processes inherit it).
+    /// </summary>
+    public static async Task RunTransportAsync(IReadOnlyDictionary<string, string> environment)
     {
-        await using var transport = ExternalProcess.Start(Path.Combine(AppContext.BaseDirectory, "ActorDemo.Bench.Transport"), "--only", "stages-at-least-once");
+        await using var transport = ExternalProcess.Start(
+            Path.Combine(AppContext.BaseDirectory, "ActorDemo.Bench.Transport"), ["--only", "stages-at-least-once"], environment);
         await transport.WaitForExitAsync(TimeSpan.FromMinutes(20));
         foreach (var line in transport.Lines.Where(l => l.StartsWith('|') || l.StartsWith('-') || l.StartsWith('#')))
         {
