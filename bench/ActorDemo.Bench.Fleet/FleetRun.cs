@@ -17,9 +17,16 @@ internal static class FleetRun
     public static async Task<string> MeasureAsync(FleetOptions options, int sensors)
     {
         var running = new Stack<IAsyncDisposable>();
-        var environment = options.ProfileDirectory is null
-            ? options.NodeEnvironment
-            : options.NodeEnvironment.Concat(CpuProfile.Environment).ToDictionary();
+        var environment = new Dictionary<string, string>(options.NodeEnvironment);
+        if (options.ProfileDirectory is not null)
+        {
+            // perf names methods only with these, so they win over the same names in --node-env.
+            foreach (var (name, value) in CpuProfile.Environment)
+            {
+                environment[name] = value;
+            }
+        }
+
         var state = Directory.CreateTempSubdirectory("actordemo-fleet-");
         try
         {

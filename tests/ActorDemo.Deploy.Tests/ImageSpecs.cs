@@ -41,7 +41,7 @@ public sealed class ImageSpecs
     [InlineData("sensors")]
     public async Task The_image_gives_the_runtime_the_young_generation_the_benchmarks_measured(string role)
     {
-        // .NET reads GCgen0size only from the environment; without it a node at 100,000 readings/s drops a fifth (docs/benchmarks.md).
+        // .NET reads GCgen0size only from the environment; without it a node at 100,000 readings/s dropped a fifth to a third (docs/benchmarks.md).
         var environment = await Podman.RunAsync("image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", await Image(role));
 
         Assert.Contains("DOTNET_GCgen0size=0x4000000", environment.Split('\n'));
