@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using ActorDemo.Bench;
 using ActorDemo.Testing;
 
 // Connection benchmark: the Release aggregator with its embedded router, a process of its own, on
@@ -7,8 +8,14 @@ using ActorDemo.Testing;
 // ones that open AMQP and then stay idle, then ones that never open AMQP; each row gives how many
 // the router held, refused or closed, and its RSS beside the RSS of the same process before the
 // flood (the reference of the same run).
-var connections = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
-string[] flags = args.Length > 1 ? args[1..] : [];
+const string Usage = """
+    ActorDemo.Bench.Connections: a flood of client connections against the Release aggregator's embedded router.
+      --connections N          connections opened in each flood (default 2000)
+      --aggregator-flags "..." flags for the aggregator (default none: its defaults)
+    """;
+var arguments = BenchArguments.Read(args, Usage, ["--connections", "--aggregator-flags"], []);
+var connections = arguments.Number("--connections", 2000);
+var flags = arguments.Words("--aggregator-flags");
 
 var (seedPort, routerPort) = (Loopback.FreePort(), Loopback.FreePort());
 await using var aggregator = ExternalProcess.Start(Path.Combine(AppContext.BaseDirectory, "ActorDemo.Aggregator"), [
@@ -17,7 +24,7 @@ await using var aggregator = ExternalProcess.Start(Path.Combine(AppContext.BaseD
 await aggregator.WaitForLineAsync(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached"), TimeSpan.FromMinutes(2));
 await Settle();
 
-Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}; {connections} connections; aggregator flags: {(flags.Length == 0 ? "defaults" : string.Join(' ', flags))}");
+Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}; {connections} connections; aggregator flags: {(flags.Count == 0 ? "defaults" : string.Join(' ', flags))}");
 Console.WriteLine("| clients | held after 6 s | refused or closed by the router | aggregator RSS MiB before | after | KiB per held connection |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 await Flood("open AMQP, then idle", OpenFrame());

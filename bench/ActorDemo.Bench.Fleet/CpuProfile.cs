@@ -48,10 +48,11 @@ internal static class CpuProfile
         return report.Lines;
     }
 
-    /// <summary>Fails early, with what to install, where perf is missing.</summary>
-    public static void RequirePerf() => Perf();
+    /// <summary>Whether Linux perf is on PATH; the options check it before a run starts.</summary>
+    public static bool HasPerf => FindPerf() is not null;
 
-    private static string Perf() =>
-        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, "perf")).FirstOrDefault(File.Exists)
-        ?? throw new ArgumentException("--profile samples the nodes with Linux perf, which is not on PATH: install it (Debian: apt install linux-perf) or leave --profile out.");
+    private static string Perf() => FindPerf() ?? throw new InvalidOperationException("Linux perf is not on PATH.");
+
+    private static string? FindPerf() =>
+        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, "perf")).FirstOrDefault(File.Exists);
 }

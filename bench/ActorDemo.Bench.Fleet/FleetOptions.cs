@@ -3,13 +3,12 @@ using System.Globalization;
 namespace ActorDemo.Bench.Fleet;
 
 /// <summary>
-/// <c>[--sensors 5000,20000] [--interval 1s] [--seconds 60] [--warmup 15] [--router embedded|qpid-dispatch]
-/// [--aggregators 1] [--link-capacity N] [--sensor-flags "..."] [--aggregator-flags "..."] [--node-env "NAME=VALUE ..."]
-/// [--reference] [--profile DIR] [--outage SECONDS]</c>. <c>--node-env</c> runs every node, and the
-/// reference, with those variables, e.g. the runtime settings the node image sets (Dockerfile). With <c>--outage</c> the run measures instead how fast the aggregators
-/// drain a RabbitMQ queue that the sensors filled for that long while none ran (<see cref="OutageDrain"/>).
-/// With <c>--profile</c> the sensor node and the first aggregator are sampled with Linux perf over
-/// the measured seconds, into DIR; the sampling costs CPU, so a profiled row is not a figure.
+/// What a fleet benchmark run measures (<see cref="Usage"/>). <c>--node-env</c> runs every node, and the
+/// reference, with those variables, e.g. the runtime settings the node image sets (Dockerfile). With
+/// <c>--outage</c> the run measures instead how fast the aggregators drain a RabbitMQ queue that the
+/// sensors filled for that long while none ran (<see cref="OutageDrain"/>). With <c>--profile</c> the
+/// sensor node and the first aggregator are sampled with Linux perf over the measured seconds; the
+/// sampling costs CPU, so a profiled row is not a figure.
 /// </summary>
 internal sealed record FleetOptions(
     IReadOnlyList<int> Sensors,
@@ -39,52 +38,65 @@ internal sealed record FleetOptions(
 
     public string RouterName => Router == QpidDispatch ? $"Qpid Dispatch, linkCapacity {LinkCapacity?.ToString(CultureInfo.InvariantCulture) ?? "250 (default)"}" : "embedded";
 
-    public static FleetOptions Parse(string[] args)
+    public const string Usage = """
+        ActorDemo.Bench.Fleet: a sensor fleet and aggregators as the Release executables, through the embedded router or Qpid Dispatch.
+          --sensors N,N,...        fleet sizes, one row each (default 5000,20000)
+          --interval DURATION      each sensor's interval, as the sensor node's --interval takes it (default 1s)
+          --seconds N              seconds measured (default 60)
+          --warmup N               seconds of warm-up before (default 15)
+          --router NAME            embedded or qpid-dispatch (default embedded)
+          --aggregators N          aggregator nodes (default 1)
+          --link-capacity N        Qpid Dispatch's linkCapacity (default its own, 250)
+          --sensor-flags "..."     flags for the sensor node
+          --aggregator-flags "..." flags for every aggregator node
+          --node-env "NAME=VALUE ..." environment of every node and of the reference, e.g. DOTNET_GCgen0size=0x4000000 as the images set it
+          --reference              run the transport benchmark afterwards, the reference of the same run
+          --profile DIR            sample the sensor node and the first aggregator with Linux perf into DIR
+          --outage SECONDS         instead: how fast the aggregators drain a RabbitMQ queue filled for that long
+        """;
+
+    public static readonly string[] Valued =
+        ["--sensors", "--interval", "--seconds", "--warmup", "--router", "--aggregators", "--link-capacity", "--sensor-flags", "--aggregator-flags", "--node-env", "--profile", "--outage"];
+
+    public static readonly string[] Switches = ["--reference"];
+
+    /// <summary>The run <paramref name="arguments"/> ask for; one that cannot be used ends the program.</summary>
+    public static FleetOptions From(BenchArguments arguments)
     {
-        string? Value(string name)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-        }
-
-        int Number(string name, int fallback) => int.TryParse(Value(name), out var n) && n > 0 ? n : fallback;
-        string[] Words(string name) => (Value(name) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-
-        var router = Value("--router") ?? Embedded;
-        if (router is not (Embedded or QpidDispatch))
-        {
-            throw new ArgumentException($"--router takes {Embedded} or {QpidDispatch}, not '{router}'.");
-        }
-
+        var router = arguments.Choice("--router", [Embedded, QpidDispatch], Embedded)!;
         var environment = new Dictionary<string, string>();
-        foreach (var variable in Words("--node-env"))
+        foreach (var variable in arguments.Words("--node-env"))
         {
-            var (name, value) = variable.Split('=', 2) is [var n, var v] && n.Length > 0
-                ? (n, v)
-                : throw new ArgumentException($"--node-env takes NAME=VALUE words, e.g. DOTNET_GCgen0size=0x4000000, not '{variable}'.");
-            environment[name] = value;
+            if (variable.Split('=', 2) is not [{ Length: > 0 } name, var value])
+            {
+                arguments.Fail($"--node-env takes NAME=VALUE words, e.g. DOTNET_GCgen0size=0x4000000, not '{variable}'.");
+            }
+            else
+            {
+                environment[name] = value;
+            }
         }
 
-        var profile = Value("--profile");
-        if (profile is not null)
+        var profile = arguments.Text("--profile");
+        if (profile is not null && !CpuProfile.HasPerf)
         {
-            CpuProfile.RequirePerf();
+            arguments.Fail("--profile samples the nodes with Linux perf, which is not on PATH: install it (Debian: apt install linux-perf) or leave --profile out.");
         }
 
         return new FleetOptions(
-            (Value("--sensors") ?? "5000,20000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
-            Value("--interval") ?? "1s",
-            TimeSpan.FromSeconds(Number("--seconds", 60)),
-            TimeSpan.FromSeconds(Number("--warmup", 15)),
+            arguments.Numbers("--sensors", [5000, 20000]),
+            arguments.Text("--interval", "1s")!,
+            TimeSpan.FromSeconds(arguments.Number("--seconds", 60)),
+            TimeSpan.FromSeconds(arguments.Number("--warmup", 15)),
             router,
-            Number("--aggregators", 1),
-            int.TryParse(Value("--link-capacity"), out var capacity) ? capacity : null,
-            Words("--sensor-flags"),
-            Words("--aggregator-flags"),
+            arguments.Number("--aggregators", 1),
+            arguments.Has("--link-capacity") ? arguments.Number("--link-capacity", 0) : null,
+            arguments.Words("--sensor-flags"),
+            arguments.Words("--aggregator-flags"),
             environment,
-            args.Contains("--reference"),
+            arguments.Has("--reference"),
             profile,
-            Value("--outage") is { } outage ? TimeSpan.FromSeconds(int.Parse(outage, CultureInfo.InvariantCulture)) : null);
+            arguments.Has("--outage") ? TimeSpan.FromSeconds(arguments.Number("--outage", 0)) : null);
     }
 
     public string Describe() => Outage is { } outage

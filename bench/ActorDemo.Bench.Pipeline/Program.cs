@@ -1,25 +1,34 @@
 using System.Diagnostics;
+using ActorDemo.Bench;
 using ActorDemo.Bench.Pipeline;
 
 // Pipeline benchmarks. Each measurement runs in a fresh process (this program with --scenario), so
 // that memory and CPU are its own; the table rows are what the children print.
-var measure = TimeSpan.FromSeconds(Number("--seconds", 20));
-var scenario = Text("--scenario");
+const string Usage = """
+    ActorDemo.Bench.Pipeline: sensor density, throughput, window latency and the publisher's buffer, each measurement a process of its own.
+      --only NAME      one part: density, throughput, latency or buffer (default all, about 8 minutes)
+      --seconds N      seconds measured per row (default 20)
+    What a run starts itself with, one measurement: --scenario NAME [--sensors N] [--interval-ms N] [--window-ms N] [--readings N] [--capacity N]
+    """;
+string[] parts = ["density", "throughput", "latency", "buffer"];
+var arguments = BenchArguments.Read(args, Usage, ["--only", "--seconds", "--scenario", "--sensors", "--interval-ms", "--window-ms", "--readings", "--capacity"], []);
+var measure = TimeSpan.FromSeconds(arguments.Number("--seconds", 20));
+var scenario = arguments.Choice("--scenario", parts);
 if (scenario is not null)
 {
     var row = scenario switch
     {
-        "density" => await Scenarios.DensityAsync(Number("--sensors", 1000), measure),
-        "throughput" => await Scenarios.ThroughputAsync(Number("--sensors", 1000), TimeSpan.FromMilliseconds(Number("--interval-ms", 100)), measure),
-        "latency" => await Scenarios.LatencyAsync(Number("--sensors", 10), TimeSpan.FromMilliseconds(Number("--interval-ms", 1000)), TimeSpan.FromMilliseconds(Number("--window-ms", 100)), measure),
-        "buffer" => await BufferScenario.RunAsync(Number("--readings", 5_000_000), Number("--capacity", 100_000)),
-        _ => throw new ArgumentException($"Unknown scenario '{scenario}': use density, throughput, latency or buffer."),
+        "density" => await Scenarios.DensityAsync(arguments.Number("--sensors", 1000), measure),
+        "throughput" => await Scenarios.ThroughputAsync(arguments.Number("--sensors", 1000), TimeSpan.FromMilliseconds(arguments.Number("--interval-ms", 100)), measure),
+        "latency" => await Scenarios.LatencyAsync(
+            arguments.Number("--sensors", 10), TimeSpan.FromMilliseconds(arguments.Number("--interval-ms", 1000)), TimeSpan.FromMilliseconds(arguments.Number("--window-ms", 100)), measure),
+        _ => await BufferScenario.RunAsync(arguments.Number("--readings", 5_000_000), arguments.Number("--capacity", 100_000)),
     };
     Console.WriteLine(row);
     return 0;
 }
 
-var only = Text("--only");
+var only = arguments.Choice("--only", parts);
 Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, {measure.TotalSeconds:N0} s measured after warm-up");
 if (only is null or "density")
 {
@@ -69,12 +78,12 @@ if (only is null or "buffer")
 
 return 0;
 
-async Task Child(string name, params string[] arguments)
+async Task Child(string name, params string[] flags)
 {
     var host = Environment.ProcessPath!;
     var viaDotnet = Path.GetFileNameWithoutExtension(host) == "dotnet";
     var info = new ProcessStartInfo(host) { RedirectStandardOutput = true };
-    var all = (viaDotnet ? new[] { typeof(Scenarios).Assembly.Location } : []).Concat(["--scenario", name, "--seconds", measure.TotalSeconds.ToString()]).Concat(arguments);
+    var all = (viaDotnet ? new[] { typeof(Scenarios).Assembly.Location } : []).Concat(["--scenario", name, "--seconds", measure.TotalSeconds.ToString()]).Concat(flags);
     foreach (var argument in all)
     {
         info.ArgumentList.Add(argument);
@@ -84,13 +93,5 @@ async Task Child(string name, params string[] arguments)
     var output = await child.StandardOutput.ReadToEndAsync();
     await child.WaitForExitAsync();
     var row = output.Split('\n').LastOrDefault(l => l.StartsWith('|'));
-    Console.WriteLine(child.ExitCode == 0 && row is not null ? row.Trim() : $"| {name} {string.Join(' ', arguments)} | failed (exit {child.ExitCode}) |");
-}
-
-int Number(string name, int fallback) => int.TryParse(Text(name), out var value) && value > 0 ? value : fallback;
-
-string? Text(string name)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    Console.WriteLine(child.ExitCode == 0 && row is not null ? row.Trim() : $"| {name} {string.Join(' ', flags)} | failed (exit {child.ExitCode}) |");
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ActorDemo.Bench;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Pods;
 
@@ -8,7 +9,11 @@ using ActorDemo.Testing.Pods;
 // published files started as a plain process on this machine, in the same round: what the
 // container adds. Run as root after deploy/images/build-local.sh:
 //   dotnet run -c Release --project bench/ActorDemo.Bench.Pods -- [--rounds N]
-var rounds = args is ["--rounds", var n] && int.TryParse(n, out var parsed) && parsed > 0 ? parsed : 5;
+const string Usage = """
+    ActorDemo.Bench.Pods: image sizes, and each pod's time from `podman kube play` to ready beside the same files as a plain process (root, after deploy/images/build-local.sh).
+      --rounds N   rounds, of which the medians are given (default 5)
+    """;
+var rounds = BenchArguments.Read(args, Usage, ["--rounds"], []).Number("--rounds", 5);
 var images = await PodLab.LocalImagesAsync();
 
 Console.WriteLine("| image | size (MB) |");

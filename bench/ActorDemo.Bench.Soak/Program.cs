@@ -1,19 +1,29 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ActorDemo.Bench;
 using ActorDemo.Testing;
 using ActorDemo.Testing.Routers;
 
 // Sensors -> Qpid Dispatch -> two aggregators, for --minutes, with the router killed (SIGKILL, then
 // started again) at a third of the run and the second aggregator killed at two thirds. At the end
 // the sensors stop, and what they saw accepted is compared with what the windows counted.
-if (args.Contains("--hostile-devices"))
+const string Usage = """
+    ActorDemo.Bench.Soak: sensors through Qpid Dispatch to two aggregators, the router killed at a third of the run and an aggregator at two thirds; what the sensors saw accepted against what the windows counted.
+      --minutes N            length of the run (default 10)
+      --sensors N            sensors at 5 Hz (default 400)
+    Or, instead: readings from ever new devices with 128-character ids, the aggregator's memory after each round:
+      --hostile-devices N    readings (and new devices) a round
+      --rounds N             rounds (default 6)
+    """;
+var arguments = BenchArguments.Read(args, Usage, ["--minutes", "--sensors", "--hostile-devices", "--rounds"], []);
+if (arguments.Has("--hostile-devices"))
 {
-    return await HostileDevicesAsync((int)Argument("--hostile-devices", 0), (int)Argument("--rounds", 6));
+    return await HostileDevicesAsync(arguments.Number("--hostile-devices", 1), arguments.Number("--rounds", 6));
 }
 
-var minutes = Argument("--minutes", 10.0);
-var sensorCount = (int)Argument("--sensors", 400.0);
+var minutes = arguments.Decimal("--minutes", 10.0);
+var sensorCount = arguments.Number("--sensors", 400);
 var duration = TimeSpan.FromMinutes(minutes);
 
 await using var router = await QpidDispatchFixture.StartRouterOverlayAsync();
@@ -180,16 +190,3 @@ static long? Rss(int? pid)
 }
 
 static string Mib(long? bytes) => bytes is { } b ? (b / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture) : "-";
-
-double Argument(string name, double fallback)
-{
-    var at = Array.IndexOf(args, name);
-    if (at < 0)
-    {
-        return fallback;
-    }
-
-    return at + 1 < args.Length && double.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var value) && value > 0
-        ? value
-        : throw new ArgumentException($"{name} needs a positive number.");
-}

@@ -16,7 +16,7 @@ internal static class Runs
     public const string PlainAmqpNetLite = "plain-amqpnetlite";
     public const string ProtonC = "proton-c";
 
-    private static readonly string[] Clients = [StagesAtLeastOnce, StagesAtMostOnce, PlainAmqpNetLite, ProtonC];
+    public static readonly string[] Clients = [StagesAtLeastOnce, StagesAtMostOnce, PlainAmqpNetLite, ProtonC];
     private const string RabbitMqBacklog = "rabbitmq-queue-backlog";
 
     private static readonly string[] Routers = ["embedded", "qpid-dispatch", "rabbitmq-queue", RabbitMqBacklog];

@@ -1,0 +1,62 @@
+using ActorDemo.Bench;
+using Xunit;
+
+namespace ActorDemo.Shared.Tests.Benchmarks;
+
+/// <summary>How a benchmark program reads its command line (<see cref="BenchArguments.Parse"/>).</summary>
+public sealed class BenchArgumentsSpecs
+{
+    private static readonly string[] Valued = ["--sensors", "--sensor-flags"];
+    private static readonly string[] Switches = ["--reference"];
+
+    [Fact]
+    public void Declared_flags_give_their_values_and_switches_stand_alone()
+    {
+        var (given, error) = BenchArguments.Parse(["--sensors", "5000,20000", "--reference"], Valued, Switches);
+
+        Assert.Null(error);
+        Assert.Equal("5000,20000", given["--sensors"]);
+        Assert.True(given.ContainsKey("--reference"));
+    }
+
+    [Fact]
+    public void An_undeclared_flag_is_named_with_the_flags_the_benchmark_takes()
+    {
+        var (_, error) = BenchArguments.Parse(["--sensorz", "5000"], Valued, Switches);
+
+        Assert.Equal("'--sensorz' is not an argument of this benchmark; it takes --reference, --sensor-flags, --sensors (--help says what each does).", error);
+    }
+
+    [Fact]
+    public void A_flag_followed_by_another_flag_lacks_its_value()
+    {
+        var (_, error) = BenchArguments.Parse(["--sensors", "--reference"], Valued, Switches);
+
+        Assert.Equal("--sensors needs a value after it.", error);
+    }
+
+    [Fact]
+    public void A_flag_at_the_end_lacks_its_value()
+    {
+        var (_, error) = BenchArguments.Parse(["--sensors"], Valued, Switches);
+
+        Assert.Equal("--sensors needs a value after it.", error);
+    }
+
+    [Fact]
+    public void A_value_may_hold_flags_handed_on_to_a_node()
+    {
+        var (given, error) = BenchArguments.Parse(["--sensor-flags", "--max-in-flight 60000"], Valued, Switches);
+
+        Assert.Null(error);
+        Assert.Equal("--max-in-flight 60000", given["--sensor-flags"]);
+    }
+
+    [Fact]
+    public void A_flag_given_twice_is_refused()
+    {
+        var (_, error) = BenchArguments.Parse(["--sensors", "1", "--sensors", "2"], Valued, Switches);
+
+        Assert.Equal("--sensors is given twice; give it once.", error);
+    }
+}
