@@ -1,5 +1,6 @@
 using ActorDemo.Readings;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorDemo.Sensors;
 
@@ -28,6 +29,7 @@ public sealed class SensorFleetActor : ReceiveActor, IWithTimers
     private int _nextBeat;
     private int _target;
     private bool _growing;
+    private bool _warnedOfYoungGeneration;
 
     public SensorFleetActor(FleetSettings settings, int initialCount, Action<TemperatureReading> publish)
     {
@@ -76,6 +78,7 @@ public sealed class SensorFleetActor : ReceiveActor, IWithTimers
     private void ResizeTo(int count)
     {
         _target = count;
+        WarnOfYoungGeneration();
         while (_sensors.Count > count)
         {
             var index = _sensors.Count - 1;
@@ -87,6 +90,18 @@ public sealed class SensorFleetActor : ReceiveActor, IWithTimers
         }
 
         GrowOneStep();
+    }
+
+    /// <summary>Once each time the fleet grows past what the runtime's young generation suits.</summary>
+    private void WarnOfYoungGeneration()
+    {
+        var advice = YoungGeneration.Advice(_target, _settings.Interval, _settings.YoungGenerationBudget);
+        if (advice is not null && !_warnedOfYoungGeneration)
+        {
+            Context.GetLogger().Warning(advice);
+        }
+
+        _warnedOfYoungGeneration = advice is not null;
     }
 
     /// <summary>Starts up to <see cref="GrowthStep"/> sensors towards the target, and asks itself for the next step.</summary>
@@ -125,6 +140,9 @@ public sealed class SensorFleetActor : ReceiveActor, IWithTimers
 public sealed record FleetSettings(string Prefix, string Node, TimeSpan Interval, double? SteadyTemperature)
 {
     public string DeviceId(int index) => $"{Prefix}-{Node}-{index:D4}";
+
+    /// <summary>The most the runtime's young generation grows to, which decides whether a large fleet gets a warning.</summary>
+    public long YoungGenerationBudget { get; init; } = YoungGeneration.MaxBudget;
 
     /// <summary>The shortest beat: Akka's scheduler fires no finer than its 10 ms tick.</summary>
     private static readonly TimeSpan ShortestBeat = TimeSpan.FromMilliseconds(10);
