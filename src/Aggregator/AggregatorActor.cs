@@ -211,6 +211,8 @@ public sealed class AggregatorActor : ReceiveActor, IWithTimers, IWithUnboundedS
     /// <summary>A newer incarnation exists: this one never acts again; the cluster stops it once it downs its node.</summary>
     private void Superseded()
     {
+        // Every node's reporter answers each later round with the newer incarnation: said once is enough.
+        Receive<IncarnationSuperseded>(_ => { });
         Common();
         Receive<PartialWindow>(_ => { });
         Receive<PartialWitnessed>(_ => { });
