@@ -8,13 +8,14 @@ using ActorDemo.Testing;
 // ones that open AMQP and then stay idle, then ones that never open AMQP; each row gives how many
 // the router held, refused or closed, and its RSS beside the RSS of the same process before the
 // flood (the reference of the same run).
-const string Usage = """
-    ActorDemo.Bench.Connections: a flood of client connections against the Release aggregator's embedded router.
-      --connections N          connections opened in each flood (default 2000)
-      --aggregator-flags "..." flags for the aggregator (default none: its defaults)
-    """;
-var arguments = BenchArguments.Read(args, Usage, ["--connections", "--aggregator-flags"], []);
-var connections = arguments.Number("--connections", 2000);
+var arguments = BenchArguments.Read(
+    args,
+    "ActorDemo.Bench.Connections: a flood of client connections against the Release aggregator's embedded router.",
+    [
+        new("--connections", "N", "connections opened in each flood", "2000"),
+        new("--aggregator-flags", "\"...\"", "flags for the aggregator; without them, its defaults"),
+    ]);
+var connections = arguments.Number("--connections");
 var flags = arguments.Words("--aggregator-flags");
 
 var (seedPort, routerPort) = (Loopback.FreePort(), Loopback.FreePort());

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ActorDemo.Bench.Fleet;
 
 /// <summary>
-/// What a fleet benchmark run measures (<see cref="Usage"/>). <c>--node-env</c> runs every node, and the
+/// What a fleet benchmark run measures (<see cref="CommandLine"/>). <c>--node-env</c> runs every node, and the
 /// reference, with those variables, e.g. the runtime settings the node image sets (Dockerfile). With
 /// <c>--outage</c> the run measures instead how fast the aggregators drain a RabbitMQ queue that the
 /// sensors filled for that long while none ran (<see cref="OutageDrain"/>). With <c>--profile</c> the
@@ -38,32 +38,30 @@ internal sealed record FleetOptions(
 
     public string RouterName => Router == QpidDispatch ? $"Qpid Dispatch, linkCapacity {LinkCapacity?.ToString(CultureInfo.InvariantCulture) ?? "250 (default)"}" : "embedded";
 
-    public const string Usage = """
-        ActorDemo.Bench.Fleet: a sensor fleet and aggregators as the Release executables, through the embedded router or Qpid Dispatch.
-          --sensors N,N,...        fleet sizes, one row each (default 5000,20000)
-          --interval DURATION      each sensor's interval, as the sensor node's --interval takes it (default 1s)
-          --seconds N              seconds measured (default 60)
-          --warmup N               seconds of warm-up before (default 15)
-          --router NAME            embedded or qpid-dispatch (default embedded)
-          --aggregators N          aggregator nodes (default 1)
-          --link-capacity N        Qpid Dispatch's linkCapacity (default its own, 250)
-          --sensor-flags "..."     flags for the sensor node
-          --aggregator-flags "..." flags for every aggregator node
-          --node-env "NAME=VALUE ..." environment of every node and of the reference, e.g. DOTNET_GCgen0size=0x4000000 as the images set it
-          --reference              run the transport benchmark afterwards, the reference of the same run
-          --profile DIR            sample the sensor node and the first aggregator with Linux perf into DIR
-          --outage SECONDS         instead: how fast the aggregators drain a RabbitMQ queue filled for that long
-        """;
+    public const string What =
+        "ActorDemo.Bench.Fleet: a sensor fleet and aggregators as the Release executables, through the embedded router or Qpid Dispatch.";
 
-    public static readonly string[] Valued =
-        ["--sensors", "--interval", "--seconds", "--warmup", "--router", "--aggregators", "--link-capacity", "--sensor-flags", "--aggregator-flags", "--node-env", "--profile", "--outage"];
-
-    public static readonly string[] Switches = ["--reference"];
+    public static readonly BenchFlag[] CommandLine =
+    [
+        new("--sensors", "N,N,...", "fleet sizes, one row each", "5000,20000"),
+        new("--interval", "DURATION", "each sensor's interval, as the sensor node's --interval takes it", "1s"),
+        new("--seconds", "N", "seconds measured", "60"),
+        new("--warmup", "N", "seconds of warm-up before", "15"),
+        new("--router", "NAME", $"{Embedded} or {QpidDispatch}", Embedded),
+        new("--aggregators", "N", "aggregator nodes", "1"),
+        new("--link-capacity", "N", "Qpid Dispatch's linkCapacity; without it, Dispatch's own (250)"),
+        new("--sensor-flags", "\"...\"", "flags for the sensor node"),
+        new("--aggregator-flags", "\"...\"", "flags for every aggregator node"),
+        new("--node-env", "\"NAME=VALUE ...\"", "environment of every node and of the reference, e.g. DOTNET_GCgen0size=0x4000000 as the images set it"),
+        BenchFlag.Switch("--reference", "run the transport benchmark afterwards: the reference of the same run"),
+        new("--profile", "DIR", "sample the sensor node and the first aggregator with Linux perf into DIR"),
+        new("--outage", "SECONDS", "instead: how fast the aggregators drain a RabbitMQ queue filled for that long"),
+    ];
 
     /// <summary>The run <paramref name="arguments"/> ask for; one that cannot be used ends the program.</summary>
     public static FleetOptions From(BenchArguments arguments)
     {
-        var router = arguments.Choice("--router", [Embedded, QpidDispatch], Embedded)!;
+        var router = arguments.Choice("--router", [Embedded, QpidDispatch])!;
         var environment = new Dictionary<string, string>();
         foreach (var variable in arguments.Words("--node-env"))
         {
@@ -84,19 +82,19 @@ internal sealed record FleetOptions(
         }
 
         return new FleetOptions(
-            arguments.Numbers("--sensors", [5000, 20000]),
-            arguments.Text("--interval", "1s")!,
-            TimeSpan.FromSeconds(arguments.Number("--seconds", 60)),
-            TimeSpan.FromSeconds(arguments.Number("--warmup", 15)),
+            arguments.Numbers("--sensors"),
+            arguments.Text("--interval")!,
+            TimeSpan.FromSeconds(arguments.Number("--seconds")),
+            TimeSpan.FromSeconds(arguments.Number("--warmup")),
             router,
-            arguments.Number("--aggregators", 1),
-            arguments.Has("--link-capacity") ? arguments.Number("--link-capacity", 0) : null,
+            arguments.Number("--aggregators"),
+            arguments.Has("--link-capacity") ? arguments.Number("--link-capacity") : null,
             arguments.Words("--sensor-flags"),
             arguments.Words("--aggregator-flags"),
             environment,
             arguments.Has("--reference"),
             profile,
-            arguments.Has("--outage") ? TimeSpan.FromSeconds(arguments.Number("--outage", 0)) : null);
+            arguments.Has("--outage") ? TimeSpan.FromSeconds(arguments.Number("--outage")) : null);
     }
 
     public string Describe() => Outage is { } outage

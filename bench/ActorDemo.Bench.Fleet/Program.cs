@@ -6,7 +6,7 @@ using ActorDemo.Bench.Fleet;
 // row counts, over the measured seconds, what the sensors offered, what the aggregators accepted and
 // what was dropped, read with `cmd sensors show` as an operator would; then the transport benchmark
 // runs for reference in the same run, since this machine's speed varies from day to day.
-var options = FleetOptions.From(BenchArguments.Read(args, FleetOptions.Usage, FleetOptions.Valued, FleetOptions.Switches));
+var options = FleetOptions.From(BenchArguments.Read(args, FleetOptions.What, FleetOptions.CommandLine));
 Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}; {options.Describe()}");
 if (options.Outage is { } outage)
 {

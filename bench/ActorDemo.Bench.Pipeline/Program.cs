@@ -4,25 +4,32 @@ using ActorDemo.Bench.Pipeline;
 
 // Pipeline benchmarks. Each measurement runs in a fresh process (this program with --scenario), so
 // that memory and CPU are its own; the table rows are what the children print.
-const string Usage = """
-    ActorDemo.Bench.Pipeline: sensor density, throughput, window latency and the publisher's buffer, each measurement a process of its own.
-      --only NAME      one part: density, throughput, latency or buffer (default all, about 8 minutes)
-      --seconds N      seconds measured per row (default 20)
-    What a run starts itself with, one measurement: --scenario NAME [--sensors N] [--interval-ms N] [--window-ms N] [--readings N] [--capacity N]
-    """;
 string[] parts = ["density", "throughput", "latency", "buffer"];
-var arguments = BenchArguments.Read(args, Usage, ["--only", "--seconds", "--scenario", "--sensors", "--interval-ms", "--window-ms", "--readings", "--capacity"], []);
-var measure = TimeSpan.FromSeconds(arguments.Number("--seconds", 20));
+var arguments = BenchArguments.Read(
+    args,
+    "ActorDemo.Bench.Pipeline: sensor density, throughput, window latency and the publisher's buffer, each measurement a process of its own.",
+    [
+        new("--only", "NAME", $"one part: {string.Join(", ", parts)}; without it, all (about 8 minutes)"),
+        new("--seconds", "N", "seconds measured a row", "20"),
+        // What a run starts this program with for one measurement; each scenario has its defaults.
+        new("--scenario", "NAME", "one measurement, as a run starts it"),
+        new("--sensors", "N", "with --scenario: sensors"),
+        new("--interval-ms", "N", "with --scenario: each sensor's interval"),
+        new("--window-ms", "N", "with --scenario latency: the window"),
+        new("--readings", "N", "with --scenario buffer: readings offered", "5000000"),
+        new("--capacity", "N", "with --scenario buffer: the buffer's capacity", "100000"),
+    ]);
+var measure = TimeSpan.FromSeconds(arguments.Number("--seconds"));
 var scenario = arguments.Choice("--scenario", parts);
 if (scenario is not null)
 {
     var row = scenario switch
     {
-        "density" => await Scenarios.DensityAsync(arguments.Number("--sensors", 1000), measure),
-        "throughput" => await Scenarios.ThroughputAsync(arguments.Number("--sensors", 1000), TimeSpan.FromMilliseconds(arguments.Number("--interval-ms", 100)), measure),
+        "density" => await Scenarios.DensityAsync(arguments.Number("--sensors"), measure),
+        "throughput" => await Scenarios.ThroughputAsync(arguments.Number("--sensors"), TimeSpan.FromMilliseconds(arguments.Number("--interval-ms")), measure),
         "latency" => await Scenarios.LatencyAsync(
-            arguments.Number("--sensors", 10), TimeSpan.FromMilliseconds(arguments.Number("--interval-ms", 1000)), TimeSpan.FromMilliseconds(arguments.Number("--window-ms", 100)), measure),
-        _ => await BufferScenario.RunAsync(arguments.Number("--readings", 5_000_000), arguments.Number("--capacity", 100_000)),
+            arguments.Number("--sensors"), TimeSpan.FromMilliseconds(arguments.Number("--interval-ms")), TimeSpan.FromMilliseconds(arguments.Number("--window-ms")), measure),
+        _ => await BufferScenario.RunAsync(arguments.Number("--readings"), arguments.Number("--capacity")),
     };
     Console.WriteLine(row);
     return 0;

@@ -9,11 +9,10 @@ using ActorDemo.Testing.Pods;
 // published files started as a plain process on this machine, in the same round: what the
 // container adds. Run as root after deploy/images/build-local.sh:
 //   dotnet run -c Release --project bench/ActorDemo.Bench.Pods -- [--rounds N]
-const string Usage = """
-    ActorDemo.Bench.Pods: image sizes, and each pod's time from `podman kube play` to ready beside the same files as a plain process (root, after deploy/images/build-local.sh).
-      --rounds N   rounds, of which the medians are given (default 5)
-    """;
-var rounds = BenchArguments.Read(args, Usage, ["--rounds"], []).Number("--rounds", 5);
+var rounds = BenchArguments.Read(
+    args,
+    "ActorDemo.Bench.Pods: image sizes, and each pod's time from `podman kube play` to ready beside the same files as a plain process (root, after deploy/images/build-local.sh).",
+    [new("--rounds", "N", "rounds, of which the medians are given", "5")]).Number("--rounds");
 var images = await PodLab.LocalImagesAsync();
 
 Console.WriteLine("| image | size (MB) |");

@@ -8,22 +8,22 @@ using ActorDemo.Testing.Routers;
 // Sensors -> Qpid Dispatch -> two aggregators, for --minutes, with the router killed (SIGKILL, then
 // started again) at a third of the run and the second aggregator killed at two thirds. At the end
 // the sensors stop, and what they saw accepted is compared with what the windows counted.
-const string Usage = """
-    ActorDemo.Bench.Soak: sensors through Qpid Dispatch to two aggregators, the router killed at a third of the run and an aggregator at two thirds; what the sensors saw accepted against what the windows counted.
-      --minutes N            length of the run (default 10)
-      --sensors N            sensors at 5 Hz (default 400)
-    Or, instead: readings from ever new devices with 128-character ids, the aggregator's memory after each round:
-      --hostile-devices N    readings (and new devices) a round
-      --rounds N             rounds (default 6)
-    """;
-var arguments = BenchArguments.Read(args, Usage, ["--minutes", "--sensors", "--hostile-devices", "--rounds"], []);
+var arguments = BenchArguments.Read(
+    args,
+    "ActorDemo.Bench.Soak: sensors through Qpid Dispatch to two aggregators, the router killed at a third of the run and an aggregator at two thirds; what the sensors saw accepted against what the windows counted.",
+    [
+        new("--minutes", "N", "length of the run", "10"),
+        new("--sensors", "N", "sensors at 5 Hz", "400"),
+        new("--hostile-devices", "N", "instead: readings from ever new devices with 128-character ids, N a round; the aggregator's memory after each round"),
+        new("--rounds", "N", "with --hostile-devices: rounds", "6"),
+    ]);
 if (arguments.Has("--hostile-devices"))
 {
-    return await HostileDevicesAsync(arguments.Number("--hostile-devices", 1), arguments.Number("--rounds", 6));
+    return await HostileDevicesAsync(arguments.Number("--hostile-devices"), arguments.Number("--rounds"));
 }
 
-var minutes = arguments.Decimal("--minutes", 10.0);
-var sensorCount = arguments.Number("--sensors", 400);
+var minutes = arguments.Decimal("--minutes");
+var sensorCount = arguments.Number("--sensors");
 var duration = TimeSpan.FromMinutes(minutes);
 
 await using var router = await QpidDispatchFixture.StartRouterOverlayAsync();
