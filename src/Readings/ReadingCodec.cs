@@ -176,7 +176,7 @@ public static class ReadingCodec
         WireReading? wire;
         try
         {
-            wire = JsonSerializer.Deserialize<WireReading>(body, WireJson.Options);
+            wire = ReadFourFields(body) ?? JsonSerializer.Deserialize<WireReading>(body, WireJson.Options);
         }
         catch (JsonException e)
         {
@@ -197,6 +197,66 @@ public static class ReadingCodec
 
         var timestamp = wire.Timestamp is { } sent ? new DateTimeOffset(sent.ToUniversalTime()) : receivedAt;
         return Validated(device, temperature, timestamp, wire.Seq ?? 0);
+    }
+
+    /// <summary>
+    /// An aggregator decodes every reading, up to 100,000 a second: the object our sensors write (the
+    /// four fields, each once, each of its own kind) is read field by field, which the serializer's
+    /// converters cost several times over. Anything else is null here and goes to the serializer, whose
+    /// values are the same and whose errors say where the body went wrong.
+    /// </summary>
+    private static WireReading? ReadFourFields(ReadOnlySpan<byte> body)
+    {
+        const int DeviceId = 1, Temperature = 2, Timestamp = 4, Seq = 8;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            (string? deviceId, double? temperature, DateTime? timestamp, long? seq) = (null, null, null, null);
+            var seen = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.ValueTextEquals("device-id"u8) ? DeviceId
+                    : reader.ValueTextEquals("temperature"u8) ? Temperature
+                    : reader.ValueTextEquals("timestamp"u8) ? Timestamp
+                    : reader.ValueTextEquals("seq"u8) ? Seq
+                    : 0;
+                if (field == 0 || (seen & field) != 0 || !reader.Read())
+                {
+                    return null;
+                }
+
+                seen |= field;
+                switch (field, reader.TokenType)
+                {
+                    case (DeviceId, JsonTokenType.String):
+                        deviceId = reader.GetString();
+                        break;
+                    case (Temperature, JsonTokenType.Number) when reader.TryGetDouble(out var value):
+                        temperature = value;
+                        break;
+                    case (Timestamp, JsonTokenType.String) when reader.TryGetDateTime(out var value):
+                        timestamp = value;
+                        break;
+                    case (Seq, JsonTokenType.Number) when reader.TryGetInt64(out var value):
+                        seq = value;
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            // Only whitespace may follow the object; anything more is the serializer's to name.
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? new WireReading(deviceId, temperature, timestamp, seq) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static DecodedReading FromNumberText(string text, DateTimeOffset receivedAt) =>

@@ -149,6 +149,32 @@ public sealed class ReadingCodecSpecs
         Assert.Contains("hot\\u000aFAKE LOG LINE \\u001b[31m", reason);
     }
 
+    public static TheoryData<string> SameReadingOtherwiseWritten => new()
+    {
+        """{"device-id":"sensor-a-0001","temperature":22.5,"timestamp":"2026-11-25T07:40:05.123Z","seq":42}""",
+        """{"seq":42,"timestamp":"2026-11-25T07:40:05.123Z","temperature":22.5,"device-id":"sensor-a-0001"}""",
+        """ { "device-id" : "sensor-a-0001" , "temperature" : 2.25e1 , "timestamp" : "2026-11-25T07:40:05.123Z" , "seq" : 42 } """,
+        """{"device-id":"sensor-a-0001","unit":"C","temperature":22.5,"timestamp":"2026-11-25T07:40:05.123Z","seq":42}""",
+        """{"device-id":"sensor-\u0061-0001","temperature":22.5,"timestamp":"2026-11-25T09:40:05.123+02:00","seq":42}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(SameReadingOtherwiseWritten))]
+    public void A_reading_written_in_another_order_spacing_or_with_more_fields_reads_as_our_sensors_form(string body) =>
+        Assert.Equal(
+            new TemperatureReading("sensor-a-0001", 22.5, new DateTimeOffset(2026, 11, 25, 7, 40, 5, 123, TimeSpan.Zero), 42),
+            Valid(DataBody(body)));
+
+    [Fact]
+    public void A_reading_with_null_fields_takes_the_unknown_device_the_arrival_time_and_sequence_0() =>
+        Assert.Equal(
+            new TemperatureReading(TemperatureReading.UnknownDevice, 22.5, ReceivedAt, 0),
+            Valid(DataBody("""{"device-id":null,"temperature":22.5,"timestamp":null,"seq":null}""")));
+
+    [Fact]
+    public void Anything_after_the_reading_object_makes_it_malformed() =>
+        Assert.Contains("malformed", Invalid(DataBody("""{"device-id":"sensor-a-0001","temperature":22.5} 23""")));
+
     [Fact]
     public void Json_without_a_temperature_is_rejected() =>
         Assert.Contains("no \"temperature\"", Invalid(DataBody("""{"device-id":"sensor-1"}""")));
