@@ -1,8 +1,8 @@
 namespace ActorDemo.Bench.Transport;
 
 /// <summary>
-/// <c>[--messages N] [--warmup N] [--only CLIENT]</c> for a whole run; the roles a run starts this
-/// program in are <c>--role router --port P</c>, <c>--role send|receive --client C --url U --address A</c>.
+/// What this program is asked to do: a whole run, or one of the roles a run starts it in (the
+/// router, a sender or a receiver). The flags and their defaults are declared in <see cref="Parse"/>.
 /// </summary>
 internal sealed record Arguments(string? Role, string Client, string Url, string Address, int Port, int Messages, int Warmup, string? Only)
 {
