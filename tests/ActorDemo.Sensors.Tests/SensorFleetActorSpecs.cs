@@ -96,13 +96,15 @@ public sealed class SensorFleetActorSpecs : Akka.TestKit.Xunit2.TestKit
         var publisher = CreateTestProbe();
         Sys.ActorOf(SensorFleetActor.Props(Settings, 3, To(publisher)));
 
+        // Waits on the condition (all three heard from), not on a count of attempts, which a busy machine can exhaust.
         var byDevice = new Dictionary<string, double>();
-        AwaitAssert(() =>
-        {
-            var reading = publisher.ExpectMsg<TemperatureReading>();
-            byDevice[reading.DeviceId] = reading.Temperature;
-            Assert.Equal(3, byDevice.Count);
-        });
+        publisher.FishForMessage<TemperatureReading>(
+            reading =>
+            {
+                byDevice[reading.DeviceId] = reading.Temperature;
+                return byDevice.Count == 3;
+            },
+            TimeSpan.FromSeconds(10));
 
         Assert.Equal(20.0, byDevice["sensor-n1-0000"]);
         Assert.Equal(20.1, byDevice["sensor-n1-0001"]);
