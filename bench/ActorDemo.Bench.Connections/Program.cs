@@ -22,7 +22,7 @@ var (seedPort, routerPort) = (Loopback.FreePort(), Loopback.FreePort());
 await using var aggregator = ExternalProcess.Start(Path.Combine(AppContext.BaseDirectory, "ActorDemo.Aggregator"), [
     "--router-port", routerPort.ToString(CultureInfo.InvariantCulture), "--port", seedPort.ToString(CultureInfo.InvariantCulture),
     "--seeds", $"akka.tcp://actordemo@127.0.0.1:{seedPort}", "--inspection-port", "0", "--management-port", "0", .. flags], new Dictionary<string, string>());
-await aggregator.WaitForLineAsync(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached"), TimeSpan.FromMinutes(2));
+await aggregator.WaitForLineAsync(l => Nodes.SaysAttached(l), TimeSpan.FromMinutes(2));
 await Settle();
 
 Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}; {connections} connections; aggregator flags: {(flags.Count == 0 ? "defaults" : string.Join(' ', flags))}");

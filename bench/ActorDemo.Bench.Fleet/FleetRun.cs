@@ -52,7 +52,7 @@ internal static class FleetRun
                     "--state-dir", Path.Combine(state.FullName, i.ToString(CultureInfo.InvariantCulture)), .. options.AggregatorFlags], environment);
                 running.Push(aggregator);
                 aggregators.Add(aggregator);
-                await aggregator.WaitForLineAsync(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached"), Start);
+                await aggregator.WaitForLineAsync(l => Nodes.SaysAttached(l), Start);
             }
 
             var sensorNode = ExternalProcess.Start(Executable("Sensors"), [

@@ -119,7 +119,7 @@ public static class AggregatorHosting
 
                         if (CoordinatedShutdown.Get(system).ShutdownReason is null)
                         {
-                            Volatile.Write(ref readings, RunWindows(system, options, links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter, clock, watermark));
+                            Volatile.Write(ref readings, RunWindows(system, options, services.GetService<AnycastRouter>(), links, services.GetRequiredService<RejectedReadings>(), windowMetrics, reporter, clock, watermark));
                         }
                     },
                     TaskScheduler.Default));
@@ -146,8 +146,9 @@ public static class AggregatorHosting
     private static AggregatorSettings Settings(AggregatorOptions aggregator) =>
         new(aggregator.History, aggregator.Grace, aggregator.WindowTime == WindowTime.Event ? new EventTimeSettings(aggregator.AllowedLateness, aggregator.Window + aggregator.AllowedLateness) : null);
 
+    /// <param name="router">The embedded router, when this node runs one: its readings are then read in this process, without a connection to it.</param>
     private static ReadingsStream RunWindows(
-        ActorSystem system, ActorDemoOptions options, AmqpLinks links, RejectedReadings rejected, WindowMetrics windowMetrics, IActorRef reporter, ClusterClock clock, ClusterWatermark watermark)
+        ActorSystem system, ActorDemoOptions options, AnycastRouter? router, AmqpLinks links, RejectedReadings rejected, WindowMetrics windowMetrics, IActorRef reporter, ClusterClock clock, ClusterWatermark watermark)
     {
         var eventTime = options.Aggregator.WindowTime == WindowTime.Event;
         var amqp = options.Amqp;
@@ -155,7 +156,8 @@ public static class AggregatorHosting
         var endpoint = amqp.Endpoint($"actordemo-aggregator-{self.Host}-{self.Port}");
         var log = Logging.GetLogger(system, "readings");
 
-        var (readingsSwitch, completion) = AmqpSource.Create(new AmqpSourceSettings(endpoint, amqp.Address) { Credit = options.AggregatorAmqp.Credit, Durable = amqp.Durable, Capabilities = amqp.CapabilityList() })
+        var source = new AmqpSourceSettings(endpoint, amqp.Address) { Credit = options.AggregatorAmqp.Credit, Durable = amqp.Durable, Capabilities = amqp.CapabilityList() };
+        var (readingsSwitch, completion) = (router is null ? AmqpSource.Create(source) : router.LocalSource(source))
             .MapMaterializedValue(metrics => links.Register(ReadingsLink, amqp.Address, metrics))
             .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
             .Via(WindowStream.Readings(rejected, clock.Now, windowMetrics, eventTime ? options.Aggregator.FutureLimit : null))

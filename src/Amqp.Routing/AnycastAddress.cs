@@ -28,6 +28,9 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
     /// </summary>
     private const int HeldLimit = 1000;
 
+    /// <summary>What Qpid Dispatch answers for a delivery whose consumer detached before settling it.</summary>
+    private static readonly Modified DetachedUnsettled = new() { DeliveryFailed = true };
+
     private readonly object _gate = new();
     private readonly Queue<(Producer Producer, RoutedMessage Message)> _held = new();
     private readonly List<Producer> _producers = [];
@@ -75,15 +78,21 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
     }
 
     /// <summary>
-    /// The consumer detached. AMQPNetLite settles what it held unsettled as released, which
-    /// <see cref="Settle"/> hands back to the producers as modified, so nothing is dropped silently.
+    /// The consumer detached. What it held unsettled goes back to the producers as modified, so
+    /// nothing is dropped silently: a link's by AMQPNetLite, which settles it as released through
+    /// <see cref="Settle"/>; a reader's in this process here.
     /// </summary>
     public void Remove(Consumer consumer)
     {
         lock (_gate)
         {
             _consumers.Remove(consumer);
-            consumer.Clear();
+            foreach (var unsettled in consumer.Detach())
+            {
+                _released++;
+                Dispose(unsettled.Producer, unsettled.Inbound, DetachedUnsettled);
+            }
+
             if (_consumers.Count == 0)
             {
                 while (_held.TryDequeue(out var held))
@@ -101,10 +110,10 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
         lock (_gate)
         {
             consumer.OnFlow(delta);
-            if (consumer.Link.IsDraining)
+            if (consumer.IsDraining)
             {
                 // Nothing is ever queued here, so a drain completes at once.
-                consumer.Link.CompleteDrain();
+                consumer.CompleteDrain();
                 consumer.Clear();
             }
 
@@ -144,21 +153,31 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
         }
     }
 
-    /// <summary>The consumer settled a forward: its outcome goes to the producer.</summary>
-    public void Settle(Consumer consumer, Forward forward, DeliveryState? outcome, bool settled)
+    /// <summary>The consumer takes no more messages for now; what it holds unsettled it still settles.</summary>
+    public void Withdraw(Consumer consumer)
     {
         lock (_gate)
         {
-            if (!settled)
+            consumer.Clear();
+            Rebalance();
+        }
+    }
+
+    /// <summary>The consumer settled a forward: its outcome goes to the producer. False when it had gone back to the producer already.</summary>
+    public bool Settle(Consumer consumer, Forward forward, DeliveryState? outcome, bool settled)
+    {
+        lock (_gate)
+        {
+            if (!consumer.Confirm(forward, outcome, settled))
             {
-                consumer.Link.DisposeMessage(forward, outcome, true);
+                return false;
             }
 
             if (outcome is Released && !_consumers.Contains(consumer))
             {
                 // The consumer detached with it unsettled (AMQPNetLite removes the consumer first, then
                 // releases what it held): Qpid Dispatch answers such a delivery `modified`, delivery-failed.
-                outcome = new Modified { DeliveryFailed = true };
+                outcome = DetachedUnsettled;
             }
 
             if (outcome is Released or Modified)
@@ -167,16 +186,16 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
             }
 
             Dispose(forward.Producer, forward.Inbound, outcome ?? new Accepted());
+            return true;
         }
     }
 
     private void Forward(Consumer consumer, Producer producer, RoutedMessage message)
     {
-        consumer.OnForward();
         _routed++;
         var forward = new Forward(message, producer) { Format = message.Format };
-        consumer.Link.SendMessage(forward, message.NewBuffer());
-        if (consumer.Link.SettleOnSend)
+        consumer.Send(forward);
+        if (consumer.SettlesOnSend)
         {
             // The consumer asked for pre-settled messages: it will send no outcome.
             Dispose(producer, message, new Accepted());

@@ -91,6 +91,23 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Reads <see cref="AmqpSourceSettings.Address"/> in this process, without a connection: as an
+    /// <see cref="AmqpSource"/> attached to this router would, with its credit and settle timeout, but
+    /// without encoding each message, outcome and credit on a socket and decoding it again. The
+    /// settings' connection (endpoint, link name, capabilities, durability, reconnect) does not apply.
+    /// </summary>
+    /// <exception cref="AmqpSettingsException">A setting is invalid.</exception>
+    public Akka.Streams.Dsl.Source<ReceivedMessage, AmqpLinkMetrics> LocalSource(AmqpSourceSettings settings)
+    {
+        settings.Validate();
+        return Akka.Streams.Dsl.Source.FromGraph(new LocalSourceStage(AddressNamed(settings.Address), settings))
+            .Named($"local-source-{settings.Address}");
+    }
+
+    private AnycastAddress AddressNamed(string name) =>
+        _addresses.GetOrAdd(name, static (name, capacity) => new AnycastAddress(name, capacity), _options.LinkCapacity);
+
     X509Certificate2 IContainer.ServiceCertificate => null!;
 
     IDictionary<string, TransportProvider> IContainer.CustomTransports => _transports;
@@ -110,7 +127,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
             throw new AmqpException(ErrorCode.InvalidField, "The link names no address; anycast needs one, such as 'temperature'.");
         }
 
-        var address = _addresses.GetOrAdd(addressName, static (name, capacity) => new AnycastAddress(name, capacity), _options.LinkCapacity);
+        var address = AddressNamed(addressName);
         if (link.Role)
         {
             var producer = new Producer(listenerLink);
@@ -121,7 +138,7 @@ public sealed class AnycastRouter : IContainer, IAsyncDisposable
         }
         else
         {
-            var consumer = new Consumer(listenerLink);
+            var consumer = new LinkConsumer(listenerLink);
             listenerLink.InitializeSender(
                 (delta, _, _) => address.OnCredit(consumer, delta),
                 (message, outcome, settled, _) => address.Settle(consumer, (Forward)message, outcome, settled),

@@ -114,7 +114,7 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings)
                 Durable = LinkSettingsValidation.TerminusDurability(settings.Durable),
             }, onAttached);
             _link.AddClosedCallback(LostCallback(generation));
-            var link = _link;
+            var origin = new LinkOrigin(_link);
             var unsettled = _unsettled = new StrongBox<long>();
             Action settled = () => Interlocked.Decrement(ref unsettled.Value);
             // Credit is restored as messages are settled, so the peer is never more than the window ahead.
@@ -122,7 +122,7 @@ internal sealed class AmqpSourceStage(AmqpSourceSettings settings)
             {
                 Metrics.OnReceived();
                 Interlocked.Increment(ref unsettled.Value);
-                _arrivals.Post((generation, new ReceivedMessage(link, message, Metrics, settled)));
+                _arrivals.Post((generation, new ReceivedMessage(origin, message, Metrics, settled)));
             });
         }
 

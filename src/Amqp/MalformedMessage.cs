@@ -18,12 +18,15 @@ public static class MalformedMessage
     public static string? Problem(Message message) =>
         message.DeliveryAnnotations?.Map.TryGetValue(Annotation, out var problem) == true ? problem as string : null;
 
+    /// <summary>A stand-in for a transfer with this problem.</summary>
+    internal static Message StandIn(string problem) =>
+        new() { DeliveryAnnotations = new DeliveryAnnotations { [Annotation] = problem } };
+
     /// <summary>The encoded sections of a stand-in for a transfer with this problem.</summary>
     internal static byte[] Encode(string problem)
     {
-        var message = new Message { DeliveryAnnotations = new DeliveryAnnotations { [Annotation] = problem } };
         var buffer = new ByteBuffer(256, true);
-        message.DeliveryAnnotations.Encode(buffer);
+        StandIn(problem).DeliveryAnnotations.Encode(buffer);
         return buffer.Buffer.AsSpan(buffer.Offset, buffer.Length).ToArray();
     }
 }

@@ -4,24 +4,24 @@ using Amqp.Framing;
 namespace ActorDemo.Amqp;
 
 /// <summary>
-/// A message from an <see cref="AmqpSource"/>, not yet settled. Whoever processes it settles it
-/// exactly once, from any thread: <see cref="Accept"/>, <see cref="Reject"/> or <see cref="Release"/>.
-/// Until then it holds one unit of the link's credit.
+/// A message from an <see cref="AmqpSource"/>, or from the embedded router in this process, not
+/// yet settled. Whoever processes it settles it exactly once, from any thread: <see cref="Accept"/>,
+/// <see cref="Reject"/> or <see cref="Release"/>. Until then it holds one unit of the link's credit.
 /// </summary>
 public sealed class ReceivedMessage
 {
     /// <summary>The condition sent with <see cref="Reject"/> unless another is given.</summary>
     public const string InvalidMessageCondition = "amqp:invalid-field";
 
-    private readonly ReceiverLink _link;
+    private readonly IDeliveryOrigin _origin;
     private readonly AmqpLinkMetrics _metrics;
     private readonly Action? _onSettled;
     private int _settled;
 
     /// <param name="onSettled">Told once the message is settled, from whichever thread settles it.</param>
-    internal ReceivedMessage(ReceiverLink link, Message message, AmqpLinkMetrics metrics, Action? onSettled = null)
+    internal ReceivedMessage(IDeliveryOrigin origin, Message message, AmqpLinkMetrics metrics, Action? onSettled = null)
     {
-        _link = link;
+        _origin = origin;
         _metrics = metrics;
         _onSettled = onSettled;
         Message = message;
@@ -51,12 +51,11 @@ public sealed class ReceivedMessage
 
         try
         {
-            // Complete, unlike Accept and its kin, skips the look-up of an ambient transaction we never use.
-            _link.Complete(Message, outcome);
+            _origin.Settle(Message, outcome);
         }
         catch (Exception e) when (e is AmqpException or InvalidOperationException or ObjectDisposedException)
         {
-            // The link broke first: the peer redelivers the message elsewhere, so nothing is lost.
+            // The link or consumer went first: the sender has it back and delivers it elsewhere, so nothing is lost.
             return false;
         }
         finally

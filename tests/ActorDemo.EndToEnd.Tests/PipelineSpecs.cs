@@ -20,7 +20,7 @@ public sealed class PipelineSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit
     public async Task An_aggregator_and_two_sensor_processes_form_a_cluster_whose_maxima_match_what_the_sensors_sent()
     {
         var aggregator = _nodes.StartAggregator();
-        await aggregator.WaitForLineAsync(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached"), Formation);
+        await aggregator.WaitForLineAsync(l => Nodes.SaysAttached(l), Formation);
         _nodes.StartSensors("--sensors", "3", "--steady-temperature", "20", "--node-name", "low");
         var high = _nodes.StartSensors("--sensors", "3", "--steady-temperature", "30", "--node-name", "high");
         SubscribeToMaxima();
@@ -69,7 +69,7 @@ public sealed class PipelineSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit
     public async Task Readings_of_the_original_proton_publisher_yield_their_maximum()
     {
         var aggregator = _nodes.StartAggregator();
-        await aggregator.WaitForLineAsync(l => l.Contains("AMQP link to 'temperature'") && l.Contains("attached"), Formation);
+        await aggregator.WaitForLineAsync(l => Nodes.SaysAttached(l), Formation);
         SubscribeToMaxima();
 
         _nodes.Start("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "proton_publisher.py"), _nodes.RouterUrl, "temperature", "0.05", "21", "23", "22.5"]);

@@ -87,7 +87,15 @@ public sealed class Nodes : IAsyncDisposable
     /// <summary>Waits until <paramref name="node"/> has its readings link attached.</summary>
     /// <param name="address">The readings address (<c>--address</c>).</param>
     public static Task AttachedAsync(ExternalProcess node, string address = "temperature") =>
-        node.WaitForLineAsync(l => l.Contains($"AMQP link to '{address}'") && l.Contains("attached"), TimeSpan.FromSeconds(60));
+        node.WaitForLineAsync(l => SaysAttached(l, address), TimeSpan.FromSeconds(60));
+
+    /// <summary>
+    /// Whether a node's log line says it attached to <paramref name="address"/>: over an AMQP link, or
+    /// (an aggregator reading its own embedded router) in its own process.
+    /// </summary>
+    public static bool SaysAttached(string line, string address = "temperature") =>
+        (line.Contains($"AMQP link to '{address}'") && line.Contains("attached"))
+        || line.Contains($"Reading '{address}' from the embedded router in this process");
 
     /// <summary>
     /// Stops the sensors of every sensor node of the cluster through <c>cmd sensors scale 0</c> against
