@@ -76,18 +76,7 @@ internal sealed class LocalDelivery(LocalConsumer consumer, Forward forward) : I
     public Forward Forward { get; } = forward;
 
     /// <summary>The message, decoded from the bytes it arrived in; one that does not decode becomes a stand-in that says why, rejected like any invalid message.</summary>
-    /// <remarks>The router's port screens every transfer as it arrives, so the stand-in is for a bug, not for a sender's bytes.</remarks>
-    public Message Decode()
-    {
-        try
-        {
-            return Message.Decode(Forward.Inbound.NewBuffer());
-        }
-        catch (Exception e) when (e is AmqpException or InvalidCastException or ArgumentException or IndexOutOfRangeException)
-        {
-            return MalformedMessage.StandIn($"the message does not decode as AMQP 1.0 ({e.Message})");
-        }
-    }
+    public Message Decode() => Forward.Inbound.Decode();
 
     public void Settle(Message message, Outcome outcome) => consumer.Settle(Forward, outcome);
 }

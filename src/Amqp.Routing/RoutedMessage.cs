@@ -10,6 +10,9 @@ internal sealed class RoutedMessage(byte[] array, int offset, int length) : Mess
 {
     public ByteBuffer NewBuffer() => new(array, offset, length, length);
 
+    /// <summary>The message these bytes hold, or a stand-in saying why they hold none: the router forwards them unscreened.</summary>
+    public Message Decode() => TransferScreen.Decode(array, offset, length);
+
     /// <summary>
     /// The message on the bytes of the frame it arrived in, not a copy of them. That is safe
     /// because the router gives AMQPNetLite no buffer pool: every frame is read into an array of

@@ -68,14 +68,29 @@ internal sealed class TransferScreen(int maxFrameSize)
         return Check(copy, 0, copy.Length);
     }
 
-    /// <summary>Decodes as AMQPNetLite will, so that what passes here cannot fail there.</summary>
-    private static string? Check(byte[] buffer, int offset, int count)
+    /// <summary>
+    /// The message a payload holds, for a reader in the router's process, which gets the payload as the
+    /// router received it, unscreened; one that does not decode becomes a stand-in saying why, in the
+    /// words the screen uses.
+    /// </summary>
+    internal static Message Decode(byte[] buffer, int offset, int count)
     {
-        if (DecodeFailure(buffer, offset, count) is not { } failure)
+        try
         {
-            return null;
+            return Message.Decode(new ByteBuffer(buffer, offset, count, offset + count));
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return MalformedMessage.StandIn(Describe(buffer, offset, count, e));
+        }
+    }
 
+    /// <summary>Decodes as AMQPNetLite will, so that what passes here cannot fail there.</summary>
+    private static string? Check(byte[] buffer, int offset, int count) =>
+        DecodeFailure(buffer, offset, count) is { } failure ? Describe(buffer, offset, count, failure) : null;
+
+    private static string Describe(byte[] buffer, int offset, int count, Exception failure)
+    {
         if (offset != 0)
         {
             // Decoded again on its own, so that the offsets in the library's text count from the payload's start.

@@ -52,6 +52,29 @@ public sealed class TransferScreenSpecs
         Assert.Contains("not an AMQP message", problem);
     }
 
+    [Theory]
+    [MemberData(nameof(MalformedPayloads))]
+    public void A_payload_read_unscreened_in_the_routers_process_that_is_not_an_AMQP_message_decodes_to_a_stand_in_naming_the_problem(string kind, string payloadHex)
+    {
+        var payload = Convert.FromHexString(payloadHex);
+
+        var problem = MalformedMessage.Problem(TransferScreen.Decode(payload, 0, payload.Length));
+
+        Assert.True(problem is not null, $"{kind} decoded as a message");
+        Assert.Contains("not an AMQP message", problem);
+    }
+
+    [Fact]
+    public void A_payload_read_unscreened_that_is_a_message_decodes_as_it_was_sent()
+    {
+        var payload = Encode(Reading("21.5"));
+
+        var message = TransferScreen.Decode(payload, 0, payload.Length);
+
+        Assert.Null(MalformedMessage.Problem(message));
+        Assert.Equal("21.5", message.Body);
+    }
+
     [Fact]
     public void The_stand_in_keeps_the_transfer_performative_so_the_delivery_can_be_rejected()
     {
