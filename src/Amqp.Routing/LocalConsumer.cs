@@ -75,8 +75,5 @@ internal sealed class LocalDelivery(LocalConsumer consumer, Forward forward) : I
 {
     public Forward Forward { get; } = forward;
 
-    /// <summary>The message, decoded from the bytes it arrived in; one that does not decode becomes a stand-in that says why, rejected like any invalid message.</summary>
-    public Message Decode() => Forward.Inbound.Decode();
-
     public void Settle(Message message, Outcome outcome) => consumer.Settle(Forward, outcome);
 }

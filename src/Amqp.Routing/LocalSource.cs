@@ -105,7 +105,7 @@ internal sealed class LocalSourceStage(AnycastAddress address, AmqpSourceSetting
         {
             _metrics.OnReceived();
             Interlocked.Increment(ref _unsettled);
-            var message = new ReceivedMessage(delivery, delivery.Decode(), _metrics, _settled);
+            var message = new ReceivedMessage(delivery, delivery.Forward.Inbound.Decode(), _metrics, _settled);
             if (_finishing)
             {
                 // Handed over on credit given before the finish: back to the producer, for another consumer.

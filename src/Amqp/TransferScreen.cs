@@ -75,26 +75,21 @@ internal sealed class TransferScreen(int maxFrameSize)
     /// </summary>
     internal static Message Decode(byte[] buffer, int offset, int count)
     {
-        try
-        {
-            return Message.Decode(new ByteBuffer(buffer, offset, count, offset + count));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return MalformedMessage.StandIn(Describe(buffer, offset, count, e));
-        }
+        return DecodeFailure(buffer, offset, count, out var message) is { } failure
+            ? MalformedMessage.StandIn(Describe(buffer, offset, count, failure))
+            : message!;
     }
 
     /// <summary>Decodes as AMQPNetLite will, so that what passes here cannot fail there.</summary>
     private static string? Check(byte[] buffer, int offset, int count) =>
-        DecodeFailure(buffer, offset, count) is { } failure ? Describe(buffer, offset, count, failure) : null;
+        DecodeFailure(buffer, offset, count, out _) is { } failure ? Describe(buffer, offset, count, failure) : null;
 
     private static string Describe(byte[] buffer, int offset, int count, Exception failure)
     {
         if (offset != 0)
         {
             // Decoded again on its own, so that the offsets in the library's text count from the payload's start.
-            failure = DecodeFailure(buffer.AsSpan(offset, count).ToArray(), 0, count) ?? failure;
+            failure = DecodeFailure(buffer.AsSpan(offset, count).ToArray(), 0, count, out _) ?? failure;
         }
 
         var reason = failure switch
@@ -106,11 +101,13 @@ internal sealed class TransferScreen(int maxFrameSize)
         return $"the transfer's payload is not an AMQP message ({reason}); send the message sections that AMQP 1.0 defines (header, properties, a body section)";
     }
 
-    private static Exception? DecodeFailure(byte[] buffer, int offset, int count)
+    /// <summary>Decodes the payload as AMQPNetLite does: null and the message, or why it failed.</summary>
+    private static Exception? DecodeFailure(byte[] buffer, int offset, int count, out Message? message)
     {
+        message = null;
         try
         {
-            Message.Decode(new ByteBuffer(buffer, offset, count, offset + count));
+            message = Message.Decode(new ByteBuffer(buffer, offset, count, offset + count));
             return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -24,6 +24,13 @@ public abstract class ReceivedMessageSourceSpecs(ITestOutputHelper output) : Rou
             .ToMaterialized(this.SinkProbe<ReceivedMessage>(), Keep.Both)
             .Run(Materializer);
 
+    /// <summary>Runs a source into <paramref name="received"/> ("done" when it completes) behind a switch that stops downstream, as an aggregator leaving.</summary>
+    private UniqueKillSwitch RunStoppable(AmqpSourceSettings settings, Akka.Actor.IActorRef received) =>
+        Reading(settings)
+            .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
+            .To(Sink.ActorRef<ReceivedMessage>(received, "done", _ => "failed"))
+            .Run(Materializer);
+
     [Fact]
     public async Task Each_materialization_has_a_link_and_counters_of_its_own()
     {
@@ -133,10 +140,7 @@ public abstract class ReceivedMessageSourceSpecs(ITestOutputHelper output) : Rou
     public async Task Cancelled_it_keeps_its_link_until_what_it_pushed_is_settled_so_a_late_acceptance_still_counts()
     {
         var received = CreateTestProbe();
-        var killSwitch = Reading(Settings)
-            .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
-            .To(Sink.ActorRef<ReceivedMessage>(received, "done", _ => "failed"))
-            .Run(Materializer);
+        var killSwitch = RunStoppable(Settings, received);
         var sender = await Router.SenderAsync(Address);
         var outcome = sender.SendWithOutcome("21");
         var pushed = received.ExpectMsg<ReceivedMessage>(Wait);
@@ -155,10 +159,7 @@ public abstract class ReceivedMessageSourceSpecs(ITestOutputHelper output) : Rou
     public async Task Stopped_with_messages_unsettled_it_hands_them_back_as_modified_for_another_consumer()
     {
         var received = CreateTestProbe();
-        var killSwitch = Reading(Settings with { SettleTimeout = TimeSpan.FromMilliseconds(200) })
-            .ViaMaterialized(KillSwitches.Single<ReceivedMessage>(), Keep.Right)
-            .To(Sink.ActorRef<ReceivedMessage>(received, "done", _ => "failed"))
-            .Run(Materializer);
+        var killSwitch = RunStoppable(Settings with { SettleTimeout = TimeSpan.FromMilliseconds(200) }, received);
         var sender = await Router.SenderAsync(Address);
         var outcome = sender.SendWithOutcome("21");
         received.ExpectMsg<ReceivedMessage>(Wait);
