@@ -28,6 +28,14 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
     /// </summary>
     private const int HeldLimit = 1000;
 
+    /// <summary>
+    /// The most a producer uses before it is topped up, though its share be larger. Each grant is a
+    /// flow, and AMQPNetLite's session grants a window of 2048 transfers (not settable) from each
+    /// flow it sends: a producer that used the window up waits a round trip, behind the dispositions
+    /// on their way to it, for the session to open it again (docs/benchmarks.md).
+    /// </summary>
+    private const int TopUpStep = 1024;
+
     /// <summary>What Qpid Dispatch answers for a delivery whose consumer detached before settling it.</summary>
     private static readonly Modified DetachedUnsettled = new() { DeliveryFailed = true };
 
@@ -146,7 +154,7 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
                 Release(producer, message);
             }
 
-            if (producer.Outstanding * 2 <= FairShare(AvailableCredit()))
+            if (NeedsTopUp(producer, FairShare(AvailableCredit())))
             {
                 Rebalance();
             }
@@ -238,6 +246,10 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
     /// <summary>What one producer may hold of <paramref name="available"/> consumer credit.</summary>
     private int FairShare(int available) => _producers.Count == 0 ? 0 : Math.Min(available / _producers.Count, linkCapacity);
 
+    /// <summary>Whether the producer has used half its share, or <see cref="TopUpStep"/> of it.</summary>
+    private static bool NeedsTopUp(Producer producer, int share) =>
+        share - producer.Outstanding >= Math.Min((share + 1) / 2, TopUpStep);
+
     private int AvailableCredit()
     {
         var total = 0;
@@ -251,7 +263,8 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
 
     /// <summary>
     /// Shares the consumers' credit among the producers: each is topped up to its fair share once
-    /// it has used half of it, and the credit granted never exceeds what the consumers gave.
+    /// it has used half of it or <see cref="TopUpStep"/>, and the credit granted never exceeds what
+    /// the consumers gave.
     /// </summary>
     private void Rebalance()
     {
@@ -296,7 +309,7 @@ internal sealed class AnycastAddress(string name, int linkCapacity)
         {
             // Rotate the starting point so that a remainder smaller than the producers does not always favour the first.
             var producer = _producers[(_next + i) % _producers.Count];
-            if (producer.Outstanding * 2 > target)
+            if (!NeedsTopUp(producer, target))
             {
                 continue;
             }

@@ -55,6 +55,27 @@ public sealed class AnycastRouterSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sender_with_a_large_share_is_topped_up_at_every_session_window_not_only_when_half_is_used()
+    {
+        // AMQPNetLite's session takes 2048 transfers per flow it sends: a sender that waited for half of
+        // a 20,000 share to be used would stall at the end of every window, a round trip each time.
+        const int sessionWindow = 2048;
+        var capacity = new RouterOptions().LinkCapacity;
+        var receiver = await _router.ReceiverAsync(Address, credit: capacity * 4);
+        var sender = await _router.SenderAsync(Address);
+        await Eventually.Assert(() => Assert.Equal(capacity, _router.Stats(Address).ProducerCredit));
+
+        var outcomes = Enumerable.Range(0, sessionWindow).Select(i => sender.SendWithOutcome($"{i}")).ToList();
+        for (var i = 0; i < sessionWindow; i++)
+        {
+            receiver.Accept(await receiver.ReceiveAsync(Wait));
+        }
+
+        await Task.WhenAll(outcomes).WaitAsync(Wait);
+        Assert.Equal(capacity, _router.Stats(Address).ProducerCredit);
+    }
+
+    [Fact]
     public async Task Several_senders_together_never_get_more_credit_than_the_receiver_gave()
     {
         var receiver = await _router.ReceiverAsync(Address, credit: 10, autoRestore: false);
