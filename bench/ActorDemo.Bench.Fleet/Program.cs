@@ -26,11 +26,11 @@ else
     }
 }
 
-if (options.Reference)
+if (options.ReferenceMessages is { } messages)
 {
     Console.WriteLine();
-    Console.WriteLine("Reference, same run: `ActorDemo.Bench.Transport --only stages-at-least-once`");
-    await Reference.RunTransportAsync(options.NodeEnvironment);
+    Console.WriteLine($"Reference, same run: `ActorDemo.Bench.Transport --only stages-at-least-once --router {options.Router} --messages {messages}`");
+    await Reference.RunTransportAsync(options.Router, messages, options.NodeEnvironment);
 }
 
 return 0;

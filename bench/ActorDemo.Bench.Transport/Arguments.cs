@@ -4,7 +4,7 @@ namespace ActorDemo.Bench.Transport;
 /// What this program is asked to do: a whole run, or one of the roles a run starts it in (the
 /// router, a sender or a receiver). The flags and their defaults are declared in <see cref="Parse"/>.
 /// </summary>
-internal sealed record Arguments(string? Role, string Client, string Url, string Address, int Port, int Messages, int Warmup, string? Only)
+internal sealed record Arguments(string? Role, string Client, string Url, string Address, int Port, int Messages, int Warmup, string? Only, string? Router)
 {
     /// <summary>The run or role <paramref name="args"/> ask for; arguments that cannot be used end the program.</summary>
     public static Arguments Parse(string[] args)
@@ -16,6 +16,7 @@ internal sealed record Arguments(string? Role, string Client, string Url, string
                 new("--messages", "N", "messages measured a run", "200000"),
                 new("--warmup", "N", "messages sent before, not measured", "300000"),
                 new("--only", "CLIENT", $"one client pair: {string.Join(", ", Runs.Clients)}"),
+                new("--router", "NAME", $"one router or broker: {string.Join(", ", Runs.Routers)}"),
                 // What a run starts this program with, as the router or one of the clients.
                 new("--role", "ROLE", "router, send or receive, as a run starts it"),
                 new("--client", "CLIENT", "with --role send or receive: the client", ""),
@@ -31,6 +32,7 @@ internal sealed record Arguments(string? Role, string Client, string Url, string
             arguments.Number("--port", minimum: 0),
             arguments.Number("--messages"),
             arguments.Number("--warmup", minimum: 0),
-            arguments.Choice("--only", Runs.Clients));
+            arguments.Choice("--only", Runs.Clients),
+            arguments.Choice("--router", Runs.Routers));
     }
 }

@@ -11,5 +11,5 @@ return options.Role switch
     "router" => await EmbeddedRouterProcess.ServeAsync(options.Port),
     "send" => await DotnetClients.SendAsync(options.Client, options.Url, options.Address, options.Messages + options.Warmup),
     "receive" => await DotnetClients.ReceiveAsync(options.Client, options.Url, options.Address, options.Messages, options.Warmup),
-    _ => await Runs.RunAllAsync(options.Messages, options.Warmup, options.Only),
+    _ => await Runs.RunAllAsync(options.Messages, options.Warmup, options.Only, options.Router),
 };

@@ -19,10 +19,10 @@ internal static class Runs
     public static readonly string[] Clients = [StagesAtLeastOnce, StagesAtMostOnce, PlainAmqpNetLite, ProtonC];
     private const string RabbitMqBacklog = "rabbitmq-queue-backlog";
 
-    private static readonly string[] Routers = ["embedded", "qpid-dispatch", "rabbitmq-queue", RabbitMqBacklog];
+    public static readonly string[] Routers = ["embedded", "qpid-dispatch", "rabbitmq-queue", RabbitMqBacklog];
     private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(5);
 
-    public static async Task<int> RunAllAsync(int messages, int warmup, string? only)
+    public static async Task<int> RunAllAsync(int messages, int warmup, string? only, string? onlyRouter)
     {
         Console.WriteLine($"# {messages:N0} messages a run after {warmup:N0} of warm-up (.NET clients), {Environment.ProcessorCount} cores, .NET {Environment.Version}; sender, router and receiver each a process");
         Console.WriteLine("| clients | router | messages/s | arrived | seconds |");
@@ -30,7 +30,7 @@ internal static class Runs
         var rates = new Dictionary<(string Client, string Router), double>();
         foreach (var client in Clients.Where(c => only is null || c == only))
         {
-            foreach (var router in Routers)
+            foreach (var router in Routers.Where(r => onlyRouter is null || r == onlyRouter))
             {
                 var (arrived, seconds) = await RunAsync(client, router, messages, warmup);
                 rates[(client, router)] = arrived / seconds;

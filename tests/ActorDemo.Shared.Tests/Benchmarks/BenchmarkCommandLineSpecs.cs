@@ -52,4 +52,13 @@ public sealed class BenchmarkCommandLineSpecs
         Assert.Equal(BenchArguments.UsageError, await run.WaitForExitAsync(Within));
         Assert.Contains("stderr: error: --sensors takes whole numbers of at least 1, not 'many'.", run.Lines);
     }
+
+    [Fact]
+    public async Task A_reference_length_without_the_reference_is_refused_with_what_runs_it()
+    {
+        await using var run = ExternalProcess.Start(BuiltExecutables.Benchmark("ActorDemo.Bench.Fleet"), "--reference-messages", "2000000");
+
+        Assert.Equal(BenchArguments.UsageError, await run.WaitForExitAsync(Within));
+        Assert.Contains("stderr: error: --reference-messages sets how long the reference runs; add --reference to run it.", run.Lines);
+    }
 }
