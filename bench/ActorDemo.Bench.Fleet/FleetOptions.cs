@@ -21,6 +21,7 @@ internal sealed record FleetOptions(
     IReadOnlyList<string> SensorFlags,
     IReadOnlyList<string> AggregatorFlags,
     IReadOnlyDictionary<string, string> NodeEnvironment,
+    bool Reference,
     int? ReferenceMessages,
     string? ProfileDirectory,
     TimeSpan? Outage)
@@ -54,7 +55,7 @@ internal sealed record FleetOptions(
         new("--aggregator-flags", "\"...\"", "flags for every aggregator node"),
         new("--node-env", "\"NAME=VALUE ...\"", "environment of every node and of the reference, e.g. DOTNET_GCgen0size=0x4000000 as the images set it"),
         BenchFlag.Switch("--reference", "run the transport benchmark afterwards through the same router: the reference of the same run"),
-        new("--reference-messages", "N", "messages the reference measures; more than its own default gives a sustained rate, not a burst", "200000"),
+        new("--reference-messages", "N", "messages the reference measures (without it, the transport benchmark's own default); more give a sustained rate, not a burst"),
         new("--profile", "DIR", "sample the sensor node and the first aggregator with Linux perf into DIR"),
         new("--outage", "SECONDS", "instead: how fast the aggregators drain a RabbitMQ queue filled for that long"),
     ];
@@ -98,7 +99,8 @@ internal sealed record FleetOptions(
             arguments.Words("--sensor-flags"),
             arguments.Words("--aggregator-flags"),
             environment,
-            arguments.Has("--reference") ? arguments.Number("--reference-messages") : null,
+            arguments.Has("--reference"),
+            arguments.Has("--reference-messages") ? arguments.Number("--reference-messages") : null,
             profile,
             arguments.Has("--outage") ? TimeSpan.FromSeconds(arguments.Number("--outage")) : null);
     }

@@ -26,11 +26,10 @@ else
     }
 }
 
-if (options.ReferenceMessages is { } messages)
+if (options.Reference)
 {
     Console.WriteLine();
-    Console.WriteLine($"Reference, same run: `ActorDemo.Bench.Transport --only stages-at-least-once --router {options.Router} --messages {messages}`");
-    await Reference.RunTransportAsync(options.Router, messages, options.NodeEnvironment);
+    await Reference.RunTransportAsync(options.Router, options.ReferenceMessages, options.NodeEnvironment);
 }
 
 return 0;
